@@ -1,0 +1,164 @@
+import 'reflect-metadata';
+import { RegistrationError } from '../errors.js';
+import type { CodecOptions, ConstructorSerializedOptions, DecodeContext, EncodeContext, SerializableOptions } from './types.js';
+
+export interface FieldsEntry {
+  kind: 'fields';
+  name: string;
+  version: number;
+  ctor: Function;
+  proto: object;
+  options: SerializableOptions;
+  exclude: ReadonlySet<string>;
+}
+
+export interface ConstructorEntry {
+  kind: 'constructor';
+  name: string;
+  version: number;
+  ctor: new (...args: any[]) => any;
+  options: ConstructorSerializedOptions;
+  /** `design:paramtypes` of the decorated constructor, when TypeScript emitted them. */
+  paramTypes: readonly unknown[] | undefined;
+  argsOf(obj: object): unknown[] | undefined;
+}
+
+export interface CodecEntry {
+  kind: 'codec';
+  name: string;
+  version: number;
+  ctor: Function;
+  subclasses: boolean;
+  encode(value: any, ctx: EncodeContext): unknown;
+  decode(encoded: any, ctx: DecodeContext, version: number): unknown;
+}
+
+export type ClassEntry = FieldsEntry | ConstructorEntry | CodecEntry;
+
+/**
+ * Knows how each class, codec and function is stored, by constructor and by stable name.
+ * Registries are independent instances; {@link defaultRegistry} is the one the decorators
+ * and the `register*` helpers use unless told otherwise.
+ */
+export class Registry {
+  private readonly byName = new Map<string, ClassEntry>();
+  private readonly byProto = new Map<object, ClassEntry>();
+  private readonly lookupCache = new WeakMap<object, ClassEntry | null>();
+  private readonly functionsByName = new Map<string, Function>();
+  private readonly functionNames = new Map<Function, string>();
+
+  /** Registers a class entry; throws `RegistrationError` if its name is taken by another class. */
+  add(entry: ClassEntry): void {
+    if (!entry.name) {
+      throw new RegistrationError('a registered class needs a name: this class is anonymous, so pass { name: "..." }');
+    }
+    if (!Number.isInteger(entry.version) || entry.version < 1) {
+      throw new RegistrationError(`"${entry.name}": version must be a positive integer, got ${String(entry.version)}`);
+    }
+    const existing = this.byName.get(entry.name);
+    if (existing && existing.ctor !== entry.ctor) {
+      throw new RegistrationError(
+        `two different classes are registered under the name "${entry.name}"; give one of them an explicit { name }`,
+      );
+    }
+    const proto = entry.ctor.prototype as object;
+    const previous = this.byProto.get(proto);
+    if (previous && previous.name !== entry.name) {
+      this.byName.delete(previous.name);
+    }
+    this.byName.set(entry.name, entry);
+    this.byProto.set(proto, entry);
+    this.lookupCache.delete(proto);
+  }
+
+  /** The entry for an object's class: exact prototype first, then a `subclasses` codec up the chain. */
+  lookup(obj: object): ClassEntry | undefined {
+    const proto = Object.getPrototypeOf(obj) as object | null;
+    if (proto === null) return undefined;
+    const cached = this.lookupCache.get(proto);
+    if (cached !== undefined) return cached ?? undefined;
+    let found: ClassEntry | undefined = this.byProto.get(proto);
+    if (!found) {
+      for (let p = Object.getPrototypeOf(proto) as object | null; p !== null; p = Object.getPrototypeOf(p)) {
+        const e = this.byProto.get(p);
+        if (e) {
+          if (e.kind === 'codec' && e.subclasses) found = e;
+          break;
+        }
+      }
+    }
+    this.lookupCache.set(proto, found ?? null);
+    return found;
+  }
+
+  /** The nearest registered ancestor class of an unregistered object, for error messages. */
+  registeredAncestor(obj: object): ClassEntry | undefined {
+    for (let p = Object.getPrototypeOf(obj) as object | null; p !== null; p = Object.getPrototypeOf(p)) {
+      const e = this.byProto.get(p);
+      if (e) return e;
+    }
+    return undefined;
+  }
+
+  byStableName(name: string): ClassEntry | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Registers `fn` under `name`, so that a graph holding it can be saved and loaded. */
+  registerFunction(name: string, fn: Function): void {
+    if (typeof fn !== 'function') throw new RegistrationError(`registerFunction("${name}"): expected a function, got ${typeof fn}`);
+    if (!name) throw new RegistrationError('registerFunction: the name must be a non-empty string');
+    const existing = this.functionsByName.get(name);
+    if (existing && existing !== fn) {
+      throw new RegistrationError(`two different functions are registered under the name "${name}"`);
+    }
+    const oldName = this.functionNames.get(fn);
+    if (oldName !== undefined && oldName !== name) {
+      throw new RegistrationError(`this function is already registered as "${oldName}"; cannot register it again as "${name}"`);
+    }
+    this.functionsByName.set(name, fn);
+    this.functionNames.set(fn, name);
+  }
+
+  functionName(fn: Function): string | undefined {
+    return this.functionNames.get(fn);
+  }
+
+  functionByName(name: string): Function | undefined {
+    return this.functionsByName.get(name);
+  }
+
+  /** Registers a codec for a class we cannot decorate (tfjs classes, Node built-ins). */
+  registerCodec<T>(ctor: abstract new (...args: any[]) => T, options: CodecOptions<T, any>): void {
+    if (typeof ctor !== 'function' || typeof ctor.prototype !== 'object') {
+      throw new RegistrationError(`registerCodec("${options?.name}"): expected a class, got ${typeof ctor}`);
+    }
+    this.add({
+      kind: 'codec',
+      name: options.name,
+      version: options.version ?? 1,
+      ctor,
+      subclasses: options.subclasses ?? false,
+      encode: options.encode as CodecEntry['encode'],
+      decode: options.decode as CodecEntry['decode'],
+    });
+  }
+
+  /** Names of everything registered, for diagnostics. */
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+}
+
+/** The registry used by the decorators and helpers when none is given. */
+export const defaultRegistry = new Registry();
+
+/** Registers a codec in the default registry. See {@link Registry.registerCodec}. */
+export function registerCodec<T>(ctor: abstract new (...args: any[]) => T, options: CodecOptions<T, any>): void {
+  defaultRegistry.registerCodec(ctor, options);
+}
+
+/** Registers a function in the default registry. See {@link Registry.registerFunction}. */
+export function registerFunction(name: string, fn: Function): void {
+  defaultRegistry.registerFunction(name, fn);
+}

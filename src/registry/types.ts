@@ -1,0 +1,88 @@
+/** What a codec or hook sees while a value is being saved. Implemented by the graph layer. */
+export interface EncodeContext {
+  /** The options given to `serialize`/`save` (e.g. `deviceTag`), read-only. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** The graph path of the value being encoded, e.g. `.model.layers[0]`. */
+  path(): string;
+  /**
+   * Stores raw bytes in an aligned, checksummed section of the file and returns its
+   * index. `dedupKey`: a second call with the same key returns the first index
+   * without storing the bytes again (a tensor referenced twice is stored once).
+   */
+  addSection(section: SectionInput): number;
+}
+
+/** What a codec or hook sees while a value is being loaded. Implemented by the graph layer. */
+export interface DecodeContext {
+  /** The options given to `deserialize`/`load` (e.g. `mapLocation`), read-only. */
+  readonly options: Readonly<Record<string, unknown>>;
+  path(): string;
+  /** The section stored under `index`, its checksum already verified. Throws `CheckpointFormatError` if absent. */
+  section(index: number): SectionView;
+}
+
+export type SectionKind = 'bytes' | 'tensor';
+
+export interface SectionInput {
+  kind: SectionKind;
+  /** The bytes to store. Not copied before the file is written: do not mutate them until `serialize` returns. */
+  data: Uint8Array;
+  /** tfjs dtype of a tensor section (`float32`, `int32`, `bool`, `complex64`, `string`). */
+  dtype?: string;
+  shape?: readonly number[];
+  /** Device tag, e.g. `cpu` or `cuda:0`. */
+  device?: string;
+  dedupKey?: unknown;
+}
+
+export interface SectionView {
+  kind: SectionKind;
+  /** A view of the file's bytes (no copy); 64-byte aligned within the file. */
+  data: Uint8Array;
+  dtype: string;
+  shape: number[];
+  device: string;
+}
+
+export interface CodecOptions<T, E = unknown> {
+  /** Stable name stored in the file; must be unique within the registry. */
+  name: string;
+  /** Version of the encoded form; stored in the file and passed to `decode`. Default 1. */
+  version?: number;
+  encode(value: T, ctx: EncodeContext): E;
+  /** Inverse of `encode`. `version` is the one the file was written with. */
+  decode(encoded: E, ctx: DecodeContext, version: number): T;
+  /** Also use this codec for instances of subclasses that have no registration of their own. Default false. */
+  subclasses?: boolean;
+}
+
+export interface SerializableOptions<T = any> {
+  /** Stable name stored in the file. Default: the class name (see README: an explicit name survives renames and minifiers). */
+  name?: string;
+  /** Version of the stored state. Default 1. A file with a newer version is refused with `MigrationError`. */
+  version?: number;
+  /** Brings a state stored by an older `version` up to the current one. */
+  migrate?: (state: any, fromVersion: number) => any;
+  /** What to store instead of the instance's own enumerable fields (Python's `__getstate__`). */
+  getState?: (obj: T) => unknown;
+  /** Restores the instance from what `getState` returned (Python's `__setstate__`). Default: assign the fields. */
+  setState?: (obj: T, state: any) => void;
+  /** Fields never stored (caches, open handles); left unset on load. */
+  exclude?: readonly string[];
+}
+
+export interface ConstructorSerializedOptions<T = any> {
+  /** Stable name stored in the file. Default: the class name. */
+  name?: string;
+  /** Version of the stored arguments. Default 1. */
+  version?: number;
+  /** Brings arguments stored by an older `version` up to the current one. */
+  migrate?: (args: unknown[], fromVersion: number) => unknown[];
+  /** The constructor arguments to store. Default: the ones the constructor received, captured at construction. */
+  args?: (obj: T) => unknown[];
+  /**
+   * When loading, reuse an equal live instance found in `uniqueObjects` (same class,
+   * same canonical arguments) instead of constructing a new one. Default false.
+   */
+  deduplicate?: boolean;
+}
