@@ -8,7 +8,9 @@ import type { MetricValue } from '../evaluation/metric-value.js';
  * first write), so constructing one and discarding it for the checkpoint's has no side
  * effect, and it knows where it writes, so a restored logger continues its files.
  */
-export abstract class BaseLogger implements StrategyCallbacks<any> {
+export interface BaseLogger extends StrategyCallbacks<any> {}
+
+export abstract class BaseLogger {
   /** Logs each value through `logSingleMetric`. */
   logMetrics(values: readonly MetricValue[]): void {
     for (const v of values) this.logSingleMetric(v.name, v.value, v.xPlot);
