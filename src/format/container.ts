@@ -1,0 +1,186 @@
+import { CheckpointFormatError, UnsupportedVersionError } from '../errors.js';
+import { crc32c } from './checksum.js';
+import { FORMAT_VERSION, MAGIC, MAX_HEADER_SIZE, PREAMBLE_SIZE, SECTION_ALIGNMENT } from './constants.js';
+import { decodeHeader, encodeHeader, validateSections, type HeaderInfo, type SectionInfo } from './header.js';
+
+/** A section to write: its bytes and, for tensors, what they are. */
+export interface SectionPayload {
+  kind: 'bytes' | 'tensor';
+  data: Uint8Array;
+  dtype?: string;
+  shape?: readonly number[];
+  device?: string;
+}
+
+export interface ContainerInput {
+  /** The graph stream; becomes section 0. */
+  graph: Uint8Array;
+  sections: readonly SectionPayload[];
+  writer: string;
+  backend: string;
+  metadata?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A checkpoint as the list of byte ranges to write in order (preamble and header,
+ * padding, each section's own bytes — not copied), so that a file write can hand them
+ * to `writev` and an in-memory result can concatenate them once.
+ */
+export interface PackedContainer {
+  chunks: Uint8Array[];
+  byteLength: number;
+}
+
+const ZEROS = new Uint8Array(SECTION_ALIGNMENT);
+
+function alignUp(n: number): number {
+  return Math.ceil(n / SECTION_ALIGNMENT) * SECTION_ALIGNMENT;
+}
+
+/**
+ * Lays out preamble, FlatBuffers header and 64-byte aligned sections. Inverse of
+ * {@link openContainer}. Computes every section's CRC-32C.
+ */
+export function packContainer(input: ContainerInput): PackedContainer {
+  const payloads = [{ kind: 'graph' as const, data: input.graph }, ...input.sections];
+  const sections: SectionInfo[] = payloads.map((p) => ({
+    kind: p.kind,
+    offset: SECTION_ALIGNMENT, // placeholder: non-zero so the header's size does not change when set
+    length: p.data.byteLength,
+    crc32c: crc32c(p.data),
+    dtype: 'dtype' in p ? (p.dtype ?? '') : '',
+    shape: 'shape' in p && p.shape ? [...p.shape] : [],
+    device: 'device' in p ? (p.device ?? '') : '',
+  }));
+  const info: HeaderInfo = {
+    formatVersion: FORMAT_VERSION,
+    writer: input.writer,
+    backend: input.backend,
+    sections,
+    metadata: { ...(input.metadata ?? {}) },
+  };
+  const headerSize = encodeHeader(info).byteLength;
+  let offset = alignUp(PREAMBLE_SIZE + headerSize);
+  for (const s of sections) {
+    s.offset = offset;
+    offset = alignUp(offset + s.length);
+  }
+  const last = sections[sections.length - 1]!;
+  const byteLength = last.offset + last.length;
+  const header = encodeHeader(info);
+  if (header.byteLength !== headerSize) throw new Error('internal: header size changed during layout');
+
+  const preamble = new Uint8Array(PREAMBLE_SIZE);
+  const view = new DataView(preamble.buffer);
+  preamble.set(MAGIC, 0);
+  view.setUint32(8, FORMAT_VERSION, true);
+  view.setUint32(12, header.byteLength, true);
+  view.setUint32(16, crc32c(header), true);
+  view.setUint32(20, 0, true);
+  view.setBigUint64(24, BigInt(byteLength), true);
+
+  const chunks: Uint8Array[] = [preamble, header];
+  let position = PREAMBLE_SIZE + header.byteLength;
+  payloads.forEach((p, i) => {
+    const pad = sections[i]!.offset - position;
+    if (pad > 0) chunks.push(ZEROS.subarray(0, pad));
+    if (p.data.byteLength > 0) chunks.push(p.data);
+    position = sections[i]!.offset + p.data.byteLength;
+  });
+  return { chunks, byteLength };
+}
+
+/** Concatenates a packed container into one buffer (the only copy `serialize` makes). */
+export function concatChunks(packed: PackedContainer): Uint8Array {
+  const out = new Uint8Array(packed.byteLength);
+  let at = 0;
+  for (const c of packed.chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** A verified checkpoint: its header and views of its sections (no copies). */
+export interface OpenedContainer {
+  header: HeaderInfo;
+  /** The graph stream (section 0). */
+  graph: Uint8Array;
+  /** A view of section `index`'s bytes. */
+  section(index: number): Uint8Array;
+}
+
+export interface OpenOptions {
+  /** Verify every section's CRC-32C before returning. Default true. */
+  verifyChecksums?: boolean;
+}
+
+/**
+ * Verifies a checkpoint's preamble, header and sections, in that order, checking every
+ * length and offset against the bytes that exist before reading what they point at.
+ * Inverse of {@link packContainer}.
+ * @throws CheckpointFormatError (codes `TRUNCATED`, `BAD_MAGIC`, `BAD_VERSION`,
+ *   `TRAILING_BYTES`, `HEADER_CHECKSUM`, `BAD_HEADER`, `BAD_SECTION`, `SECTION_CHECKSUM`)
+ *   or UnsupportedVersionError for a newer format.
+ */
+export function openContainer(bytes: Uint8Array, options: OpenOptions = {}): OpenedContainer {
+  if (bytes.byteLength < MAGIC.length || !MAGIC.every((b, i) => bytes[i] === b)) {
+    throw new CheckpointFormatError(
+      bytes.byteLength < MAGIC.length ? 'TRUNCATED' : 'BAD_MAGIC',
+      `not a reprise checkpoint: the first bytes are ${hex(bytes.subarray(0, 8))}, expected ${hex(MAGIC)}`,
+      { offset: 0 },
+    );
+  }
+  if (bytes.byteLength < PREAMBLE_SIZE) {
+    throw new CheckpointFormatError('TRUNCATED', `checkpoint truncated: ${bytes.byteLength} bytes, shorter than the ${PREAMBLE_SIZE}-byte preamble`, { offset: bytes.byteLength });
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version > FORMAT_VERSION) throw new UnsupportedVersionError(version, FORMAT_VERSION);
+  if (version === 0) throw new CheckpointFormatError('BAD_VERSION', 'format version 0 does not exist', { offset: 8 });
+  const headerLength = view.getUint32(12, true);
+  const declaredLength = view.getBigUint64(24, true);
+  if (view.getUint32(20, true) !== 0) {
+    throw new CheckpointFormatError('BAD_HEADER', 'reserved preamble bytes 20..24 are not zero', { offset: 20 });
+  }
+  if (declaredLength > BigInt(bytes.byteLength)) {
+    throw new CheckpointFormatError('TRUNCATED', `checkpoint truncated: ${bytes.byteLength} bytes of the ${declaredLength} its preamble declares`, { offset: bytes.byteLength });
+  }
+  if (declaredLength < BigInt(bytes.byteLength)) {
+    throw new CheckpointFormatError('TRAILING_BYTES', `checkpoint has ${bytes.byteLength} bytes but its preamble declares ${declaredLength}`, { offset: Number(declaredLength) });
+  }
+  if (headerLength > MAX_HEADER_SIZE || PREAMBLE_SIZE + headerLength > bytes.byteLength) {
+    throw new CheckpointFormatError('BAD_HEADER', `header length ${headerLength} does not fit in a ${bytes.byteLength}-byte file`, { offset: 12 });
+  }
+  const headerBytes = bytes.subarray(PREAMBLE_SIZE, PREAMBLE_SIZE + headerLength);
+  const headerCrc = crc32c(headerBytes);
+  if (headerCrc !== view.getUint32(16, true)) {
+    throw new CheckpointFormatError('HEADER_CHECKSUM', `header checksum mismatch: stored ${view.getUint32(16, true).toString(16)}, computed ${headerCrc.toString(16)}`, { offset: PREAMBLE_SIZE });
+  }
+  const header = decodeHeader(headerBytes, PREAMBLE_SIZE);
+  validateSections(header, PREAMBLE_SIZE + headerLength, bytes.byteLength, SECTION_ALIGNMENT);
+  const views = header.sections.map((s) => bytes.subarray(s.offset, s.offset + s.length));
+  if (options.verifyChecksums ?? true) {
+    header.sections.forEach((s, i) => {
+      const crc = crc32c(views[i]!);
+      if (crc !== s.crc32c) {
+        throw new CheckpointFormatError('SECTION_CHECKSUM', `section ${i} (${s.kind}) checksum mismatch: stored ${s.crc32c.toString(16)}, computed ${crc.toString(16)}`, { offset: s.offset });
+      }
+    });
+  }
+  return {
+    header,
+    graph: views[0]!,
+    section(index: number): Uint8Array {
+      const v = views[index];
+      if (v === undefined || index === 0) {
+        throw new CheckpointFormatError('BAD_SECTION', `section ${index} does not exist (the file has ${views.length - 1} data sections)`);
+      }
+      return v;
+    },
+  };
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+}

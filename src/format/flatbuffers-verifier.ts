@@ -1,0 +1,90 @@
+import { CheckpointFormatError } from '../errors.js';
+
+/**
+ * The `flatbuffers` JavaScript runtime has no verifier: on a hostile buffer its
+ * accessors read past the end or loop over lying vector lengths. This checks every
+ * offset, vtable and vector a schema can reach against the buffer's bounds before the
+ * generated accessors are used, so they only ever read verified bytes.
+ */
+export type FieldType =
+  | { scalar: 1 | 2 | 4 | 8 }
+  | { string: true; required?: boolean }
+  | { vector: 1 | 2 | 4 | 8 }
+  | { tables: TableSchema };
+
+export interface TableSchema {
+  name: string;
+  /** Field types by vtable slot (the schema's field order). */
+  fields: readonly FieldType[];
+}
+
+const MAX_DEPTH = 8;
+
+export function verifyRoot(bytes: Uint8Array, schema: TableSchema, baseOffset = 0): void {
+  const v: Verifier = new Verifier(bytes, baseOffset);
+  v.check(bytes.length >= 8, 0, 'buffer too short for a root table offset');
+  v.table(v.u32(0), schema, 0);
+}
+
+class Verifier {
+  private readonly view: DataView;
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly baseOffset: number,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  check(ok: boolean, at: number, what: string): asserts ok {
+    if (!ok) {
+      throw new CheckpointFormatError('BAD_HEADER', `invalid FlatBuffers header: ${what}`, { offset: this.baseOffset + at });
+    }
+  }
+
+  inBounds(pos: number, size: number): boolean {
+    return Number.isSafeInteger(pos) && pos >= 0 && size >= 0 && pos + size <= this.bytes.length;
+  }
+
+  u32(pos: number): number {
+    this.check(this.inBounds(pos, 4), pos, 'offset out of bounds');
+    return this.view.getUint32(pos, true);
+  }
+
+  table(pos: number, schema: TableSchema, depth: number): void {
+    this.check(depth <= MAX_DEPTH, pos, 'tables nested too deeply');
+    this.check(this.inBounds(pos, 4), pos, `${schema.name} table out of bounds`);
+    const vtable = pos - this.view.getInt32(pos, true);
+    this.check(this.inBounds(vtable, 4), pos, `${schema.name} vtable out of bounds`);
+    const vtableSize = this.view.getUint16(vtable, true);
+    const tableSize = this.view.getUint16(vtable + 2, true);
+    this.check(vtableSize >= 4 && vtableSize % 2 === 0 && this.inBounds(vtable, vtableSize), vtable, `${schema.name} vtable size ${vtableSize} invalid`);
+    this.check(tableSize >= 4 && this.inBounds(pos, tableSize), pos, `${schema.name} table size ${tableSize} invalid`);
+    const slots = (vtableSize - 4) / 2;
+    schema.fields.forEach((field, i) => {
+      const fieldOffset = i < slots ? this.view.getUint16(vtable + 4 + 2 * i, true) : 0;
+      if (fieldOffset === 0) {
+        this.check(!('string' in field && field.required), pos, `${schema.name} field ${i} is required but absent`);
+        return;
+      }
+      const at = pos + fieldOffset;
+      if ('scalar' in field) {
+        this.check(fieldOffset + field.scalar <= tableSize, at, `${schema.name} field ${i} outside its table`);
+        return;
+      }
+      this.check(fieldOffset + 4 <= tableSize, at, `${schema.name} field ${i} outside its table`);
+      const target = at + this.u32(at);
+      const length = this.u32(target);
+      if ('string' in field) {
+        this.check(this.inBounds(target + 4, length + 1), target, `${schema.name} string field ${i} runs past the end`);
+      } else if ('vector' in field) {
+        this.check(this.inBounds(target + 4, length * field.vector), target, `${schema.name} vector field ${i} of ${length} runs past the end`);
+      } else {
+        this.check(this.inBounds(target + 4, length * 4), target, `${schema.name} table vector field ${i} of ${length} runs past the end`);
+        for (let k = 0; k < length; k++) {
+          const elem = target + 4 + 4 * k;
+          this.table(elem + this.u32(elem), field.tables, depth + 1);
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,168 @@
+import * as flatbuffers from 'flatbuffers';
+import { CheckpointFormatError } from '../errors.js';
+import { Header, KeyValue, Section, SectionKind } from '../generated/checkpoint_generated.js';
+import { DTYPE_SIZES, FORMAT_VERSION, MAX_RANK, VARIABLE_WIDTH_DTYPES } from './constants.js';
+import { verifyRoot, type TableSchema } from './flatbuffers-verifier.js';
+
+export type SectionKindName = 'graph' | 'bytes' | 'tensor';
+
+/** One section as the header describes it. */
+export interface SectionInfo {
+  kind: SectionKindName;
+  /** Absolute offset in the file, a multiple of 64. */
+  offset: number;
+  length: number;
+  crc32c: number;
+  dtype: string;
+  shape: number[];
+  device: string;
+}
+
+/** The decoded FlatBuffers header. */
+export interface HeaderInfo {
+  formatVersion: number;
+  writer: string;
+  backend: string;
+  /** `sections[0]` is the graph stream. */
+  sections: SectionInfo[];
+  metadata: Record<string, string>;
+}
+
+const KIND_TO_FB: Record<SectionKindName, SectionKind> = {
+  graph: SectionKind.Graph,
+  bytes: SectionKind.Bytes,
+  tensor: SectionKind.Tensor,
+};
+const FB_TO_KIND: Record<number, SectionKindName> = {
+  [SectionKind.Graph]: 'graph',
+  [SectionKind.Bytes]: 'bytes',
+  [SectionKind.Tensor]: 'tensor',
+};
+
+const SECTION_SCHEMA: TableSchema = {
+  name: 'Section',
+  fields: [{ scalar: 1 }, { scalar: 8 }, { scalar: 8 }, { scalar: 4 }, { string: true }, { vector: 8 }, { string: true }],
+};
+const KEY_VALUE_SCHEMA: TableSchema = { name: 'KeyValue', fields: [{ string: true, required: true }, { string: true }] };
+const HEADER_SCHEMA: TableSchema = {
+  name: 'Header',
+  fields: [{ scalar: 4 }, { string: true }, { string: true }, { tables: SECTION_SCHEMA }, { tables: KEY_VALUE_SCHEMA }],
+};
+
+/** Builds the FlatBuffers header. Inverse of {@link decodeHeader}. */
+export function encodeHeader(info: HeaderInfo): Uint8Array {
+  const b = new flatbuffers.Builder(256 + info.sections.length * 96);
+  const sectionOffsets = info.sections.map((s) => {
+    const dtype = s.dtype ? b.createString(s.dtype) : 0;
+    const device = s.device ? b.createString(s.device) : 0;
+    const shape = s.kind === 'tensor' ? Section.createShapeVector(b, s.shape.map((d) => BigInt(d))) : 0;
+    Section.startSection(b);
+    Section.addKind(b, KIND_TO_FB[s.kind]);
+    Section.addOffset(b, BigInt(s.offset));
+    Section.addLength(b, BigInt(s.length));
+    Section.addCrc32c(b, s.crc32c);
+    if (dtype) Section.addDtype(b, dtype);
+    if (shape) Section.addShape(b, shape);
+    if (device) Section.addDevice(b, device);
+    return Section.endSection(b);
+  });
+  const metadataOffsets = Object.keys(info.metadata)
+    .sort()
+    .map((key) => KeyValue.createKeyValue(b, b.createString(key), b.createString(info.metadata[key]!)));
+  const writer = b.createString(info.writer);
+  const backend = b.createString(info.backend);
+  const sections = Header.createSectionsVector(b, sectionOffsets);
+  const metadata = Header.createMetadataVector(b, metadataOffsets);
+  Header.finishHeaderBuffer(b, Header.createHeader(b, info.formatVersion, writer, backend, sections, metadata));
+  return b.asUint8Array();
+}
+
+function safeNumber(value: bigint, what: string, at: number): number {
+  if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new CheckpointFormatError('BAD_HEADER', `${what} ${value} is out of range`, { offset: at });
+  }
+  return Number(value);
+}
+
+/**
+ * Verifies and decodes the FlatBuffers header. Inverse of {@link encodeHeader}.
+ * Checks structure only; {@link validateSections} checks sections against the file.
+ * @throws CheckpointFormatError (`BAD_HEADER`) naming the byte where it is invalid.
+ */
+export function decodeHeader(bytes: Uint8Array, baseOffset: number): HeaderInfo {
+  verifyRoot(bytes, HEADER_SCHEMA, baseOffset);
+  const header = Header.getRootAsHeader(new flatbuffers.ByteBuffer(bytes));
+  const sections: SectionInfo[] = [];
+  for (let i = 0; i < header.sectionsLength(); i++) {
+    const s = header.sections(i)!;
+    const kind = FB_TO_KIND[s.kind()];
+    if (kind === undefined) {
+      throw new CheckpointFormatError('BAD_HEADER', `section ${i} has unknown kind ${s.kind()}`, { offset: baseOffset });
+    }
+    const rank = s.shapeLength();
+    if (rank > MAX_RANK) {
+      throw new CheckpointFormatError('BAD_HEADER', `section ${i} has rank ${rank}, above the limit ${MAX_RANK}`, { offset: baseOffset });
+    }
+    const shape: number[] = [];
+    for (let d = 0; d < rank; d++) shape.push(safeNumber(s.shape(d)!, `section ${i} dimension ${d}`, baseOffset));
+    sections.push({
+      kind,
+      offset: safeNumber(s.offset(), `section ${i} offset`, baseOffset),
+      length: safeNumber(s.length(), `section ${i} length`, baseOffset),
+      crc32c: s.crc32c() >>> 0,
+      dtype: s.dtype() ?? '',
+      shape,
+      device: s.device() ?? '',
+    });
+  }
+  const metadata: Record<string, string> = Object.create(null);
+  for (let i = 0; i < header.metadataLength(); i++) {
+    const kv = header.metadata(i)!;
+    metadata[kv.key()!] = kv.value() ?? '';
+  }
+  return {
+    formatVersion: header.formatVersion(),
+    writer: header.writer() ?? '',
+    backend: header.backend() ?? '',
+    sections,
+    metadata,
+  };
+}
+
+/**
+ * Checks that the sections are in order, aligned, inside `[dataStart, fileLength)`,
+ * that section 0 is the only graph section, and that a tensor's length matches its
+ * dtype and shape.
+ * @throws CheckpointFormatError naming the section.
+ */
+export function validateSections(header: HeaderInfo, dataStart: number, fileLength: number, alignment: number): void {
+  const { sections } = header;
+  if (header.formatVersion !== FORMAT_VERSION) {
+    throw new CheckpointFormatError('BAD_HEADER', `header says format version ${header.formatVersion}, preamble says ${FORMAT_VERSION}`);
+  }
+  if (sections.length === 0 || sections[0]!.kind !== 'graph') {
+    throw new CheckpointFormatError('BAD_HEADER', 'section 0 must be the graph stream');
+  }
+  let end = dataStart;
+  sections.forEach((s, i) => {
+    const fail = (what: string): never => {
+      throw new CheckpointFormatError('BAD_SECTION', `section ${i} (${s.kind}) ${what}`, { offset: s.offset });
+    };
+    if (i > 0 && s.kind === 'graph') fail('is a second graph section');
+    if (s.offset % alignment !== 0) fail(`offset ${s.offset} is not a multiple of ${alignment}`);
+    if (s.offset < end) fail(`starts at ${s.offset}, inside the header or the previous section (ending at ${end})`);
+    if (s.offset + s.length > fileLength) fail(`ends at ${s.offset + s.length}, past the end of the file (${fileLength} bytes)`);
+    end = s.offset + s.length;
+    if (s.kind !== 'tensor') return;
+    const size = DTYPE_SIZES[s.dtype];
+    if (size === undefined) {
+      if (!VARIABLE_WIDTH_DTYPES.has(s.dtype)) fail(`has unknown dtype "${s.dtype}"`);
+      return;
+    }
+    let elements = 1;
+    for (const d of s.shape) elements *= d;
+    if (!Number.isSafeInteger(elements) || elements * size !== s.length) {
+      fail(`holds ${s.length} bytes, but a ${s.dtype} tensor of shape [${s.shape.join(', ')}] needs ${elements * size}`);
+    }
+  });
+}
