@@ -1,0 +1,58 @@
+import { CheckpointError } from '../errors.js';
+import { openContainer, type OpenedContainer } from '../format/index.js';
+import { decodeGraph, type DecodeStats } from '../graph/index.js';
+import { defaultRegistry, type SectionView } from '../registry/index.js';
+import { recordedBackend } from '../tensor/index.js';
+import type { DeserializeOptions } from './options.js';
+
+let warnedBackends = new Set<string>();
+
+/** Rebuilds the value of an opened container. Shared by `deserialize` and `load`. */
+export function decodeContainer(container: OpenedContainer, options: DeserializeOptions = {}): { value: unknown; stats: DecodeStats } {
+  const { registry = defaultRegistry, uniqueObjects, maxDepth, verifyChecksums: _v, onBackendMismatch = 'warn', ...codecOptions } = options;
+  checkBackend(container.header.backend, container.header.sections.some((s) => s.kind === 'tensor'), onBackendMismatch);
+  const { sections } = container.header;
+  return decodeGraph(container.graph, {
+    registry,
+    uniqueObjects,
+    maxDepth,
+    options: codecOptions,
+    fileOffset: sections[0]!.offset,
+    section(index: number): SectionView {
+      const data = container.section(index);
+      const info = sections[index]!;
+      return { kind: info.kind as SectionView['kind'], data, dtype: info.dtype, shape: info.shape, device: info.device };
+    },
+  });
+}
+
+function checkBackend(saved: string, hasTensors: boolean, policy: 'warn' | 'ignore' | 'error'): void {
+  const current = recordedBackend();
+  if (!hasTensors || !saved || !current || saved === current || policy === 'ignore') return;
+  const message = `checkpoint was saved on the "${saved}" tensor backend and is loaded on "${current}": floats differ between backends, so the resumed run will not be bit-identical to one that never stopped`;
+  if (policy === 'error') throw new CheckpointError('BACKEND_MISMATCH', `${message}; force the same backend with REPRISE_BACKEND=${saved}`);
+  const key = `${saved}->${current}`;
+  if (!warnedBackends.has(key)) {
+    warnedBackends.add(key);
+    process.emitWarning(message, { code: 'REPRISE_BACKEND_MISMATCH' });
+  }
+}
+
+/** For tests: forget which backend mismatches were already warned about. */
+export function resetBackendWarnings(): void {
+  warnedBackends = new Set();
+}
+
+/**
+ * Rebuilds the value stored by {@link serialize}. Verifies the preamble, header and
+ * every section checksum before reading them; runs no code the file names except
+ * classes, codecs and functions registered by this process.
+ *
+ * @throws CheckpointFormatError (or its subclass UnsupportedVersionError) for bytes that
+ *   are truncated, corrupted, hostile or from a newer format; UnknownClassError for a
+ *   class this process has not registered; DeviceMappingError for a device tag that
+ *   cannot be served without `mapLocation`.
+ */
+export function deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): unknown {
+  return decodeContainer(openContainer(bytes, { verifyChecksums: options.verifyChecksums }), options).value;
+}

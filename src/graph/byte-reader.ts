@@ -1,0 +1,116 @@
+import { CheckpointFormatError } from '../errors.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Reads the graph stream, checking every length against the bytes that remain before
+ * reading or allocating; any violation is a `CheckpointFormatError` (`BAD_GRAPH`) with
+ * the offset where it was found.
+ */
+export class ByteReader {
+  pos = 0;
+  private readonly view: DataView;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    /** Offset of `bytes` in the file, for error messages. */
+    private readonly fileOffset = 0,
+    private readonly pathOf: () => string = () => '',
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.pos;
+  }
+
+  fail(what: string, at = this.pos): never {
+    throw new CheckpointFormatError('BAD_GRAPH', `invalid graph stream: ${what}`, { offset: this.fileOffset + at, path: this.pathOf() });
+  }
+
+  private need(n: number): void {
+    if (n > this.bytes.length - this.pos) this.fail(`needs ${n} more bytes but only ${this.remaining} remain`);
+  }
+
+  u8(): number {
+    if (this.pos >= this.bytes.length) this.fail('unexpected end of the stream');
+    return this.bytes[this.pos++]!;
+  }
+
+  varint(): number {
+    const start = this.pos;
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; i < 8; i++) {
+      const b = this.u8();
+      result += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        if (result > Number.MAX_SAFE_INTEGER) this.fail('varint above 2^53', start);
+        return result;
+      }
+      scale *= 0x80;
+    }
+    return this.fail('varint longer than 8 bytes', start);
+  }
+
+  /** A count of items that each take at least `minBytes` bytes: refuses counts the remaining bytes cannot hold. */
+  count(minBytes = 1): number {
+    const start = this.pos;
+    const n = this.varint();
+    if (n * minBytes > this.remaining) this.fail(`count ${n} exceeds what the remaining ${this.remaining} bytes can hold`, start);
+    return n;
+  }
+
+  f64(): number {
+    this.need(8);
+    const v = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  bytesView(n: number): Uint8Array {
+    this.need(n);
+    const v = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  utf8(): string {
+    const len = this.varint();
+    this.need(len);
+    const bytes = this.bytes;
+    const start = this.pos;
+    const end = start + len;
+    if (len < 32) {
+      let s = '';
+      let i = start;
+      for (; i < end; i++) {
+        const c = bytes[i]!;
+        if (c >= 0x80) break;
+        s += String.fromCharCode(c);
+      }
+      if (i === end) {
+        this.pos = end;
+        return s;
+      }
+    }
+    try {
+      const s = utf8.decode(bytes.subarray(start, end));
+      this.pos = end;
+      return s;
+    } catch {
+      return this.fail('string is not valid UTF-8', start);
+    }
+  }
+
+  utf16(): string {
+    const n = this.varint();
+    this.need(2 * n);
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      s += String.fromCharCode(this.view.getUint16(this.pos, true));
+      this.pos += 2;
+    }
+    return s;
+  }
+}
