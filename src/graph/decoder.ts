@@ -2,7 +2,7 @@ import { CheckpointError, CheckpointFormatError, MigrationError, UnknownClassErr
 import type { ClassEntry, DecodeContext, Registry, SectionView } from '../registry/index.js';
 import { ByteReader } from './byte-reader.js';
 import { formatPath, type PathStep } from './graph-path.js';
-import { DEFAULT_MAX_DEPTH, ERROR_CLASSES, Tag, TYPED_ARRAY_KINDS } from './tags.js';
+import { DEFAULT_MAX_DEPTH, ERROR_CLASSES, isStackOverflow, Tag, TYPED_ARRAY_KINDS } from './tags.js';
 import { UniqueObjectIndex } from './unique-object-index.js';
 
 export interface DecodeGraphOptions {
@@ -37,7 +37,15 @@ const HOLE: unique symbol = Symbol('hole');
  */
 export function decodeGraph(bytes: Uint8Array, options: DecodeGraphOptions): { value: unknown; stats: DecodeStats } {
   const dec = new GraphDecoder(bytes, options);
-  const value = dec.value();
+  let value: unknown;
+  try {
+    value = dec.value();
+  } catch (err) {
+    if (isStackOverflow(err)) {
+      throw new CheckpointFormatError('DEPTH_LIMIT', 'the graph is nested too deeply for the stack', { path: dec.path(), offset: dec.reader.pos, cause: err });
+    }
+    throw err;
+  }
   if (value === HOLE) dec.reader.fail('a hole outside an array');
   if (dec.reader.remaining !== 0) dec.reader.fail(`${dec.reader.remaining} bytes after the root value`);
   return { value, stats: dec.stats };
@@ -344,8 +352,8 @@ class GraphDecoder implements DecodeContext {
   private classInstance(tag: number): object {
     const { entry, version } = this.entry('fields', 'class');
     if (entry.kind !== 'fields') throw new Error('unreachable');
-    const obj = this.define(Object.create(entry.ctor.prototype) as Record<string, unknown>);
-    const { setState, migrate } = entry.options;
+    const { setState, migrate, create } = entry.options;
+    const obj = this.define((create ? create() : Object.create(entry.ctor.prototype)) as Record<string, unknown>);
     if (tag === Tag.CLASS_STATE) {
       this.steps.push({ label: '<state>' });
       const state = this.migrate(entry, version, this.plain(this.value()), migrate);

@@ -4,13 +4,13 @@ import type { ClassEntry, Registry } from '../registry/index.js';
 import type { EncodeContext, SectionInput } from '../registry/index.js';
 import { ByteWriter } from './byte-writer.js';
 import { formatPath, type PathStep } from './graph-path.js';
-import { ARRAY_BUFFER_SECTION_THRESHOLD, DEFAULT_MAX_DEPTH, ERROR_CLASSES, Tag, TYPED_ARRAY_KINDS } from './tags.js';
+import { ARRAY_BUFFER_SECTION_THRESHOLD, DEFAULT_MAX_DEPTH, ERROR_CLASSES, isStackOverflow, Tag, TYPED_ARRAY_KINDS } from './tags.js';
 
 export interface EncodeGraphOptions {
   registry: Registry;
   /** Passed to codecs as `ctx.options`. */
   options?: Readonly<Record<string, unknown>>;
-  /** Deepest nesting accepted before `DEPTH_LIMIT`. Default 2500. */
+  /** Deepest nesting accepted before `DEPTH_LIMIT`. Default 1000. */
   maxDepth?: number;
 }
 
@@ -36,7 +36,14 @@ const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): 
  */
 export function encodeGraph(value: unknown, options: EncodeGraphOptions): EncodedGraph {
   const enc = new GraphEncoder(options);
-  enc.value(value);
+  try {
+    enc.value(value);
+  } catch (err) {
+    if (isStackOverflow(err)) {
+      throw new CheckpointError('DEPTH_LIMIT', 'the graph is nested too deeply for the stack; flatten it, or raise maxDepth together with node --stack-size', { path: enc.path(), cause: err });
+    }
+    throw err;
+  }
   return { graph: enc.out.result(), sections: enc.sections };
 }
 

@@ -69,6 +69,12 @@ export interface SerializableOptions<T = any> {
   setState?: (obj: T, state: any) => void;
   /** Fields never stored (caches, open handles); left unset on load. */
   exclude?: readonly string[];
+  /**
+   * Makes the blank instance that fields or `setState` fill. Default:
+   * `Object.create(prototype)`, so no constructor runs. Classes with `#private` fields
+   * need it, since only their constructor can install those fields.
+   */
+  create?: () => T;
 }
 
 export interface ConstructorSerializedOptions<T = any> {
