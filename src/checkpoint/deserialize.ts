@@ -2,7 +2,8 @@ import { CheckpointError } from '../errors.js';
 import { openContainer, type OpenedContainer } from '../format/index.js';
 import { decodeGraph, type DecodeStats } from '../graph/index.js';
 import { defaultRegistry, type SectionView } from '../registry/index.js';
-import { recordedBackend } from '../tensor/index.js';
+import '../tensor/index.js';
+import { recordedBackend } from '../tensor/backend.js';
 import type { DeserializeOptions } from './options.js';
 
 let warnedBackends = new Set<string>();

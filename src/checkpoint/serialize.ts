@@ -1,7 +1,8 @@
 import { concatChunks, packContainer, type PackedContainer } from '../format/index.js';
 import { encodeGraph } from '../graph/index.js';
 import { defaultRegistry } from '../registry/index.js';
-import { recordedBackend } from '../tensor/index.js';
+import '../tensor/index.js';
+import { recordedBackend } from '../tensor/backend.js';
 import type { SerializeOptions } from './options.js';
 import { WRITER } from './writer.js';
 

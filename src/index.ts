@@ -1,0 +1,27 @@
+/**
+ * reprise: save and resume long TensorFlow.js training runs exactly.
+ * This file is the only public door; it re-exports each layer's public API.
+ */
+export * from './errors.js';
+export {
+  serializable,
+  constructorSerialized,
+  registerCodec,
+  registerFunction,
+  Registry,
+  defaultRegistry,
+} from './registry/index.js';
+export type {
+  CodecOptions,
+  ConstructorSerializedOptions,
+  SerializableOptions,
+  EncodeContext,
+  DecodeContext,
+  SectionInput,
+  SectionView,
+} from './registry/index.js';
+export { Device, initBackend, currentBackend, currentDeviceTag, resolveDevice, registerTensorCodecs } from './tensor/index.js';
+export type { BackendName, MapLocation } from './tensor/index.js';
+export { serialize, deserialize, save, saveSync, load, loadSync } from './checkpoint/index.js';
+export type { SerializeOptions, DeserializeOptions } from './checkpoint/index.js';
+export { FORMAT_VERSION } from './format/index.js';
