@@ -91,3 +91,8 @@ export function servableDeviceTags(): Set<string> {
   tags.add(own);
   return tags;
 }
+
+/** The backend to record in a checkpoint header: the one tfjs has initialised, or `''` if none yet. */
+export function recordedBackend(): string {
+  return (tf.engine() as unknown as { backendName: string | null }).backendName ?? '';
+}

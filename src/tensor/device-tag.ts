@@ -1,0 +1,38 @@
+import type * as tf from '@tensorflow/tfjs';
+import { CheckpointError } from '../errors.js';
+import { currentDeviceTag } from './backend.js';
+import { Device } from './device.js';
+import type { TensorSaveOptions } from './options.js';
+
+/**
+ * The device tag to record for `tensor`: `options.deviceTag` when given (a tag, a
+ * `Device`, or a function of the tensor), else `currentDeviceTag()`.
+ *
+ * @throws CheckpointError `BAD_DEVICE` (with `path`) when `deviceTag` is or returns
+ *   something that is not a device tag.
+ */
+export function deviceTagFor(tensor: tf.Tensor, options: Readonly<Record<string, unknown>>, path: string): string {
+  const option = (options as TensorSaveOptions).deviceTag;
+  if (option === undefined || option === null) return currentDeviceTag();
+  let spec: unknown = option;
+  if (typeof option === 'function') {
+    try {
+      spec = option(tensor);
+    } catch (err) {
+      if (err instanceof CheckpointError) throw err;
+      throw new CheckpointError('BAD_DEVICE', `the deviceTag function threw: ${(err as Error)?.message}`, { path, cause: err });
+    }
+  }
+  if (spec instanceof Device) return spec.toString();
+  if (typeof spec === 'string') {
+    try {
+      return Device.parse(spec).toString();
+    } catch (err) {
+      throw new CheckpointError('BAD_DEVICE', `deviceTag gave ${JSON.stringify(spec)}, which is not a device tag such as "cpu" or "cuda:0"`, {
+        path,
+        cause: err,
+      });
+    }
+  }
+  throw new CheckpointError('BAD_DEVICE', `deviceTag gave a ${typeof spec}; expected a device tag such as "cuda:0" or a Device`, { path });
+}

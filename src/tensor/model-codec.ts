@@ -1,0 +1,176 @@
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
+import type { DecodeContext, EncodeContext, Registry } from '../registry/index.js';
+import { parseStoredConfig } from './stored-config.js';
+import { decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
+import { isRegistered } from './variable-name.js';
+
+/** Stable names of the model codecs. */
+export const SEQUENTIAL_CODEC_NAME = 'tf.Sequential';
+export const LAYERS_MODEL_CODEC_NAME = 'tf.LayersModel';
+
+/** `trainable` of a layer and, for a nested model, of its own layers. */
+export interface LayerTrainability {
+  trainable: boolean;
+  layers?: LayerTrainability[];
+}
+
+/** How a tfjs-layers model is stored. */
+export interface ModelRecord {
+  /** `JSON.stringify(model.getConfig())`: the topology, rebuilt with `fromConfig`. */
+  config: string;
+  /** `model.weights` in order: the stored name (diagnostics), value and `trainable`. */
+  weights: { name: string; value: TensorRecord; trainable: boolean }[];
+  trainable: boolean;
+  layers: LayerTrainability[];
+}
+
+/** Attempts at rebuilding a model whose weight names are taken by loose variables; see `rebuild`. */
+const MAX_REBUILD_ATTEMPTS = 64;
+
+/**
+ * Registers the codecs for `tf.Sequential` and functional `tf.LayersModel`: topology
+ * from `getConfig()`, every weight's bytes, and the `trainable` flags of the model, of
+ * every layer (nested models included) and of every weight. Loading rebuilds the model
+ * synchronously with `fromConfig` (without running initializers, so no random numbers
+ * are drawn), then assigns the stored values straight to the weight variables (without
+ * re-applying constraints, so the values are the saved ones bit for bit).
+ * A model loads fine while the one it was saved from still lives: tfjs-layers gives
+ * the rebuilt weights unique names. Not stored: `compile()` state (loss, metrics, the
+ * model's own optimizer) — store the optimizer in the graph and compile again.
+ *
+ * Throws on save `UnsupportedValueError` `MODEL_CONFIG` when a layer has no `getConfig`,
+ * `DISPOSED_TENSOR` for a disposed model; on load `CheckpointFormatError` `BAD_MODEL` /
+ * `BAD_CONFIG` / `UNKNOWN_CLASS` for a malformed record or an unregistered custom layer,
+ * `CheckpointError` `MODEL_REBUILD` when tfjs refuses the stored topology or weights.
+ */
+export function registerModelCodecs(registry: Registry): void {
+  registry.registerCodec(tf.Sequential, {
+    name: SEQUENTIAL_CODEC_NAME,
+    encode: (model: tf.Sequential, ctx) => encodeModel(model, ctx),
+    decode: (record: unknown, ctx) => decodeModel(record, ctx, 'Sequential') as tf.Sequential,
+  });
+  registry.registerCodec(tf.LayersModel, {
+    name: LAYERS_MODEL_CODEC_NAME,
+    encode: (model: tf.LayersModel, ctx) => encodeModel(model, ctx),
+    decode: (record: unknown, ctx) => decodeModel(record, ctx, 'LayersModel'),
+  });
+}
+
+type Container = { trainable: boolean; layers: tf.layers.Layer[] };
+
+function encodeModel(model: tf.LayersModel, ctx: EncodeContext): ModelRecord {
+  let config: string;
+  try {
+    config = JSON.stringify(model.getConfig());
+  } catch (err) {
+    throw new UnsupportedValueError(
+      'MODEL_CONFIG',
+      `the model "${model.name}" cannot describe its topology (getConfig failed: ${(err as Error)?.message}); ` +
+        `custom layers need getConfig() and tf.serialization.registerClass`,
+      { path: ctx.path(), cause: err },
+    );
+  }
+  return {
+    config,
+    weights: model.weights.map((w) => ({ name: w.name, value: encodeTensorRecord(w.read(), ctx), trainable: w.trainable })),
+    trainable: model.trainable,
+    layers: layerTrainability(model as unknown as Container),
+  };
+}
+
+function layerTrainability(container: Container): LayerTrainability[] {
+  return container.layers.map((layer) => {
+    const nested = (layer as unknown as Partial<Container>).layers;
+    return Array.isArray(nested)
+      ? { trainable: layer.trainable, layers: layerTrainability(layer as unknown as Container) }
+      : { trainable: layer.trainable };
+  });
+}
+
+function decodeModel(record: unknown, ctx: DecodeContext, kind: 'Sequential' | 'LayersModel'): tf.LayersModel {
+  const path = ctx.path();
+  const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `a stored ${kind} is malformed: ${what}`, { path });
+  if (typeof record !== 'object' || record === null) throw fail('expected a record');
+  const { config, weights, trainable, layers } = record as Record<string, unknown>;
+  if (!Array.isArray(weights) || typeof trainable !== 'boolean' || !Array.isArray(layers)) {
+    throw fail('it needs weights, trainable and layers');
+  }
+  parseStoredConfig(config, path); // validate once before building anything
+  const model = rebuild(() => {
+    const fresh = parseStoredConfig(config, path) as tf.serialization.ConfigDict;
+    return kind === 'Sequential'
+      ? tf.Sequential.fromConfig<tf.Sequential>(tf.Sequential, fresh, {}, true)
+      : tf.LayersModel.fromConfig<tf.LayersModel>(tf.LayersModel, fresh, {}, true);
+  }, path);
+  try {
+    const targets = model.weights;
+    if (targets.length !== weights.length) {
+      throw fail(`it stores ${weights.length} weights, its topology has ${targets.length} (${targets.map((w) => w.originalName).join(', ')})`);
+    }
+    weights.forEach((entry: unknown, i) => {
+      const { value, trainable: weightTrainable } = (entry ?? {}) as Record<string, unknown>;
+      if (typeof weightTrainable !== 'boolean') throw fail(`weight ${i} needs a boolean trainable`);
+      const tensor = decodeTensorRecord(value, ctx, targets[i]!.originalName);
+      try {
+        (targets[i]!.read() as tf.Variable).assign(tensor);
+      } catch (err) {
+        throw new CheckpointError(
+          'MODEL_REBUILD',
+          `stored weight ${i} (${tensor.dtype} [${tensor.shape.join(', ')}]) does not fit "${targets[i]!.originalName}" ` +
+            `(${targets[i]!.dtype} [${targets[i]!.shape.join(', ')}]): ${(err as Error)?.message}`,
+          { path, cause: err },
+        );
+      } finally {
+        tensor.dispose();
+      }
+    });
+    model.trainable = trainable;
+    restoreTrainability(model as unknown as Container, layers, fail);
+    weights.forEach((entry: { trainable: boolean }, i) => {
+      targets[i]!.trainable = entry.trainable;
+    });
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return model;
+}
+
+function restoreTrainability(container: Container, stored: unknown[], fail: (what: string) => Error): void {
+  if (stored.length !== container.layers.length) {
+    throw fail(`it stores the trainable flags of ${stored.length} layers, its topology has ${container.layers.length}`);
+  }
+  container.layers.forEach((layer, i) => {
+    const { trainable, layers } = (stored[i] ?? {}) as Record<string, unknown>;
+    if (typeof trainable !== 'boolean') throw fail(`layer ${i} needs a boolean trainable`);
+    layer.trainable = trainable;
+    const nested = (layer as unknown as Partial<Container>).layers;
+    if (Array.isArray(nested) && Array.isArray(layers)) restoreTrainability(layer as unknown as Container, layers, fail);
+  });
+}
+
+/**
+ * Runs `build` (a `fromConfig`). tfjs-layers names the weights from the layer names and
+ * its own counters, which do not know about variables created directly with
+ * `tf.variable` (e.g. a loose copy of this model's weight loaded earlier from the same
+ * file); on such a clash the half-built model's variables are disposed and the build
+ * is repeated — each clash advanced tfjs-layers' counter, so the next attempt picks a
+ * free name.
+ */
+function rebuild(build: () => tf.LayersModel, path: string): tf.LayersModel {
+  for (let attempt = 1; ; attempt++) {
+    const before = new Set(Object.keys(tf.engine().registeredVariables));
+    try {
+      return build();
+    } catch (err) {
+      for (const name of Object.keys(tf.engine().registeredVariables)) {
+        if (!before.has(name) && isRegistered(name)) tf.engine().registeredVariables[name]!.dispose();
+      }
+      if (err instanceof CheckpointError) throw err;
+      const message = (err as Error)?.message ?? String(err);
+      if (/^Variable with name .* was already registered$/.test(message) && attempt < MAX_REBUILD_ATTEMPTS) continue;
+      throw new CheckpointError('MODEL_REBUILD', `tfjs could not rebuild the stored model: ${message}`, { path, cause: err });
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import * as tf from '@tensorflow/tfjs';
+import { endianness } from 'node:os';
+import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
+import type { DecodeContext, EncodeContext } from '../registry/index.js';
+import { deviceTagFor } from './device-tag.js';
+import { resolveDevice, type MapLocation } from './map-location.js';
+import { packStrings, unpackStrings } from './string-tensor-bytes.js';
+
+/** The tfjs dtypes a checkpoint can hold. */
+export const TENSOR_DTYPES = ['float32', 'int32', 'bool', 'complex64', 'string'] as const;
+export type TensorDtype = (typeof TENSOR_DTYPES)[number];
+
+/** Bytes per element of each fixed-size dtype (complex64: interleaved float32 real, imaginary). */
+const BYTES_PER_ELEMENT: Record<Exclude<TensorDtype, 'string'>, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
+
+/** Highest tensor rank accepted from a file. */
+const MAX_RANK = 32;
+
+/**
+ * How a tensor's value is stored in the graph: its bytes live in tensor section
+ * `section` (little-endian, C order); `dtype` and `shape` are the tensor's own (two
+ * tensors sharing data — `reshape` — share one section but keep their shapes).
+ */
+export interface TensorRecord {
+  section: number;
+  dtype: TensorDtype;
+  shape: number[];
+}
+
+/**
+ * Stores the bytes of `tensor` in a tensor section and returns the record that points
+ * at them. The bytes are read synchronously with as few copies as the backend allows
+ * (none on the `cpu` backend for numeric dtypes); two tensors sharing data (same
+ * `dataId`) are stored once. The recorded device tag is {@link deviceTagFor}'s.
+ * Inverse: {@link decodeTensorRecord}.
+ *
+ * @throws UnsupportedValueError `DISPOSED_TENSOR` (with the graph path) for a disposed
+ *   tensor: its bytes are gone, and storing garbage would be worse. Set the field to
+ *   `null` or exclude it before saving.
+ */
+export function encodeTensorRecord(tensor: tf.Tensor, ctx: EncodeContext): TensorRecord {
+  if (tensor.isDisposed) {
+    throw new UnsupportedValueError(
+      'DISPOSED_TENSOR',
+      `a disposed ${tensor.dtype} tensor of shape [${tensor.shape.join(', ')}] cannot be saved: its data is gone; ` +
+        `set the field to null (or exclude it) once the tensor is disposed`,
+      { path: ctx.path() },
+    );
+  }
+  assertLittleEndian();
+  const dtype = tensor.dtype as TensorDtype;
+  let data: Uint8Array;
+  if (dtype === 'string') {
+    data = packStrings(tf.engine().readSync(tensor.dataId) as unknown as Uint8Array[]);
+  } else {
+    const values = tensor.dataSync() as unknown as ArrayBufferView;
+    data = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    const expected = tensor.size * BYTES_PER_ELEMENT[dtype];
+    if (data.byteLength !== expected) {
+      throw new CheckpointError('BAD_TENSOR', `a ${dtype} tensor of ${tensor.size} elements gave ${data.byteLength} bytes, not ${expected}`, {
+        path: ctx.path(),
+      });
+    }
+  }
+  const section = ctx.addSection({
+    kind: 'tensor',
+    data,
+    dtype,
+    shape: tensor.shape,
+    device: deviceTagFor(tensor, ctx.options, ctx.path()),
+    dedupKey: tensor.dataId,
+  });
+  return { section, dtype, shape: [...tensor.shape] };
+}
+
+/**
+ * Creates a tensor on the current backend from a {@link TensorRecord}, after checking
+ * the record and the section against each other and the section's device tag against
+ * `ctx.options.mapLocation` (see `resolveDevice`). Numeric tensors view the file's bytes
+ * without copying when the section's offset suits the element type (always, for the
+ * 64-byte aligned sections of a file loaded into an aligned buffer) and on the `cpu`
+ * backend keep that view: the loaded buffer must not be modified afterwards.
+ * Inverse: {@link encodeTensorRecord}.
+ *
+ * @param name the variable's stored name, passed to a `mapLocation` function.
+ * @throws CheckpointFormatError `BAD_TENSOR` when the record or the section is malformed
+ *   or they disagree; DeviceMappingError when the tag cannot be served here;
+ *   CheckpointError `UNSUPPORTED_DTYPE` for `complex64` on a backend without complex
+ *   numbers (WebAssembly: use `REPRISE_BACKEND=cpu`).
+ */
+export function decodeTensorRecord(record: unknown, ctx: DecodeContext, name?: string): tf.Tensor {
+  const path = ctx.path();
+  const { section: index, dtype, shape, size } = checkRecord(record, path);
+  const section = ctx.section(index);
+  if (section.kind !== 'tensor' || section.dtype !== dtype) {
+    throw new CheckpointFormatError(
+      'BAD_TENSOR',
+      `a ${dtype} tensor points at section ${index}, which holds ${section.kind === 'tensor' ? `a ${section.dtype} tensor` : 'raw bytes'}`,
+      { path },
+    );
+  }
+  resolveDevice(section.device, ctx.options.mapLocation as MapLocation | undefined, { dtype, shape, ...(name === undefined ? {} : { name }) }, path);
+  assertLittleEndian();
+  const data = section.data;
+  if (dtype === 'string') return tf.keep(tf.tensor(unpackStrings(data, size, path), shape, 'string'));
+  const expected = size * BYTES_PER_ELEMENT[dtype];
+  if (data.byteLength !== expected) {
+    throw new CheckpointFormatError(
+      'BAD_TENSOR',
+      `a ${dtype} tensor of shape [${shape.join(', ')}] needs ${expected} bytes, its section has ${data.byteLength}`,
+      { path },
+    );
+  }
+  if (dtype === 'complex64') return tf.keep(complexFromInterleaved(floatView(data), shape, path));
+  const values = dtype === 'float32' ? floatView(data) : dtype === 'int32' ? intView(data) : data;
+  return tf.keep(tf.tensor(values, shape, dtype));
+}
+
+function checkRecord(record: unknown, path: string): TensorRecord & { size: number } {
+  const fail = (what: string) => new CheckpointFormatError('BAD_TENSOR', `a stored tensor is malformed: ${what}`, { path });
+  if (typeof record !== 'object' || record === null) throw fail(`expected a record, found ${record === null ? 'null' : typeof record}`);
+  const { section, dtype, shape } = record as Record<string, unknown>;
+  if (!Number.isSafeInteger(section) || (section as number) < 0) throw fail(`section ${String(section)} is not an index`);
+  if (typeof dtype !== 'string' || !(TENSOR_DTYPES as readonly string[]).includes(dtype)) {
+    throw fail(`dtype ${JSON.stringify(dtype)} is none of ${TENSOR_DTYPES.join(', ')}`);
+  }
+  if (!Array.isArray(shape) || shape.length > MAX_RANK) throw fail(`the shape must be an array of at most ${MAX_RANK} sizes`);
+  let size = 1;
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) throw fail(`shape [${shape.join(', ')}] has a size that is not a non-negative integer`);
+    size *= d;
+    if (size > Number.MAX_SAFE_INTEGER) throw fail(`shape [${shape.join(', ')}] is too large`);
+  }
+  return { section: section as number, dtype: dtype as TensorDtype, shape: [...(shape as number[])], size };
+}
+
+/** A Float32Array over `data`: a view when its offset allows, else a copy. */
+function floatView(data: Uint8Array): Float32Array {
+  if (data.byteOffset % 4 === 0) return new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+  return new Float32Array(data.slice().buffer);
+}
+
+function intView(data: Uint8Array): Int32Array {
+  if (data.byteOffset % 4 === 0) return new Int32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+  return new Int32Array(data.slice().buffer);
+}
+
+function complexFromInterleaved(values: Float32Array, shape: number[], path: string): tf.Tensor {
+  if (!tf.getKernel('Complex', tf.getBackend())) {
+    throw new CheckpointError(
+      'UNSUPPORTED_DTYPE',
+      `the checkpoint holds a complex64 tensor, which the "${tf.getBackend()}" backend cannot hold; load it under the cpu backend (REPRISE_BACKEND=cpu)`,
+      { path },
+    );
+  }
+  const n = values.length / 2;
+  const real = new Float32Array(n);
+  const imag = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    real[i] = values[2 * i]!;
+    imag[i] = values[2 * i + 1]!;
+  }
+  return tf.tidy(() => tf.complex(tf.tensor(real, shape), tf.tensor(imag, shape)));
+}
+
+function assertLittleEndian(): void {
+  if (endianness() !== 'LE') {
+    throw new CheckpointError('UNSUPPORTED_PLATFORM', 'tensor sections are little-endian and this machine is big-endian, which reprise does not support yet');
+  }
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CheckpointError, CheckpointFormatError, DeviceMappingError } from '../../src/errors.js';
+import { Device, resolveDevice, type MapLocation } from '../../src/tensor/index.js';
+
+const info = { dtype: 'float32', shape: [2, 3] };
+const code = (c: string, path = '') => (err: unknown) => err instanceof CheckpointError && err.code === c && err.path === path;
+
+test('no mapLocation keeps a servable tag', () => {
+  assert.equal(resolveDevice('cpu', undefined, info).toString(), 'cpu');
+});
+
+test('no mapLocation refuses cuda:0 here with DEVICE_MAPPING naming the tag and the path', () => {
+  assert.throws(
+    () => resolveDevice('cuda:0', undefined, info, '.model.kernel'),
+    (err: unknown) =>
+      err instanceof DeviceMappingError && err.code === 'DEVICE_MAPPING' && err.tag === 'cuda:0' && err.path === '.model.kernel' && /mapLocation/.test(err.message),
+  );
+});
+
+test('a string or Device mapLocation sends every accelerator tag there', () => {
+  for (const map of ['cpu', new Device('cpu')] as MapLocation[]) {
+    assert.equal(resolveDevice('cuda:0', map, info).toString(), 'cpu');
+    assert.equal(resolveDevice('cuda:3', map, null).toString(), 'cpu');
+    assert.equal(resolveDevice('cpu', map, info).toString(), 'cpu');
+  }
+});
+
+test('a string mapLocation never moves cpu tensors to an accelerator (the original rule: CPU to CUDA is not done)', () => {
+  assert.equal(resolveDevice('cpu', 'cuda:1', info).toString(), 'cpu');
+  // cuda:0 -> cuda:1 is a mapping; it is refused here only because this machine has no cuda:1
+  assert.throws(() => resolveDevice('cuda:0', 'cuda:1', info), code('DEVICE_MAPPING'));
+});
+
+test('a record maps the exact tag, then the bare type, and leaves other tags alone', () => {
+  assert.equal(resolveDevice('cuda:0', { 'cuda:0': 'cpu' }, info).toString(), 'cpu');
+  assert.equal(resolveDevice('cuda:5', { cuda: new Device('cpu') }, info).toString(), 'cpu');
+  assert.equal(resolveDevice('cpu', { 'cuda:0': 'cpu' }, info).toString(), 'cpu');
+  assert.throws(() => resolveDevice('cuda:1', { 'cuda:0': 'cpu' }, info), code('DEVICE_MAPPING'));
+  // an explicit record may ask for cpu -> cuda; this machine cannot serve it
+  assert.throws(() => resolveDevice('cpu', { cpu: 'cuda:0' }, info), code('DEVICE_MAPPING'));
+});
+
+test('a record ignores inherited keys', () => {
+  assert.throws(() => resolveDevice('cuda:0', Object.create({ 'cuda:0': 'cpu' }), info), code('DEVICE_MAPPING'));
+});
+
+test('a function gets the tensor info (null for a Device) and the tag', () => {
+  const calls: unknown[] = [];
+  const fn = (i: unknown, tag: string) => (calls.push([i, tag]), tag.startsWith('cuda') ? 'cpu' : new Device(tag));
+  assert.equal(resolveDevice('cuda:2', fn, { ...info, name: 'w' }).toString(), 'cpu');
+  assert.equal(resolveDevice('cpu', fn, null).toString(), 'cpu');
+  assert.deepEqual(calls, [[{ ...info, name: 'w' }, 'cuda:2'], [null, 'cpu']]);
+});
+
+test('a function returning an unservable device is a DEVICE_MAPPING error', () => {
+  assert.throws(() => resolveDevice('cpu', () => 'cuda:0', info, '.x'), code('DEVICE_MAPPING', '.x'));
+});
+
+test('bad mappings and bad tags have their own codes', () => {
+  assert.throws(() => resolveDevice('cuda:0', 'gpu 0', info), code('BAD_DEVICE'));
+  assert.throws(() => resolveDevice('cuda:0', { 'cuda:0': 'nope!' }, info), code('BAD_DEVICE'));
+  assert.throws(() => resolveDevice('cuda:0', () => 7 as never, info), code('BAD_DEVICE'));
+  assert.throws(() => resolveDevice('cuda:0', 7 as never, info), code('BAD_MAP_LOCATION'));
+  assert.throws(
+    () => resolveDevice('cuda:0', () => {
+      throw new Error('boom');
+    }, info, '.y'),
+    code('MAP_LOCATION_FAILED', '.y'),
+  );
+  assert.throws(() => resolveDevice('not a tag', 'cpu', info, '.z'), (e: unknown) => e instanceof CheckpointFormatError && e.code === 'BAD_DEVICE' && e.path === '.z');
+});
