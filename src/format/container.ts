@@ -120,7 +120,7 @@ export interface OpenOptions {
  * length and offset against the bytes that exist before reading what they point at.
  * Inverse of {@link packContainer}.
  * @throws CheckpointFormatError (codes `TRUNCATED`, `BAD_MAGIC`, `BAD_VERSION`,
- *   `TRAILING_BYTES`, `HEADER_CHECKSUM`, `BAD_HEADER`, `BAD_SECTION`, `SECTION_CHECKSUM`)
+ *   `TRAILING_BYTES`, `HEADER_CHECKSUM`, `BAD_HEADER`, `BAD_SECTION`, `BAD_PADDING`, `SECTION_CHECKSUM`)
  *   or UnsupportedVersionError for a newer format.
  */
 export function openContainer(bytes: Uint8Array, options: OpenOptions = {}): OpenedContainer {
@@ -159,6 +159,11 @@ export function openContainer(bytes: Uint8Array, options: OpenOptions = {}): Ope
   }
   const header = decodeHeader(headerBytes, PREAMBLE_SIZE);
   validateSections(header, PREAMBLE_SIZE + headerLength, bytes.byteLength, SECTION_ALIGNMENT);
+  let gapStart = PREAMBLE_SIZE + headerLength;
+  for (const s of header.sections) {
+    checkZeroPadding(bytes, gapStart, s.offset);
+    gapStart = s.offset + s.length;
+  }
   const views = header.sections.map((s) => bytes.subarray(s.offset, s.offset + s.length));
   if (options.verifyChecksums ?? true) {
     header.sections.forEach((s, i) => {
@@ -179,6 +184,13 @@ export function openContainer(bytes: Uint8Array, options: OpenOptions = {}): Ope
       return v;
     },
   };
+}
+
+/** Padding is covered by no checksum, so it must be zero: then every flipped bit of a file is caught. */
+function checkZeroPadding(bytes: Uint8Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    if (bytes[i] !== 0) throw new CheckpointFormatError('BAD_PADDING', `padding byte is ${bytes[i]}, expected 0`, { offset: i });
+  }
 }
 
 function hex(bytes: Uint8Array): string {

@@ -22,8 +22,9 @@ export function fromBytes(bytes: Uint8Array, opts: GraphRoundTripOptions = {}) {
     options: opts.options,
     fileOffset: container.header.sections[0]!.offset,
     section(index): SectionView {
+      const data = container.section(index);
       const info = container.header.sections[index]!;
-      return { kind: info.kind as SectionView['kind'], data: container.section(index), dtype: info.dtype, shape: info.shape, device: info.device };
+      return { kind: info.kind as SectionView['kind'], data, dtype: info.dtype, shape: info.shape, device: info.device };
     },
   });
 }
