@@ -137,7 +137,8 @@ class FakeDecoder implements DecodeContext {
       case 'codec': {
         const entry = this.registry.byStableName(n.name);
         if (!entry || entry.kind !== 'codec') throw new CheckpointFormatError('UNKNOWN_CLASS', `unknown codec ${n.name}`, { path: this.path() });
-        const obj = this.step(`<${n.name}>`, () => entry.decode(this.value(n.value), this, n.version));
+        const encoded = this.step(`<${n.name}>`, () => this.value(n.value));
+        const obj = entry.decode(encoded, this, n.version);
         this.objects.set(n.id, obj);
         return obj;
       }
