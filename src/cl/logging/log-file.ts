@@ -6,9 +6,10 @@ import { CheckpointError } from '../../errors.js';
  * What to do, when a log file is continued, with a last line that lacks its `\n` (the
  * previous process was killed in the middle of a write):
  * - `drop`: cut it off (CSV: a partial row would be a malformed row);
- * - `terminate`: keep it and end it with `\n` (text: a human reader loses nothing).
+ * - `terminate`: keep it and end it with `\n` (text: a human reader loses nothing);
+ * - `keep`: leave the bytes as they are (a binary file that has no lines).
  */
-export type PartialLinePolicy = 'drop' | 'terminate';
+export type PartialLinePolicy = 'drop' | 'terminate' | 'keep';
 
 /** An `fs` failure while logging, as a `CheckpointError` with code `LOG_IO`. */
 export function logIoError(action: string, file: string, cause: unknown): CheckpointError {
@@ -108,7 +109,7 @@ export class LogFile {
   private repairLastLine(policy: PartialLinePolicy): number {
     const fd = this.fd!;
     const size = fs.fstatSync(fd).size;
-    if (size === 0) return 0;
+    if (size === 0 || policy === 'keep') return size;
     const last = Buffer.alloc(1);
     fs.readSync(fd, last, 0, 1, size - 1);
     if (last[0] === 0x0a) return size;
