@@ -19,7 +19,7 @@ export interface LayerTrainability {
 export interface ModelRecord {
   /** `JSON.stringify(model.getConfig())`: the topology, rebuilt with `fromConfig`. */
   config: string;
-  /** `model.weights` in order: the stored name (diagnostics), value and `trainable`. */
+  /** Every weight, layer by layer in build order (see `weightsInBuildOrder`): the stored name (diagnostics), value and `trainable`. */
   weights: { name: string; value: TensorRecord; trainable: boolean }[];
   trainable: boolean;
   layers: LayerTrainability[];
@@ -71,12 +71,41 @@ function encodeModel(model: tf.LayersModel, ctx: EncodeContext): ModelRecord {
       { path: ctx.path(), cause: err },
     );
   }
+  const weights = weightsInBuildOrder(model as unknown as Container);
+  if (weights.some((w) => w.val.isDisposed)) {
+    throw new UnsupportedValueError(
+      'DISPOSED_TENSOR',
+      `the model "${model.name}" has been disposed: its weights are gone; set the field to null (or exclude it) once the model is disposed`,
+      { path: ctx.path() },
+    );
+  }
   return {
     config,
-    weights: model.weights.map((w) => ({ name: w.name, value: encodeTensorRecord(w.read(), ctx), trainable: w.trainable })),
+    weights: weights.map((w) => ({ name: w.name, value: encodeTensorRecord(w.val, ctx), trainable: w.trainable })),
     trainable: model.trainable,
     layers: layerTrainability(model as unknown as Container),
   };
+}
+
+/** A tfjs-layers weight: `val` is the `tf.Variable` behind it. */
+type LayerWeight = tf.LayerVariable & { val: tf.Variable };
+
+/**
+ * Every weight of the model, layer by layer (nested models included), each layer's
+ * trainable weights before its non-trainable ones as `addWeight` created them. Unlike
+ * `model.weights`, this order does not change when `trainable` flags change, so it
+ * matches between a model and its rebuild (whose flags are restored afterwards).
+ */
+function weightsInBuildOrder(container: Container, seen = new Set<object>()): LayerWeight[] {
+  const out: LayerWeight[] = [];
+  for (const layer of container.layers) {
+    if (seen.has(layer)) continue;
+    seen.add(layer);
+    const nested = layer as unknown as Partial<Container> & { _trainableWeights: LayerWeight[]; _nonTrainableWeights: LayerWeight[] };
+    if (Array.isArray(nested.layers)) out.push(...weightsInBuildOrder(nested as Container, seen));
+    else out.push(...nested._trainableWeights, ...nested._nonTrainableWeights);
+  }
+  return out;
 }
 
 function layerTrainability(container: Container): LayerTrainability[] {
@@ -104,7 +133,7 @@ function decodeModel(record: unknown, ctx: DecodeContext, kind: 'Sequential' | '
       : tf.LayersModel.fromConfig<tf.LayersModel>(tf.LayersModel, fresh, {}, true);
   }, path);
   try {
-    const targets = model.weights;
+    const targets = weightsInBuildOrder(model as unknown as Container);
     if (targets.length !== weights.length) {
       throw fail(`it stores ${weights.length} weights, its topology has ${targets.length} (${targets.map((w) => w.originalName).join(', ')})`);
     }
@@ -113,7 +142,7 @@ function decodeModel(record: unknown, ctx: DecodeContext, kind: 'Sequential' | '
       if (typeof weightTrainable !== 'boolean') throw fail(`weight ${i} needs a boolean trainable`);
       const tensor = decodeTensorRecord(value, ctx, targets[i]!.originalName);
       try {
-        (targets[i]!.read() as tf.Variable).assign(tensor);
+        targets[i]!.val.assign(tensor);
       } catch (err) {
         throw new CheckpointError(
           'MODEL_REBUILD',

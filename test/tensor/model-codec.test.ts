@@ -1,0 +1,195 @@
+import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CheckpointError } from '../../src/errors.js';
+import { codecNodes, fakeLoad, fakeSave, setField } from './fake-context.js';
+import { ROUND_TRIPS } from './round-trips.js';
+import { bytesOf, sameTensor } from './setup.js';
+
+let unique = 0;
+const uid = (stem: string) => `${stem}${process.pid}x${unique++}`;
+
+/** Deterministic weights, so that the models differ from their zero-initialised rebuilds. */
+function fillWeights(model: tf.LayersModel, seed: number): void {
+  model.setWeights(model.weights.map((w, i) => tf.randomNormal(w.shape as number[], 0, 1, 'float32', seed + i)));
+}
+
+function sequentialModel(): tf.Sequential {
+  const m = tf.sequential({ name: uid('seq') });
+  m.add(tf.layers.dense({ units: 5, activation: 'relu', inputShape: [3] }));
+  m.add(tf.layers.batchNormalization());
+  m.add(tf.layers.dense({ units: 2, activation: 'softmax', kernelConstraint: tf.constraints.maxNorm({ maxValue: 0.5 }) }));
+  fillWeights(m, 1);
+  return m;
+}
+
+function functionalModel(): tf.LayersModel {
+  const input = tf.input({ shape: [4] });
+  const hidden = tf.layers.dense({ units: 6, activation: 'tanh' }).apply(input) as tf.SymbolicTensor;
+  const joined = tf.layers.concatenate().apply([hidden, input]) as tf.SymbolicTensor;
+  const inner = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [10] }), tf.layers.dense({ units: 2 })] });
+  const out = inner.apply(joined) as tf.SymbolicTensor;
+  const m = tf.model({ inputs: input, outputs: out, name: uid('fn') });
+  fillWeights(m, 100);
+  return m;
+}
+
+function assertSameModel(a: tf.LayersModel, b: tf.LayersModel, input: tf.Tensor): void {
+  assert.equal(b.constructor, a.constructor);
+  assert.equal(b.name, a.name);
+  assert.equal(b.weights.length, a.weights.length);
+  a.weights.forEach((w, i) => {
+    assert.ok(sameTensor(w.read(), b.weights[i]!.read()), `weight ${w.originalName}`);
+    assert.notEqual(b.weights[i]!.read(), w.read());
+  });
+  const [ya, yb] = [a.predict(input) as tf.Tensor, b.predict(input) as tf.Tensor];
+  assert.ok(Buffer.from(bytesOf(ya)).equals(Buffer.from(bytesOf(yb))), 'outputs differ');
+  tf.dispose([ya, yb]);
+}
+
+for (const [via, roundTrip] of ROUND_TRIPS) {
+  test(`a Sequential model round-trips while the original lives: same weights, same outputs (${via})`, () => {
+    const model = sequentialModel();
+    const back = roundTrip({ model }).model;
+    assert.ok(back instanceof tf.Sequential);
+    const x = tf.randomNormal([4, 3], 0, 1, 'float32', 9);
+    assertSameModel(model, back, x);
+    tf.dispose(x);
+    model.dispose();
+    back.dispose();
+  });
+
+  test(`a functional model with a nested Sequential round-trips (${via})`, () => {
+    const model = functionalModel();
+    const back = roundTrip({ model }).model;
+    assert.ok(back instanceof tf.LayersModel && !(back instanceof tf.Sequential));
+    const x = tf.randomNormal([3, 4], 0, 1, 'float32', 11);
+    assertSameModel(model, back, x);
+    tf.dispose(x);
+    model.dispose();
+    back.dispose();
+  });
+
+  test(`trainable flags of model, layers, nested layers and weights survive (${via})`, () => {
+    const model = functionalModel();
+    model.layers[1]!.trainable = false;
+    const inner = model.layers.find((l) => l instanceof tf.Sequential) as tf.Sequential;
+    inner.layers[1]!.trainable = false;
+    inner.layers[0]!.weights[1]!.trainable = false; // one bias alone
+    const frozen = sequentialModel();
+    frozen.trainable = false;
+    const back = roundTrip({ model, frozen });
+    const flags = (m: tf.LayersModel) => ({
+      model: m.trainable,
+      layers: m.layers.map((l) => l.trainable),
+      weights: m.weights.map((w) => w.trainable),
+      trainableCount: m.trainableWeights.length,
+    });
+    assert.deepEqual(flags(back.model), flags(model));
+    assert.deepEqual(flags(back.frozen), flags(frozen));
+    const backInner = back.model.layers.find((l) => l instanceof tf.Sequential) as tf.Sequential;
+    assert.deepEqual(backInner.layers.map((l) => l.trainable), [true, false]);
+    assert.equal(back.frozen.trainableWeights.length, 0);
+    [model, frozen, back.model, back.frozen].forEach((m) => m.dispose());
+  });
+
+  test(`a model and the optimizer beside it load without sharing variables with the originals (${via})`, () => {
+    const model = sequentialModel();
+    const before = Object.keys(tf.engine().registeredVariables).length;
+    const back = roundTrip({ model, again: model });
+    assert.equal(back.model, back.again);
+    assert.equal(Object.keys(tf.engine().registeredVariables).length, before + model.weights.length);
+    model.dispose();
+    back.model.dispose();
+  });
+}
+
+test('loading a model draws no random numbers (initialisers are skipped)', () => {
+  const model = sequentialModel();
+  const file = fakeSave({ model });
+  const original = Math.random;
+  let calls = 0;
+  Math.random = () => (calls++, original());
+  try {
+    (fakeLoad(file) as { model: tf.LayersModel }).model.dispose();
+  } finally {
+    Math.random = original;
+  }
+  assert.equal(calls, 0);
+  model.dispose();
+});
+
+test('weights are restored as saved, without re-applying constraints', () => {
+  const model = sequentialModel();
+  const kernel = model.layers[2]!.weights[0]!;
+  kernel.write(tf.fill(kernel.shape as number[], 3)); // violates maxNorm(0.5): a constraint pass would change it
+  const back = (fakeLoad(fakeSave({ model })) as { model: tf.LayersModel }).model;
+  assert.ok(sameTensor(back.layers[2]!.weights[0]!.read(), kernel.read()));
+  model.dispose();
+  back.dispose();
+});
+
+test('a loose variable holding a name the rebuilt model wants does not break the rebuild', () => {
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2], name: uid('clash') })] });
+  const layerName = model.layers[0]!.name;
+  const file = fakeSave({ model });
+  // tfjs-layers will name the rebuilt kernel `<layer>/kernel_1`: take that name first.
+  const squatter = tf.variable(tf.scalar(0), true, `${layerName}/kernel_1`);
+  const before = new Set(Object.keys(tf.engine().registeredVariables));
+  const back = (fakeLoad(file) as { model: tf.LayersModel }).model;
+  const added = Object.keys(tf.engine().registeredVariables).filter((n) => !before.has(n));
+  assert.deepEqual(added.sort(), back.weights.map((w) => (w.read() as tf.Variable).name).sort(), 'the failed attempt leaked variables');
+  assert.ok(sameTensor(back.weights[0]!.read(), model.weights[0]!.read()));
+  tf.dispose([squatter]);
+  model.dispose();
+  back.dispose();
+});
+
+/** Broken model records and the code each must give. */
+const BROKEN: [string, (file: ReturnType<typeof fakeSave>) => void, string][] = [
+  ['config not JSON', (f) => setField(record(f), 'config', { t: 'prim', v: '{nope' }), 'BAD_CONFIG'],
+  ['config an array', (f) => setField(record(f), 'config', { t: 'prim', v: '[]' }), 'BAD_CONFIG'],
+  ['config with __proto__', (f) => editConfig(f, (c) => c.replace('"name"', '"__proto__":{"polluted":1},"name"')), 'BAD_CONFIG'],
+  ['unregistered layer class', (f) => editConfig(f, (c) => c.replace('"className":"Dense"', '"className":"EvilLayer"')), 'UNKNOWN_CLASS'],
+  ['class name from Object.prototype', (f) => editConfig(f, (c) => c.replace('"className":"Dense"', '"className":"toString"')), 'UNKNOWN_CLASS'],
+  ['weights missing', (f) => setField(record(f), 'weights', { t: 'prim', v: null }), 'BAD_MODEL'],
+  ['one weight too few', (f) => dropLastWeight(f), 'BAD_MODEL'],
+  ['a weight of the wrong shape', (f) => editConfig(f, (c) => c.replace('"units":2', '"units":3')), 'MODEL_REBUILD'],
+  ['impossible topology', (f) => editConfig(f, (c) => c.replace('"units":2', '"units":-3')), 'MODEL_REBUILD'],
+];
+
+function record(file: ReturnType<typeof fakeSave>) {
+  return codecNodes(file, 'tf.Sequential')[0]!.value;
+}
+function editConfig(file: ReturnType<typeof fakeSave>, edit: (json: string) => string) {
+  const node = record(file);
+  if (node.t !== 'object') throw new Error('unexpected');
+  const config = node.entries.find(([k]) => k === 'config')![1] as { t: 'prim'; v: string };
+  setField(node, 'config', { t: 'prim', v: edit(config.v) });
+}
+function dropLastWeight(file: ReturnType<typeof fakeSave>) {
+  const node = record(file);
+  if (node.t !== 'object') throw new Error('unexpected');
+  const weights = node.entries.find(([k]) => k === 'weights')![1];
+  if (weights.t !== 'array') throw new Error('unexpected');
+  weights.items.pop();
+}
+
+for (const [name, breakIt, code] of BROKEN) {
+  test(`a broken model record is refused: ${name} -> ${code}`, () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });
+    const file = fakeSave({ model });
+    breakIt(file);
+    const before = Object.keys(tf.engine().registeredVariables).length;
+    assert.throws(() => fakeLoad(file), (err: unknown) => err instanceof CheckpointError && err.code === code && err.path === '.model');
+    assert.equal(Object.keys(tf.engine().registeredVariables).length, before, 'a refused model leaked variables');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    model.dispose();
+  });
+}
+
+test('a disposed model is refused with DISPOSED_TENSOR', () => {
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });
+  model.dispose();
+  assert.throws(() => fakeSave({ model }), (err: unknown) => err instanceof CheckpointError && err.code === 'DISPOSED_TENSOR' && err.path === '.model');
+});
