@@ -22,6 +22,29 @@ export type {
 } from './registry/index.js';
 export { Device, initBackend, currentBackend, currentDeviceTag, resolveDevice, registerTensorCodecs } from './tensor/index.js';
 export type { BackendName, MapLocation } from './tensor/index.js';
-export { serialize, deserialize, save, saveSync, load, loadSync } from './checkpoint/index.js';
-export type { SerializeOptions, DeserializeOptions } from './checkpoint/index.js';
+export {
+  serialize,
+  deserialize,
+  save,
+  saveSync,
+  load,
+  loadSync,
+  saveCheckpoint,
+  maybeLoadCheckpoint,
+  CheckpointPlugin,
+  FileSystemCheckpointStorage,
+  MemoryCheckpointStorage,
+  StopSignal,
+  registerGlobalState,
+} from './checkpoint/index.js';
+export type {
+  SerializeOptions,
+  DeserializeOptions,
+  CheckpointStorage,
+  CheckpointPluginOptions,
+  MaybeLoadOptions,
+  RestoreReport,
+  SaveCheckpointOptions,
+  GlobalStateProvider,
+} from './checkpoint/index.js';
 export { FORMAT_VERSION } from './format/index.js';

@@ -7,9 +7,9 @@ import type { SerializeOptions } from './options.js';
 import { WRITER } from './writer.js';
 
 /** Encodes `value` and lays it out as a checkpoint, without copying section bytes. */
-export function packValue(value: unknown, options: SerializeOptions = {}): PackedContainer {
+export function packValue(value: unknown, options: SerializeOptions = {}, excludeFields?: ReadonlyMap<object, ReadonlySet<string>>): PackedContainer {
   const { registry = defaultRegistry, metadata, maxDepth, ...codecOptions } = options;
-  const { graph, sections } = encodeGraph(value, { registry, options: codecOptions, maxDepth });
+  const { graph, sections } = encodeGraph(value, { registry, options: codecOptions, maxDepth, excludeFields });
   return packContainer({ graph, sections, writer: WRITER, backend: recordedBackend(), metadata });
 }
 

@@ -12,6 +12,8 @@ export interface EncodeGraphOptions {
   options?: Readonly<Record<string, unknown>>;
   /** Deepest nesting accepted before `DEPTH_LIMIT`. Default 1000. */
   maxDepth?: number;
+  /** Fields to leave out of particular `@serializable` instances (saveCheckpoint's `exclude`). */
+  excludeFields?: ReadonlyMap<object, ReadonlySet<string>>;
 }
 
 export interface EncodedGraph {
@@ -53,6 +55,7 @@ class GraphEncoder implements EncodeContext {
   readonly options: Readonly<Record<string, unknown>>;
   private readonly registry: Registry;
   private readonly maxDepth: number;
+  private readonly excludeFields: ReadonlyMap<object, ReadonlySet<string>> | undefined;
   private readonly objectIds = new Map<object, number>();
   private readonly pending = new Set<object>();
   private readonly stringIds = new Map<string, number>();
@@ -64,6 +67,7 @@ class GraphEncoder implements EncodeContext {
     this.registry = options.registry;
     this.options = options.options ?? {};
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.excludeFields = options.excludeFields;
   }
 
   path(): string {
@@ -228,7 +232,9 @@ class GraphEncoder implements EncodeContext {
       out.u8(Tag.CLASS_FIELDS);
       this.string(entry.name);
       out.varint(entry.version);
-      const keys = entry.exclude.size === 0 ? Object.keys(v) : Object.keys(v).filter((k) => !entry.exclude.has(k));
+      const extra = this.excludeFields?.get(v);
+      const keys =
+        entry.exclude.size === 0 && !extra ? Object.keys(v) : Object.keys(v).filter((k) => !entry.exclude.has(k) && !extra?.has(k));
       this.fields(v as unknown as Record<string, unknown>, keys);
       return;
     }

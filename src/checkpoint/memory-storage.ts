@@ -1,0 +1,34 @@
+import { CheckpointStorageError } from '../errors.js';
+import { concatChunks } from '../format/index.js';
+import type { CheckpointStorage } from './storage.js';
+
+/**
+ * Keeps checkpoints in memory: for tests, and as the smallest example of the
+ * `CheckpointStorage` contract. Not registered for serialization (it would store itself).
+ */
+export class MemoryCheckpointStorage implements CheckpointStorage {
+  readonly entries = new Map<string, Uint8Array>();
+
+  async listCheckpoints(): Promise<string[]> {
+    return [...this.entries.keys()];
+  }
+
+  async checkpointExists(name: string): Promise<boolean> {
+    return this.entries.has(name);
+  }
+
+  async storeCheckpoint(name: string, chunks: readonly Uint8Array[]): Promise<void> {
+    const byteLength = chunks.reduce((n, c) => n + c.byteLength, 0);
+    this.entries.set(name, concatChunks({ chunks: [...chunks], byteLength }));
+  }
+
+  async loadCheckpoint(name: string): Promise<Uint8Array> {
+    const bytes = this.entries.get(name);
+    if (!bytes) throw new CheckpointStorageError('NOT_FOUND', `no checkpoint named "${name}" (have: ${[...this.entries.keys()].join(', ') || 'none'})`);
+    return bytes;
+  }
+
+  async deleteCheckpoint(name: string): Promise<void> {
+    this.entries.delete(name);
+  }
+}

@@ -1,0 +1,120 @@
+import { CheckpointError, RestoreError } from '../errors.js';
+import { openContainer, type PackedContainer } from '../format/index.js';
+import type { DecodeStats } from '../graph/index.js';
+import { captureGlobalState, restoreGlobalState } from './global-state.js';
+import { decodeContainer } from './deserialize.js';
+import type { DeserializeOptions, SerializeOptions } from './options.js';
+import { packValue } from './serialize.js';
+
+/** What a strategy must have for a run checkpoint: its clock counts finished training experiences. */
+export interface CheckpointableStrategy {
+  clock?: { trainExpCounter?: number };
+  plugins?: unknown[];
+}
+
+/** The value stored in a run checkpoint file. */
+export interface RunCheckpoint<S = object> {
+  kind: 'reprise.run';
+  version: 1;
+  strategy: S;
+  /** Number of training experiences finished when saved: the index to resume from. */
+  expCounter: number;
+  /** Process-wide states (`registerGlobalState`), e.g. the random generators. */
+  globals: Record<string, unknown>;
+}
+
+export interface SaveCheckpointOptions extends SerializeOptions {
+  /** Strategy fields to leave out of the checkpoint (kept as they are in the live strategy on load). */
+  exclude?: readonly string[];
+}
+
+/** Encodes a strategy with its global states, leaving `exclude`d fields out. Inverse: {@link decodeRunCheckpoint}. */
+export function packRunCheckpoint(strategy: CheckpointableStrategy, options: SaveCheckpointOptions = {}): PackedContainer {
+  const { exclude = [], ...serializeOptions } = options;
+  const expCounter = strategy.clock?.trainExpCounter ?? 0;
+  const record: RunCheckpoint = { kind: 'reprise.run', version: 1, strategy, expCounter, globals: captureGlobalState() };
+  const excludeFields = exclude.length > 0 ? new Map([[strategy as object, new Set(exclude)]]) : undefined;
+  return packValue(record, { ...serializeOptions, metadata: { kind: 'reprise.run', expCounter: String(expCounter), ...serializeOptions.metadata } }, excludeFields);
+}
+
+/**
+ * Reads a run checkpoint without touching any live object.
+ * @throws what `deserialize` throws, and RestoreError `NOT_A_RUN_CHECKPOINT` for a file
+ *   that holds another kind of value.
+ */
+export function decodeRunCheckpoint(bytes: Uint8Array, options: DeserializeOptions = {}): { checkpoint: RunCheckpoint; stats: DecodeStats } {
+  const { value, stats } = decodeContainer(openContainer(bytes, { verifyChecksums: options.verifyChecksums }), options);
+  const v = value as Partial<RunCheckpoint> | null;
+  if (typeof v !== 'object' || v === null || v.kind !== 'reprise.run' || typeof v.expCounter !== 'number' || typeof v.strategy !== 'object' || v.strategy === null) {
+    throw new RestoreError('NOT_A_RUN_CHECKPOINT', 'the file is a reprise checkpoint but not of a training run (saved with save(), not saveCheckpoint()); load it with load()');
+  }
+  return { checkpoint: v as RunCheckpoint, stats };
+}
+
+/** What a restore found: differences between the file's strategy and the live one. */
+export interface RestoreReport {
+  /** Fields the file had that the live strategy lacked (now set). */
+  addedFields: string[];
+  /** Fields the live strategy had that the file lacked (left as they were). */
+  keptFields: string[];
+  /** Global states in the file with no provider registered in this process (not restored). */
+  unknownGlobals: string[];
+  /** De-duplicated objects reused from `uniqueObjects` / rebuilt by their constructor. */
+  reused: number;
+  rebuilt: number;
+}
+
+/**
+ * Replaces the live strategy's fields with the checkpoint's (Python's
+ * `__dict__.update`), keeps live objects that must stay live (the live
+ * `CheckpointPlugin`s: `keepLive`), then restores the global states.
+ * Nothing is changed if the classes differ.
+ * @throws RestoreError `STRATEGY_MISMATCH` when the file holds another strategy class.
+ */
+export function restoreRun(live: object, checkpoint: RunCheckpoint, stats: DecodeStats, keepLive: (o: unknown) => boolean): RestoreReport {
+  const loaded = checkpoint.strategy as Record<string, unknown>;
+  if (Object.getPrototypeOf(loaded) !== Object.getPrototypeOf(live)) {
+    const name = (o: object) => (Object.getPrototypeOf(o) as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'Object';
+    throw new RestoreError('STRATEGY_MISMATCH', `the checkpoint holds a ${name(loaded)} strategy, but the live one is a ${name(live)}; build the same strategy class before loading`);
+  }
+  const target = live as Record<string, unknown>;
+  const liveKeys = new Set(Object.keys(target));
+  const fileKeys = Object.keys(loaded);
+  const previousPlugins = Array.isArray(target.plugins) ? [...target.plugins] : [];
+  for (const key of fileKeys) {
+    Object.defineProperty(target, key, { value: loaded[key], writable: true, enumerable: true, configurable: true });
+  }
+  if (Array.isArray(target.plugins)) {
+    target.plugins = target.plugins.map((p) => {
+      if (!keepLive(p)) return p;
+      const liveOne = previousPlugins.find((q) => q !== null && typeof q === 'object' && Object.getPrototypeOf(q) === Object.getPrototypeOf(p));
+      return liveOne ?? p;
+    });
+  }
+  const unknownGlobals = restoreGlobalState(checkpoint.globals ?? {});
+  return {
+    addedFields: fileKeys.filter((k) => !liveKeys.has(k)),
+    keptFields: [...liveKeys].filter((k) => !(k in loaded)),
+    unknownGlobals,
+    reused: stats.reused,
+    rebuilt: stats.rebuilt,
+  };
+}
+
+export function describeReport(r: RestoreReport): string {
+  const parts = [`${r.reused} de-duplicated object(s) reused, ${r.rebuilt} rebuilt`];
+  if (r.addedFields.length) parts.push(`fields only in the file: ${r.addedFields.join(', ')}`);
+  if (r.keptFields.length) parts.push(`live fields not in the file (kept): ${r.keptFields.join(', ')}`);
+  if (r.unknownGlobals.length) parts.push(`global states with no provider here (skipped): ${r.unknownGlobals.join(', ')}`);
+  return parts.join('; ');
+}
+
+export function isCheckpointError(err: unknown): err is CheckpointError {
+  return err instanceof CheckpointError;
+}
+
+/** Prints the original's "resuming" line to stderr, unless quiet (or `REPRISE_QUIET=1`). */
+export function announce(source: string, expCounter: number, report: RestoreReport, quiet?: boolean): void {
+  if (quiet ?? process.env.REPRISE_QUIET === '1') return;
+  process.stderr.write(`reprise: resuming from ${source} after ${expCounter} training experience(s) (${describeReport(report)}); current time is ${new Date().toISOString()}\n`);
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { CheckpointStorageError } from '../../src/errors.js';
+import { CheckpointPlugin, FileSystemCheckpointStorage, MemoryCheckpointStorage, StopSignal } from '../../src/checkpoint/index.js';
+import { ToyStrategy } from './toy-strategy.js';
+
+process.env.REPRISE_QUIET = '1';
+
+async function run(plugin: CheckpointPlugin, experiences: number[], strategy = new ToyStrategy([plugin])) {
+  for (const e of experiences) {
+    await strategy.train(e);
+    await strategy.eval();
+  }
+  return strategy;
+}
+
+describe('CheckpointPlugin', () => {
+  it('saves after each eval phase following training, named by trained experiences', async () => {
+    const storage = new MemoryCheckpointStorage();
+    const plugin = new CheckpointPlugin(storage);
+    const s = new ToyStrategy([plugin]);
+    await s.eval();
+    assert.deepEqual(await storage.listCheckpoints(), [], 'no checkpoint before any training');
+    await run(plugin, [0, 1, 2], s);
+    assert.deepEqual((await storage.listCheckpoints()).sort(), ['1', '2', '3']);
+  });
+
+  it('loadCheckpointIfExists gives [null, 0] on an empty storage', async () => {
+    assert.deepEqual(await new CheckpointPlugin(new MemoryCheckpointStorage()).loadCheckpointIfExists(), [null, 0]);
+  });
+
+  it('loads the newest checkpoint, with the live plugin in place of the stored one', async () => {
+    const storage = new MemoryCheckpointStorage();
+    await run(new CheckpointPlugin(storage), [0, 1]);
+    const plugin = new CheckpointPlugin(storage);
+    const [strategy, initialExp] = await plugin.loadCheckpointIfExists<ToyStrategy>();
+    assert.ok(strategy instanceof ToyStrategy);
+    assert.equal(initialExp, 2);
+    assert.deepEqual(strategy.weights, [0, 10]);
+    assert.equal(strategy.plugins[0], plugin);
+    await run(plugin, [2], strategy);
+    assert.deepEqual((await storage.listCheckpoints()).sort(), ['1', '2', '3']);
+  });
+
+  it('keeps only the last N checkpoints when asked', async () => {
+    const storage = new MemoryCheckpointStorage();
+    await run(new CheckpointPlugin(storage, { keepLast: 2 }), [0, 1, 2, 3]);
+    assert.deepEqual((await storage.listCheckpoints()).sort(), ['3', '4']);
+  });
+
+  it('refuses bad options', () => {
+    assert.throws(() => new CheckpointPlugin(undefined as any), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BAD_OPTIONS');
+    assert.throws(() => new CheckpointPlugin(new MemoryCheckpointStorage(), { keepLast: 0 }), CheckpointStorageError);
+  });
+});
+
+describe('FileSystemCheckpointStorage', () => {
+  it('creates nothing until the first save, then writes <dir>/<name>.reprise', async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-fs-')), 'nested', 'ckpt');
+    const storage = new FileSystemCheckpointStorage({ directory: dir });
+    const plugin = new CheckpointPlugin(storage);
+    assert.deepEqual(await storage.listCheckpoints(), []);
+    assert.equal(fs.existsSync(dir), false);
+    await run(plugin, [0]);
+    assert.deepEqual(fs.readdirSync(dir), ['1.reprise']);
+    assert.equal(await storage.checkpointExists('1'), true);
+    const [strategy, exp] = await new CheckpointPlugin(storage).loadCheckpointIfExists<ToyStrategy>();
+    assert.equal(exp, 1);
+    assert.deepEqual(strategy!.weights, [0]);
+  });
+
+  it('refuses names that would escape the directory, and reports missing ones', async () => {
+    const storage = new FileSystemCheckpointStorage({ directory: os.tmpdir() });
+    assert.throws(() => storage.pathOf('../etc/passwd'), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BAD_NAME');
+    assert.throws(() => storage.pathOf('.hidden'), CheckpointStorageError);
+    await assert.rejects(storage.loadCheckpoint('does-not-exist-123'), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'NOT_FOUND');
+    assert.throws(() => new FileSystemCheckpointStorage({} as any), CheckpointStorageError);
+  });
+});
+
+describe('StopSignal', () => {
+  it('turns the first SIGTERM into a stop request and removes its handlers on dispose', () => {
+    const lines: string[] = [];
+    const before = process.listenerCount('SIGTERM');
+    const stop = new StopSignal().install(['SIGTERM'], (l) => lines.push(l));
+    assert.equal(stop.requested, false);
+    process.emit('SIGTERM', 'SIGTERM');
+    assert.equal(stop.requested, true);
+    assert.equal(stop.signal, 'SIGTERM');
+    assert.match(lines[0]!, /SIGTERM/);
+    stop.dispose();
+    assert.equal(process.listenerCount('SIGTERM'), before);
+  });
+});
