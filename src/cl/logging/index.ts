@@ -1,0 +1,17 @@
+export { BaseLogger } from './base-logger.js';
+export type { LoggerCallbacks } from './base-logger.js';
+export { LineLogger } from './line-logger.js';
+export type { PendingMetric } from './line-logger.js';
+export { TextLogger } from './text-logger.js';
+export { InteractiveLogger } from './interactive-logger.js';
+export type { InteractiveLoggerOptions } from './interactive-logger.js';
+export type { OutputStream } from './progress-display.js';
+export { CSVLogger, TRAINING_CSV_HEADER, EVAL_CSV_HEADER } from './csv-logger.js';
+export { TensorboardLogger } from './tensorboard-logger.js';
+export type { TensorboardLoggerOptions } from './tensorboard-logger.js';
+export { readTfRecords, readTfEvents, readTfEventFile } from './tfrecord-reader.js';
+export type { ReadTfRecordsOptions, TfRecord, TfEventRecord } from './tfrecord-reader.js';
+export { encodeTfRecord, maskedCrc32c } from './tfrecord.js';
+export { encodeTfEvent, decodeTfEvent, SessionStatus, TF_EVENT_FILE_VERSION } from './tf-event.js';
+export type { TfEvent, TfSessionLog, TfSummaryValue } from './tf-event.js';
+export type { StrategyView } from './strategy-view.js';

@@ -1,0 +1,70 @@
+import cliProgress from 'cli-progress';
+
+/** A stream the interactive logger writes to: `process.stdout`, `process.stderr` or a test double. */
+export interface OutputStream {
+  write(chunk: string): unknown;
+  /** `true` on a terminal: a live bar is drawn; otherwise plain lines. */
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/**
+ * Progress through one epoch or one eval experience. On a terminal it is a live
+ * `cli-progress` bar redrawn in place; elsewhere (a file, a pipe, CI) nothing is drawn
+ * while it runs and {@link stop} writes one plain line, so a log holds no control codes.
+ */
+export class ProgressDisplay {
+  private readonly bar: cliProgress.SingleBar | undefined;
+  private value: number;
+  private readonly startedAt = Date.now();
+  private stopped = false;
+
+  /**
+   * @param label what is progressing, e.g. `training exp 2, epoch 1`.
+   * @param total iterations expected; `undefined` when unknown (no bar, a counter only).
+   * @param start iterations already done (a resumed run starts where it is).
+   */
+  constructor(
+    private readonly stream: OutputStream,
+    private readonly label: string,
+    private readonly total: number | undefined,
+    start: number,
+  ) {
+    this.value = start;
+    if (stream.isTTY !== true) return;
+    const format =
+      total === undefined
+        ? `${escapeFormat(label)} | {value} it | {duration_formatted}`
+        : `${escapeFormat(label)} |{bar}| {value}/{total} it | {duration_formatted} < {eta_formatted}`;
+    this.bar = new cliProgress.SingleBar(
+      { stream: stream as NodeJS.WritableStream, format, hideCursor: false, gracefulExit: false, barsize: 30 },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(total ?? 0, start);
+  }
+
+  /** One more iteration done. */
+  increment(): void {
+    if (this.stopped) return;
+    this.value++;
+    this.bar?.update(this.value);
+  }
+
+  /** Ends the display: the bar's last state stays on screen; off a terminal, a summary line is written. Idempotent. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.bar) {
+      this.bar.stop();
+      return;
+    }
+    const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(2);
+    const count = this.total === undefined ? `${this.value}` : `${this.value}/${this.total}`;
+    this.stream.write(`[progress] ${this.label}: ${count} iterations in ${seconds} s\n`);
+  }
+}
+
+/** Keeps `{…}` in a label from being read as a `cli-progress` placeholder. */
+function escapeFormat(label: string): string {
+  return label.replace(/[{}]/g, '');
+}
