@@ -123,7 +123,10 @@ export interface OpenOptions {
  *   `TRAILING_BYTES`, `HEADER_CHECKSUM`, `BAD_HEADER`, `BAD_SECTION`, `BAD_PADDING`, `SECTION_CHECKSUM`)
  *   or UnsupportedVersionError for a newer format.
  */
-export function openContainer(bytes: Uint8Array, options: OpenOptions = {}): OpenedContainer {
+export function openContainer(input: Uint8Array, options: OpenOptions = {}): OpenedContainer {
+  // A plain Uint8Array view: `Buffer#slice` aliases instead of copying, which would let
+  // a decoder's "copy" of a section keep (and expose) the whole file.
+  const bytes = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
   if (bytes.byteLength < MAGIC.length || !MAGIC.every((b, i) => bytes[i] === b)) {
     throw new CheckpointFormatError(
       bytes.byteLength < MAGIC.length ? 'TRUNCATED' : 'BAD_MAGIC',

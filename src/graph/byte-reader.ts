@@ -11,13 +11,17 @@ export class ByteReader {
   pos = 0;
   private readonly view: DataView;
 
+  readonly bytes: Uint8Array;
+
   constructor(
-    readonly bytes: Uint8Array,
+    input: Uint8Array,
     /** Offset of `bytes` in the file, for error messages. */
     private readonly fileOffset = 0,
     private readonly pathOf: () => string = () => '',
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // A plain Uint8Array view, so that `slice()` of what it returns copies (Buffer's aliases).
+    this.bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    this.view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   }
 
   get remaining(): number {
