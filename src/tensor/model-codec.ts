@@ -133,6 +133,7 @@ function decodeModel(record: unknown, ctx: DecodeContext, kind: 'Sequential' | '
       : tf.LayersModel.fromConfig<tf.LayersModel>(tf.LayersModel, fresh, {}, true);
   }, path);
   try {
+    buildLazySequentials(model);
     const targets = weightsInBuildOrder(model as unknown as Container);
     if (targets.length !== weights.length) {
       throw fail(`it stores ${weights.length} weights, its topology has ${targets.length} (${targets.map((w) => w.originalName).join(', ')})`);
@@ -164,6 +165,21 @@ function decodeModel(record: unknown, ctx: DecodeContext, kind: 'Sequential' | '
     throw err;
   }
   return model;
+}
+
+/**
+ * A `tf.Sequential` builds its inner model on first use, and that build sets every
+ * weight's `trainable` to the model's (`this.model.trainable = this.trainable`). The
+ * saved model had been used (its weights were read), so build the rebuilt one now,
+ * before its flags are restored, or the first `apply` would undo them.
+ */
+function buildLazySequentials(layer: unknown): void {
+  if (layer instanceof tf.Sequential) {
+    const sequential = layer as unknown as { model?: unknown; inputs: unknown[]; build(): void };
+    if (sequential.model == null && sequential.inputs.length > 0) sequential.build();
+  }
+  const nested = (layer as Partial<Container>).layers;
+  if (Array.isArray(nested)) nested.forEach(buildLazySequentials);
 }
 
 function restoreTrainability(container: Container, stored: unknown[], fail: (what: string) => Error): void {
