@@ -9,12 +9,24 @@ export interface OutputStream {
 }
 
 /**
+ * A `cli-progress` bar whose redraw timer never keeps the process alive: a run that
+ * stops between `start` and `stop` (an exception caught by the caller) still exits.
+ * (`cli-progress` reschedules its timer on every render and keeps it referenced.)
+ */
+class UnrefBar extends cliProgress.SingleBar {
+  override render(): void {
+    super.render();
+    (this as unknown as { timer?: { unref?: () => void } | null }).timer?.unref?.();
+  }
+}
+
+/**
  * Progress through one epoch or one eval experience. On a terminal it is a live
  * `cli-progress` bar redrawn in place; elsewhere (a file, a pipe, CI) nothing is drawn
  * while it runs and {@link stop} writes one plain line, so a log holds no control codes.
  */
 export class ProgressDisplay {
-  private readonly bar: cliProgress.SingleBar | undefined;
+  private readonly bar: UnrefBar | undefined;
   private value: number;
   private readonly startedAt = Date.now();
   private stopped = false;
@@ -36,7 +48,7 @@ export class ProgressDisplay {
       total === undefined
         ? `${escapeFormat(label)} | {value} it | {duration_formatted}`
         : `${escapeFormat(label)} |{bar}| {value}/{total} it | {duration_formatted} < {eta_formatted}`;
-    this.bar = new cliProgress.SingleBar(
+    this.bar = new UnrefBar(
       { stream: stream as NodeJS.WritableStream, format, hideCursor: false, gracefulExit: false, barsize: 30 },
       cliProgress.Presets.shades_classic,
     );

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { InteractiveLogger } from '../../../src/cl/logging/interactive-logger.js';
 import type { OutputStream } from '../../../src/cl/logging/progress-display.js';
 import { FakeRun, fakeStrategy, restoreAsCheckpointWould } from './fixtures.js';
@@ -132,4 +133,17 @@ test('InteractiveLogger given process.stderr is restored onto process.stderr', (
   restored.beforeEval(fakeStrategy());
   assert.equal(restored.stream, process.stderr);
   assert.deepEqual(written, ['-- >> Start of eval phase << --\n']);
+});
+
+test('a bar left running (a run stopped mid-epoch) does not keep the process alive', () => {
+  const loggerUrl = new URL('../../../src/cl/logging/interactive-logger.js', import.meta.url).href;
+  const script = `
+    const { InteractiveLogger } = await import(${JSON.stringify(loggerUrl)});
+    const logger = new InteractiveLogger({ stream: { isTTY: true, columns: 80, write: () => true } });
+    logger.beforeTrainingEpoch({ dataloader: { length: 5 } });
+    logger.afterTrainingIteration({});
+  `;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 });
+  assert.equal(child.error, undefined, 'the child exited by itself');
+  assert.equal(child.status, 0, child.stderr.toString());
 });
