@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
 import type { DecodeContext, EncodeContext, Registry } from '../registry/index.js';
+import { compileStateOf, restoreCompileState, type CompileState } from './compile-state.js';
 import { parseStoredConfig } from './stored-config.js';
 import { decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 import { isRegistered } from './variable-name.js';
@@ -23,6 +24,8 @@ export interface ModelRecord {
   weights: { name: string; value: TensorRecord; trainable: boolean }[];
   trainable: boolean;
   layers: LayerTrainability[];
+  /** What `compile()` set, or `null` for a model never compiled. */
+  compiled: CompileState | null;
 }
 
 /** Attempts at rebuilding a model whose weight names are taken by loose variables; see `rebuild`. */
@@ -36,8 +39,9 @@ const MAX_REBUILD_ATTEMPTS = 64;
  * are drawn), then assigns the stored values straight to the weight variables (without
  * re-applying constraints, so the values are the saved ones bit for bit).
  * A model loads fine while the one it was saved from still lives: tfjs-layers gives
- * the rebuilt weights unique names. Not stored: `compile()` state (loss, metrics, the
- * model's own optimizer) — store the optimizer in the graph and compile again.
+ * the rebuilt weights unique names. A compiled model is compiled again as it was (see
+ * `CompileState`); a custom loss or metric function must be registered with
+ * `registerFunction` to be saved.
  *
  * Throws on save `UnsupportedValueError` `MODEL_CONFIG` when a layer has no `getConfig`,
  * `DISPOSED_TENSOR` for a disposed model; on load `CheckpointFormatError` `BAD_MODEL` /
@@ -84,6 +88,7 @@ function encodeModel(model: tf.LayersModel, ctx: EncodeContext): ModelRecord {
     weights: weights.map((w) => ({ name: w.name, value: encodeTensorRecord(w.val, ctx), trainable: w.trainable })),
     trainable: model.trainable,
     layers: layerTrainability(model as unknown as Container),
+    compiled: compileStateOf(model, weights),
   };
 }
 
@@ -121,7 +126,7 @@ function decodeModel(record: unknown, ctx: DecodeContext, kind: 'Sequential' | '
   const path = ctx.path();
   const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `a stored ${kind} is malformed: ${what}`, { path });
   if (typeof record !== 'object' || record === null) throw fail('expected a record');
-  const { config, weights, trainable, layers } = record as Record<string, unknown>;
+  const { config, weights, trainable, layers, compiled } = record as Record<string, unknown>;
   if (!Array.isArray(weights) || typeof trainable !== 'boolean' || !Array.isArray(layers)) {
     throw fail('it needs weights, trainable and layers');
   }
@@ -160,6 +165,7 @@ function decodeModel(record: unknown, ctx: DecodeContext, kind: 'Sequential' | '
     weights.forEach((entry: { trainable: boolean }, i) => {
       targets[i]!.trainable = entry.trainable;
     });
+    restoreCompileState(model, compiled, targets, path);
   } catch (err) {
     model.dispose();
     throw err;

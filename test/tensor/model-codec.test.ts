@@ -104,6 +104,52 @@ for (const [via, roundTrip] of ROUND_TRIPS) {
   });
 }
 
+for (const [via, roundTrip] of ROUND_TRIPS) {
+  test(`a compiled model is compiled again: shared optimizer, loss, metrics, ownership (${via})`, () => {
+    const shared = tf.train.momentum(0.1, 0.9);
+    const a = sequentialModel();
+    a.compile({ optimizer: shared, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const b = sequentialModel();
+    b.compile({ optimizer: 'sgd', loss: ['meanSquaredError'] });
+    const plain = sequentialModel();
+    const back = roundTrip({ a, b, plain, shared });
+    assert.equal(back.a.optimizer, back.shared);
+    assert.equal(back.a.loss, 'categoricalCrossentropy');
+    assert.deepEqual(back.a.metricsNames, a.metricsNames);
+    assert.equal((back.a as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned, false);
+    assert.ok(back.b.optimizer instanceof tf.SGDOptimizer);
+    assert.deepEqual(back.b.loss, ['meanSquaredError']);
+    assert.equal((back.b as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned, true);
+    assert.equal(back.plain.optimizer, undefined);
+    [a, b, plain, back.a, back.b, back.plain].forEach((m) => m.dispose());
+    shared.dispose();
+    back.shared.dispose();
+  });
+
+  test(`the weights compile collected stay collected after trainable changes (${via})`, () => {
+    const model = sequentialModel();
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    model.layers[0]!.trainable = false; // tfjs keeps training it until the next compile
+    // a Sequential keeps what compile collected on its inner model
+    const collected = (m: tf.LayersModel) =>
+      (m as unknown as { model: { collectedTrainableWeights: tf.LayerVariable[] } }).model.collectedTrainableWeights.map((w) => w.originalName);
+    assert.equal(collected(model).length, 6);
+    const back = roundTrip({ model }).model;
+    assert.deepEqual(collected(back), collected(model));
+    assert.equal(back.layers[0]!.trainable, false);
+    model.dispose();
+    back.dispose();
+  });
+}
+
+test('a compiled model with an unregistered loss function is refused at save with its path', () => {
+  const model = sequentialModel();
+  model.compile({ optimizer: tf.train.sgd(0.1), loss: (y: tf.Tensor, p: tf.Tensor) => tf.losses.absoluteDifference(y, p) });
+  const [, roundTrip] = ROUND_TRIPS[1]!;
+  assert.throws(() => roundTrip({ model }), (err: unknown) => err instanceof CheckpointError && err.path.startsWith('.model'));
+  model.dispose();
+});
+
 test('loading a model draws no random numbers (initialisers are skipped)', () => {
   const model = sequentialModel();
   const file = fakeSave({ model });

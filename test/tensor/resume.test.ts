@@ -75,3 +75,28 @@ for (const via of VIAS) {
     });
   }
 }
+
+for (const via of VIAS) {
+  test(`a compiled model resumes model.fit exactly: weights and optimizer slots (${via.name}, ${backend})`, async () => {
+    const xs = tf.randomNormal([12, 4], 0, 1, 'float32', 77);
+    const ys = tf.randomNormal([12, 3], 0, 1, 'float32', 78);
+    const fit = (m: tf.LayersModel, epochs: number) => m.fit(xs, ys, { epochs, batchSize: 4, shuffle: false, verbose: 0 });
+    const compiled = () => {
+      const m = makeModel();
+      m.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError', metrics: ['mse'] });
+      return m;
+    };
+    const straight = compiled();
+    await fit(straight, 4);
+    const first = compiled();
+    await fit(first, 2);
+    const resumed = (via.save({ model: first })() as { model: tf.LayersModel }).model;
+    await fit(resumed, 2);
+    const slots = ['accumulatedFirstMoment', 'accumulatedSecondMoment'];
+    const expected = fingerprint(straight, straight.optimizer, slots);
+    assert.ok(fingerprint(resumed, resumed.optimizer, slots).equals(expected), 'resumed fit differs from fitting straight through');
+    assert.ok(!fingerprint(first, first.optimizer, slots).equals(expected));
+    [straight, first, resumed].forEach((m) => (m.optimizer.dispose(), m.dispose()));
+    tf.dispose([xs, ys]);
+  });
+}

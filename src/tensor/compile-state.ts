@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, CheckpointFormatError } from '../errors.js';
+
+/**
+ * What `model.compile()` set, stored with a compiled model so that `model.fit` resumes
+ * exactly: the optimizer (a graph value: the optimizer codec stores its slots, and an
+ * optimizer also held elsewhere stays one object), whether the model owns it (compiled
+ * with a name such as `'sgd'`), the loss and metrics as given (names, or functions
+ * registered with `registerFunction`), and which weights `compile` collected for
+ * training (tfjs keeps that list until the next `compile`, whatever `trainable` says later).
+ */
+export interface CompileState {
+  optimizer: tf.Optimizer;
+  optimizerOwned: boolean;
+  loss: unknown;
+  metrics: unknown;
+  /** Indexes, in the model record's weight order, of `collectedTrainableWeights`. */
+  collected: number[];
+}
+
+type CompiledFields = {
+  optimizer_?: tf.Optimizer;
+  isOptimizerOwned: boolean;
+  loss: unknown;
+  metrics?: unknown;
+  collectedTrainableWeights?: object[];
+};
+
+/** Where `compile` keeps its fields: a `tf.Sequential` delegates to its inner model (and mirrors some). */
+function compiledCore(model: tf.LayersModel): CompiledFields | undefined {
+  return (model instanceof tf.Sequential ? (model as unknown as { model?: CompiledFields }).model : model) as CompiledFields | undefined;
+}
+
+/** The compile state of `model`, or `null` when it was never compiled. Inverse: {@link restoreCompileState}. */
+export function compileStateOf(model: tf.LayersModel, weights: readonly { val: object }[]): CompileState | null {
+  const fields = compiledCore(model);
+  if (fields?.optimizer_ == null) return null;
+  const index = new Map(weights.map((w, i) => [w as object, i]));
+  return {
+    optimizer: fields.optimizer_,
+    optimizerOwned: fields.isOptimizerOwned === true,
+    loss: fields.loss,
+    metrics: fields.metrics ?? null,
+    collected: (fields.collectedTrainableWeights ?? []).map((w) => index.get(w)).filter((i): i is number => i !== undefined),
+  };
+}
+
+/**
+ * Compiles the rebuilt `model` as the saved one was, then restores what `compile`
+ * derived and the user may have changed since (optimizer ownership, collected weights).
+ *
+ * @throws CheckpointFormatError `BAD_MODEL` for a malformed state; CheckpointError
+ *   `MODEL_REBUILD` when tfjs refuses to compile with it.
+ */
+export function restoreCompileState(model: tf.LayersModel, stored: unknown, weights: readonly object[], path: string): void {
+  if (stored === null || stored === undefined) return;
+  const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `the stored compile state is malformed: ${what}`, { path });
+  if (typeof stored !== 'object') throw fail('expected a record');
+  const { optimizer, optimizerOwned, loss, metrics, collected } = stored as Record<string, unknown>;
+  if (!(optimizer instanceof tf.Optimizer)) throw fail('its optimizer is not a tf.Optimizer');
+  if (typeof optimizerOwned !== 'boolean') throw fail('optimizerOwned must be a boolean');
+  if (!Array.isArray(collected) || !collected.every((i) => Number.isSafeInteger(i) && i >= 0 && i < weights.length)) {
+    throw fail(`collected must list weight indexes below ${weights.length}`);
+  }
+  try {
+    model.compile({ optimizer, loss: loss as never, ...(metrics === null ? {} : { metrics: metrics as never }) });
+  } catch (err) {
+    throw new CheckpointError('MODEL_REBUILD', `tfjs could not compile the rebuilt model as it was: ${(err as Error)?.message}`, { path, cause: err });
+  }
+  const fields = compiledCore(model)!;
+  fields.isOptimizerOwned = optimizerOwned;
+  (model as unknown as CompiledFields).isOptimizerOwned = optimizerOwned;
+  fields.collectedTrainableWeights = (collected as number[]).map((i) => weights[i]!);
+}
