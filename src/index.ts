@@ -20,8 +20,17 @@ export type {
   SectionInput,
   SectionView,
 } from './registry/index.js';
-export { Device, initBackend, currentBackend, currentDeviceTag, resolveDevice, registerTensorCodecs } from './tensor/index.js';
-export type { BackendName, MapLocation } from './tensor/index.js';
+export {
+  Device,
+  initBackend,
+  currentBackend,
+  currentDeviceTag,
+  servableDeviceTags,
+  resolveDevice,
+  registerTensorCodecs,
+  storedVariableName,
+} from './tensor/index.js';
+export type { BackendName, MapLocation, TensorSaveOptions, TensorLoadOptions, TensorPlacementInfo } from './tensor/index.js';
 export {
   serialize,
   deserialize,

@@ -21,10 +21,12 @@ export interface SerializeOptions {
 export interface DeserializeOptions {
   registry?: Registry;
   /**
-   * Where tensors and `Device` objects go: a tag or `Device` (everything goes there),
-   * a record of tag to tag (`{ 'cuda:0': 'cpu' }`; other tags unchanged), or a function
-   * of (tensor info or null for a `Device`, tag). Default: no mapping; a tag this
-   * process cannot serve is then a `DeviceMappingError`.
+   * Where tensors and `Device` objects go: a tag or `Device` (every accelerator tag goes
+   * there; `cpu` stays `cpu`, as in the original, which never moves CPU checkpoints to
+   * CUDA), a record of tag to tag (`{ 'cuda:0': 'cpu' }`, or `{ cuda: 'cpu' }` for every
+   * `cuda:N`; other tags unchanged), or a function of (tensor info or null for a
+   * `Device`, tag). Default: no mapping; a tag this process cannot serve is then a
+   * `DeviceMappingError` naming the tag and the mapping that would fix it.
    */
   mapLocation?: MapLocation;
   /**
