@@ -33,7 +33,9 @@ const EVENT_FILE_PREFIX = 'events.out.tfevents.';
  * each curve continues without a fork: its Python loader purges every point at or after
  * a `START`'s step; its Rust data server ignores `START` but drops a tag's points at or
  * after any step that tag is logged at again, which the resumed run does, at the same
- * steps (steps are `xPlot`, the restored strategy's iteration count).
+ * steps (steps are `xPlot`, the restored strategy's iteration count). Give each run its
+ * own folder: a fresh logger's `START` at step 0 hides, in the Python loader, whatever
+ * an earlier run left in the same folder.
  *
  * Records are written at once (`writeSync`); the file is synced at the end of each phase.
  * Read the files back with `readTfEventFile` (tfrecord-reader.ts).
