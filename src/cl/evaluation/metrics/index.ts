@@ -1,0 +1,15 @@
+export { AccuracyPluginMetric, TrainedExperienceAccuracy, accuracyMetrics } from './accuracy.js';
+export type { AccuracyMetricsOptions } from './accuracy.js';
+export { AMCAPluginMetric, amcaMetrics } from './amca.js';
+export type { StreamAMCAState } from './amca.js';
+export { ClassAccuracyPluginMetric, classAccuracyMetrics } from './class-accuracy.js';
+export type { ClassAccuracyMetricsOptions } from './class-accuracy.js';
+export type { ClassCounts, DeclaredClasses } from './class-counts.js';
+export { ExperienceForgetting, StreamForgetting, forgettingMetrics } from './forgetting.js';
+export type { ForgettingMetricsOptions } from './forgetting.js';
+export { LossPluginMetric, lossMetrics } from './loss.js';
+export type { LossMetricsOptions } from './loss.js';
+export { metricName, taskSuffix } from './metric-name.js';
+export type { MetricNameOptions } from './metric-name.js';
+export { GenericPluginMetric } from './plugin-metric.js';
+export type { EmitAt, MeanState, MetricMode, PluginMetric, ResetAt } from './plugin-metric.js';

@@ -1,0 +1,9 @@
+export * from './benchmarks/index.js';
+export { STRATEGY_CALLBACKS } from './core/callbacks.js';
+export type { StrategyCallbackName, StrategyCallbacks } from './core/callbacks.js';
+export * from './evaluation/index.js';
+export * from './logging/index.js';
+export * from './models/index.js';
+export * from './plugins/index.js';
+export * from './rng/index.js';
+export * from './training/index.js';

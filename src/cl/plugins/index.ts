@@ -1,0 +1,14 @@
+export type { StrategyPlugin } from './base-plugin.js';
+export { CWRStarPlugin } from './cwr-star.js';
+export type { CWRStarOptions } from './cwr-star.js';
+export { EWCPlugin, computeImportances } from './ewc.js';
+export type { EWCPluginOptions, ParameterTensors } from './ewc.js';
+export { GDumbPlugin } from './gdumb.js';
+export { LwFPlugin } from './lwf.js';
+export type { LwFPluginOptions } from './lwf.js';
+export { ReplayPlugin } from './replay.js';
+export type { ReplayPluginOptions } from './replay.js';
+export { ClassBalancedBuffer, ExperienceBalancedBuffer, ReservoirSamplingBuffer } from './storage-policy.js';
+export type { StoragePolicy } from './storage-policy.js';
+export { SynapticIntelligencePlugin } from './synaptic-intelligence.js';
+export type { SynapticIntelligenceOptions } from './synaptic-intelligence.js';

@@ -1,0 +1,344 @@
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError } from '../../errors.js';
+import { serializable } from '../../registry/index.js';
+import { Device } from '../../tensor/device.js';
+import { DataLoader, type BatchSource } from '../benchmarks/data-loader.js';
+import type { ClassificationDataset } from '../benchmarks/dataset.js';
+import type { Experience } from '../benchmarks/experience.js';
+import { disposeMiniBatch, type MiniBatch } from '../benchmarks/mini-batch.js';
+import type { StrategyCallbackName, StrategyCallbacks } from '../core/callbacks.js';
+import { EvaluationPlugin, defaultEvaluator, type MetricResults } from '../evaluation/evaluation-plugin.js';
+import type { CLModel } from '../models/cl-model.js';
+import { trainableVariables } from '../models/parameters.js';
+import { Clock } from './clock.js';
+import { crossEntropy, type Criterion } from './losses.js';
+import { resetOptimizerState } from './optimizer-state.js';
+import { useFastWasmMatMul } from './wasm-matmul.js';
+
+/** A plugin: any subset of the strategy callbacks. */
+export type StrategyPlugin = StrategyCallbacks<SupervisedTemplate>;
+
+export interface SupervisedTemplateOptions {
+  model: CLModel;
+  optimizer: tf.Optimizer;
+  /** Default {@link crossEntropy}. Register your own with `registerFunction` to checkpoint it. */
+  criterion?: Criterion;
+  /** Default 1, as the original. */
+  trainMbSize?: number;
+  /** Default 1. */
+  trainEpochs?: number;
+  /** Default 1, as the original. */
+  evalMbSize?: number;
+  /** Default `cpu`. Where the run's tensors live; recorded in checkpoints and remapped on load. */
+  device?: Device | string;
+  /** Default none. */
+  plugins?: StrategyPlugin[];
+  /** Default {@link defaultEvaluator}: accuracy and loss per epoch, experience and stream, no logger. */
+  evaluator?: EvaluationPlugin | (() => EvaluationPlugin);
+}
+
+/** Callbacks that run inside the gradient tape and therefore must not be async. */
+const TAPE_CALLBACKS = new Set<StrategyCallbackName>(['beforeForward', 'afterForward', 'beforeBackward']);
+
+/** Fields that only live during a phase; never stored in a checkpoint. */
+export const TRANSIENT_FIELDS = [
+  'adaptedDataset',
+  'dataloader',
+  'mbX',
+  'mbY',
+  'mbTaskId',
+  'mbYValues',
+  'mbTaskValues',
+  'mbOutput',
+  'loss',
+  'grads',
+  'predictionsCache',
+  'stopRequested',
+] as const;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The original's `SupervisedTemplate`: trains on experiences and evaluates on streams,
+ * calling the plugins' callbacks in the original's order (user plugins, then the
+ * evaluator, then the {@link Clock}). Training is async between mini-batches (each
+ * iteration ends with a turn of the event loop, so signal handlers run) while the
+ * tensor work of an iteration is synchronous.
+ *
+ * Inside an iteration, `beforeForward`, `afterForward` and `beforeBackward` run inside
+ * the gradient tape and must be synchronous; a plugin adds a penalty with
+ * {@link addLoss} in `beforeBackward`. The mini-batch (`mbX`, `mbY`, `mbTaskId`, and as
+ * arrays `mbYValues`, `mbTaskValues`), `mbOutput`, `loss` and `grads` are valid until
+ * `afterTrainingIteration` / `afterEvalIteration` returns, then disposed.
+ */
+@serializable({ name: 'reprise.cl.SupervisedTemplate', exclude: TRANSIENT_FIELDS })
+export class SupervisedTemplate {
+  model: CLModel;
+  optimizer: tf.Optimizer;
+  criterion: Criterion;
+  trainMbSize: number;
+  trainEpochs: number;
+  evalMbSize: number;
+  device: Device;
+  /** User plugins, then the evaluator, then the clock. */
+  plugins: StrategyPlugin[];
+  evaluator: EvaluationPlugin;
+  clock: Clock;
+  /** The experience being trained or evaluated on (the last one after a phase). */
+  experience: Experience | undefined = undefined;
+  /** True during `train`. */
+  isTraining = false;
+
+  /** The dataset of the current experience after the plugins adapted it (GDumb swaps in its memory). */
+  adaptedDataset: ClassificationDataset | undefined;
+  /** The batches of the current experience; a plugin may replace it in `beforeTrainingExp` (replay). */
+  dataloader: BatchSource | undefined;
+  mbX: tf.Tensor2D | undefined;
+  mbY: tf.Tensor1D | undefined;
+  mbTaskId: tf.Tensor1D | undefined;
+  mbYValues: Int32Array | undefined;
+  mbTaskValues: Int32Array | undefined;
+  mbOutput: tf.Tensor2D | undefined;
+  loss: tf.Scalar | undefined;
+  /** Gradients of the last backward pass, by variable name. */
+  grads: tf.NamedTensorMap | undefined;
+  private predictionsCache: Int32Array | undefined;
+  private stopRequested = false;
+
+  /** @throws CheckpointError `BAD_CONFIG` for a missing model or optimizer or a non-positive size. */
+  constructor(options: SupervisedTemplateOptions) {
+    if (!options?.model || typeof options.model.forward !== 'function') {
+      throw new CheckpointError('BAD_CONFIG', 'a strategy needs a model (a CLModel such as SimpleMLP)', { path: '.model' });
+    }
+    if (!(options.optimizer instanceof tf.Optimizer)) {
+      throw new CheckpointError('BAD_CONFIG', 'a strategy needs a tfjs optimizer, e.g. tf.train.momentum(0.01, 0.9)', { path: '.optimizer' });
+    }
+    this.model = options.model;
+    this.optimizer = options.optimizer;
+    this.criterion = options.criterion ?? crossEntropy;
+    this.trainMbSize = positiveInteger(options.trainMbSize ?? 1, '.trainMbSize');
+    this.trainEpochs = positiveInteger(options.trainEpochs ?? 1, '.trainEpochs');
+    this.evalMbSize = positiveInteger(options.evalMbSize ?? 1, '.evalMbSize');
+    this.device = Device.parse(options.device ?? 'cpu');
+    const evaluator = options.evaluator === undefined ? defaultEvaluator() : options.evaluator;
+    this.evaluator = typeof evaluator === 'function' ? evaluator() : evaluator;
+    this.clock = new Clock();
+    this.plugins = [...(options.plugins ?? []), this.evaluator, this.clock];
+  }
+
+  /**
+   * Trains on one experience or on several in turn.
+   * @returns the metric values emitted during this call, by name (last value of each).
+   */
+  async train(experiences: Experience | readonly Experience[]): Promise<MetricResults> {
+    useFastWasmMatMul();
+    const list = Array.isArray(experiences) ? (experiences as readonly Experience[]) : [experiences as Experience];
+    this.evaluator.startPhase();
+    this.isTraining = true;
+    this.stopRequested = false;
+    try {
+      await this.callback('beforeTraining');
+      for (const experience of list) {
+        this.experience = experience;
+        await this.trainExperience(experience);
+      }
+      await this.callback('afterTraining');
+    } finally {
+      this.isTraining = false;
+      this.endPhase();
+    }
+    return this.evaluator.phaseResults();
+  }
+
+  /**
+   * Evaluates on a stream (or one experience) without changing the model.
+   * @returns the metric values emitted during this call, by name.
+   */
+  async eval(stream: Experience | readonly Experience[]): Promise<MetricResults> {
+    useFastWasmMatMul();
+    const list = Array.isArray(stream) ? (stream as readonly Experience[]) : [stream as Experience];
+    const wasTraining = this.isTraining;
+    this.evaluator.startPhase();
+    this.isTraining = false;
+    try {
+      await this.callback('beforeEval');
+      for (const experience of list) {
+        this.experience = experience;
+        this.adaptedDataset = experience.dataset;
+        this.dataloader = new DataLoader(this.adaptedDataset, { batchSize: this.evalMbSize });
+        this.model.adaptation(experience, false);
+        await this.callback('beforeEvalExp');
+        await this.evalEpoch();
+        await this.callback('afterEvalExp');
+      }
+      await this.callback('afterEval');
+    } finally {
+      this.isTraining = wasTraining;
+      this.endPhase();
+    }
+    return this.evaluator.phaseResults();
+  }
+
+  /** Asks training to stop after the current iteration (the original's `stop_training`). */
+  stopTraining(): void {
+    this.stopRequested = true;
+  }
+
+  /** Adds `term` to the loss; call it from `beforeBackward` (inside the gradient tape). */
+  addLoss(term: tf.Scalar): void {
+    if (!this.loss) throw new CheckpointError('NO_LOSS', 'addLoss is only valid in beforeBackward, after the criterion ran');
+    this.loss = this.loss.add(term) as tf.Scalar;
+  }
+
+  /** The model's output for the current mini-batch. */
+  forward(training = this.isTraining): tf.Tensor2D {
+    return this.model.forward(this.mbX!, this.mbTaskValues!, training);
+  }
+
+  /** The arg-max class of each row of `mbOutput`, read once per iteration. */
+  mbPredictions(): Int32Array {
+    if (!this.predictionsCache) {
+      const argMax = tf.tidy(() => this.mbOutput!.argMax(1));
+      this.predictionsCache = argMax.dataSync() as Int32Array;
+      argMax.dispose();
+    }
+    return this.predictionsCache;
+  }
+
+  /** The value of `loss` for the current mini-batch. */
+  lossValue(): number {
+    return this.loss!.dataSync()[0]!;
+  }
+
+  private async trainExperience(experience: Experience): Promise<void> {
+    this.adaptedDataset = experience.dataset;
+    await this.callback('beforeTrainDatasetAdaptation');
+    await this.callback('afterTrainDatasetAdaptation');
+    this.dataloader = new DataLoader(this.adaptedDataset!, { batchSize: this.trainMbSize, shuffle: true });
+    this.model.adaptation(experience, true);
+    resetOptimizerState(this.optimizer);
+    await this.callback('beforeTrainingExp');
+    for (let epoch = 0; epoch < this.trainEpochs; epoch++) {
+      await this.callback('beforeTrainingEpoch');
+      if (this.stopRequested) {
+        this.stopRequested = false;
+        break;
+      }
+      await this.trainingEpoch();
+      await this.callback('afterTrainingEpoch');
+    }
+    await this.callback('afterTrainingExp');
+  }
+
+  private async trainingEpoch(): Promise<void> {
+    for (const batch of this.dataloader!) {
+      if (this.stopRequested) {
+        disposeMiniBatch(batch);
+        break;
+      }
+      this.setMiniBatch(batch);
+      try {
+        await this.callback('beforeTrainingIteration');
+        await this.trainStep();
+        await this.callback('afterTrainingIteration');
+      } finally {
+        this.endIteration();
+      }
+      await yieldToEventLoop();
+    }
+  }
+
+  private async trainStep(): Promise<void> {
+    const variables = trainableVariables(this.model);
+    if (variables.length === 0) {
+      throw new CheckpointError('NOTHING_TO_TRAIN', 'every weight of the model is frozen; unfreeze a layer or skip training');
+    }
+    const { value, grads } = tf.variableGrads(() => {
+      this.callbackInTape('beforeForward');
+      this.mbOutput = tf.keep(this.forward(true));
+      this.callbackInTape('afterForward');
+      this.loss = this.criterion(this.mbOutput, this.mbY!);
+      this.callbackInTape('beforeBackward');
+      return this.loss;
+    }, variables);
+    this.loss = value;
+    this.grads = grads;
+    await this.callback('afterBackward');
+    await this.callback('beforeUpdate');
+    this.optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+    await this.callback('afterUpdate');
+  }
+
+  private async evalEpoch(): Promise<void> {
+    for (const batch of this.dataloader!) {
+      this.setMiniBatch(batch);
+      try {
+        await this.callback('beforeEvalIteration');
+        await this.callback('beforeEvalForward');
+        this.mbOutput = this.forward(false);
+        await this.callback('afterEvalForward');
+        this.loss = tf.tidy(() => this.criterion(this.mbOutput!, this.mbY!));
+        await this.callback('afterEvalIteration');
+      } finally {
+        this.endIteration();
+      }
+      await yieldToEventLoop();
+    }
+  }
+
+  private setMiniBatch(batch: MiniBatch): void {
+    this.mbX = batch.x;
+    this.mbY = batch.y;
+    this.mbTaskId = batch.t;
+    this.mbYValues = batch.yValues;
+    this.mbTaskValues = batch.tValues;
+  }
+
+  private endIteration(): void {
+    tf.dispose([this.mbX, this.mbY, this.mbTaskId, this.mbOutput, this.loss].filter((t) => t !== undefined) as tf.Tensor[]);
+    if (this.grads) tf.dispose(this.grads);
+    this.mbX = this.mbY = this.mbTaskId = this.mbOutput = undefined;
+    this.loss = undefined;
+    this.grads = undefined;
+    this.mbYValues = this.mbTaskValues = undefined;
+    this.predictionsCache = undefined;
+  }
+
+  private endPhase(): void {
+    this.endIteration();
+    this.dataloader = undefined;
+    this.adaptedDataset = undefined;
+  }
+
+  private async callback(name: StrategyCallbackName): Promise<void> {
+    for (const plugin of this.plugins) {
+      const fn = plugin[name];
+      if (fn === undefined) continue;
+      const result = fn.call(plugin, this);
+      if (result !== undefined && typeof (result as Promise<void>).then === 'function') await result;
+    }
+  }
+
+  private callbackInTape(name: StrategyCallbackName): void {
+    for (const plugin of this.plugins) {
+      const fn = plugin[name];
+      if (fn === undefined) continue;
+      const result = fn.call(plugin, this);
+      if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+        throw new CheckpointError(
+          'ASYNC_CALLBACK',
+          `${plugin.constructor?.name ?? 'a plugin'}.${name} returned a promise; ${[...TAPE_CALLBACKS].join(', ')} run inside the gradient tape and must be synchronous`,
+        );
+      }
+    }
+  }
+}
+
+function positiveInteger(value: number, path: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new CheckpointError('BAD_CONFIG', `${path.slice(1)} must be a positive integer, got ${String(value)}`, { path });
+  }
+  return value;
+}
