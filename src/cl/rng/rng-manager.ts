@@ -130,6 +130,17 @@ export class RandomGeneratorManager {
     this.core.generators.set(name, definition);
   }
 
+  /**
+   * Removes a generator added with {@link registerRandomGenerator}; inverse of it.
+   * @throws CheckpointError `BAD_CONFIG` for the two built-in generators.
+   */
+  unregisterRandomGenerator(name: string): void {
+    if (name === MATH_RANDOM_GENERATOR || name === LIBRARY_GENERATOR) {
+      throw new CheckpointError('BAD_CONFIG', `the built-in generator "${name}" cannot be unregistered`);
+    }
+    this.core.generators.delete(name);
+  }
+
   /** Names of the registered generators, in registration order. */
   generatorNames(): string[] {
     return [...this.core.generators.keys()];
