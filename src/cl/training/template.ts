@@ -112,7 +112,7 @@ export class SupervisedTemplate {
     if (!options?.model || typeof options.model.forward !== 'function') {
       throw new CheckpointError('BAD_CONFIG', 'a strategy needs a model (a CLModel such as SimpleMLP)', { path: '.model' });
     }
-    if (!(options.optimizer instanceof tf.Optimizer)) {
+    if (typeof options.optimizer !== 'object' || options.optimizer === null || !(options.optimizer instanceof tf.Optimizer)) {
       throw new CheckpointError('BAD_CONFIG', 'a strategy needs a tfjs optimizer, e.g. tf.train.momentum(0.01, 0.9)', { path: '.optimizer' });
     }
     this.model = options.model;
