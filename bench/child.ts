@@ -9,7 +9,7 @@ import { initBackend } from '../src/index.js';
 import { runDedupCycle } from './cases/dedup-cycles.js';
 import { findCase } from './cases/index.js';
 import type { BenchCase, Variant } from './cases/types.js';
-import type { Job, JobOutcome, LoadMemoryJob, LoadMemoryResult, MeasureJob, MeasureResult } from './lib/jobs.js';
+import type { Job, JobOutcome, LoadMemoryJob, LoadMemoryResult, MeasureJob, MeasureResult, PrepareJob } from './lib/jobs.js';
 import { collectGarbage, PeakMeter } from './lib/memory.js';
 import { dropPageCache, pageCacheRefusal } from './lib/page-cache.js';
 import { disposeAll } from './lib/plain-graph.js';
@@ -21,7 +21,14 @@ async function main(): Promise<void> {
   let outcome: JobOutcome;
   try {
     await initBackend({ quiet: true });
-    const result = job.kind === 'measure' ? await measure(job) : job.kind === 'load-memory' ? await loadMemory(job) : await runDedupCycle(job);
+    const result =
+      job.kind === 'measure'
+        ? await measure(job)
+        : job.kind === 'load-memory'
+          ? await loadMemory(job)
+          : job.kind === 'prepare'
+            ? await prepare(job)
+            : await runDedupCycle(job);
     outcome = { ok: true, result };
   } catch (err) {
     outcome = { ok: false, error: (err as Error)?.stack ?? String(err) };
@@ -49,7 +56,7 @@ async function measure(job: MeasureJob): Promise<MeasureResult> {
   const c = findCase(job.caseName);
   const variant = variantOf(c, job);
   const subject = SUBJECTS[job.subject];
-  const state = await c.build(variant, job.subject);
+  const state = await c.build(variant, job.subject, job.prepared, job.mode);
   const meter = new PeakMeter();
 
   // The first save of the process is the warm-up and the memory probe.
@@ -58,7 +65,7 @@ async function measure(job: MeasureJob): Promise<MeasureResult> {
   const saveMemory = meter.stop();
   for (let i = 1; i < job.warmup; i++) await subject.save(c, state, job.file);
   for (let i = 0; i < job.warmup; i++) {
-    const prepared = await subject.prepareLoad(c, variant);
+    const prepared = await subject.prepareLoad(c, variant, job.mode);
     disposeAll(await subject.load(c, job.file, prepared));
   }
 
@@ -68,13 +75,13 @@ async function measure(job: MeasureJob): Promise<MeasureResult> {
   for (let r = 0; r < job.reps; r++) {
     collectGarbage();
     saves.push((await timed(() => subject.save(c, state, job.file))).ms);
-    const prepared = await subject.prepareLoad(c, variant);
+    const prepared = await subject.prepareLoad(c, variant, job.mode);
     collectGarbage();
     const w = await timed(() => subject.load(c, job.file, prepared));
     warm.push(w.ms);
     disposeAll(w.value);
     if (job.cold && dropPageCache()) {
-      const prepared2 = await subject.prepareLoad(c, variant);
+      const prepared2 = await subject.prepareLoad(c, variant, job.mode);
       collectGarbage();
       dropPageCache();
       const k = await timed(() => subject.load(c, job.file, prepared2));
@@ -98,11 +105,18 @@ async function measure(job: MeasureJob): Promise<MeasureResult> {
   };
 }
 
+async function prepare(job: PrepareJob): Promise<{ preparedBytes: number; ms: number }> {
+  const c = findCase(job.caseName);
+  if (!c.prepare) throw new Error(`case ${c.name} has nothing to prepare`);
+  const { ms } = await timed(() => c.prepare!(variantOf(c, job), job.file, job.mode));
+  return { preparedBytes: fs.statSync(job.file).size, ms };
+}
+
 async function loadMemory(job: LoadMemoryJob): Promise<LoadMemoryResult> {
   const c = findCase(job.caseName);
   const variant = variantOf(c, job);
   const subject = SUBJECTS[job.subject];
-  const prepared = await subject.prepareLoad(c, variant);
+  const prepared = await subject.prepareLoad(c, variant, job.mode);
   const cold = job.cold && dropPageCache();
   const meter = new PeakMeter();
   meter.start();

@@ -45,8 +45,16 @@ export interface BenchCase {
   notApplicable?: Partial<Record<SubjectName, string>>;
   /** Reason JSON is skipped for this variant (string limit, absurd time), or undefined. */
   jsonSkip?(variant: Variant): string | undefined;
-  /** Builds the live state. `subject` lets a case build a cycle-free graph for JSON. */
-  build(variant: Variant, subject: SubjectName): Promise<BuiltState>;
+  /**
+   * Makes, once per variant and in its own process, a state too slow to build in every
+   * measuring process (a trained strategy), saved as a reprise file at `file`.
+   */
+  prepare?(variant: Variant, file: string, mode: Mode): Promise<void>;
+  /**
+   * Builds the live state. `subject` lets a case build a cycle-free graph for JSON;
+   * `prepared` is the file `prepare` wrote, if the case has one.
+   */
+  build(variant: Variant, subject: SubjectName, prepared: string | undefined, mode: Mode): Promise<BuiltState>;
   /** reprise's save. Default: `save(state.value, file)`. */
   save?(state: BuiltState, file: string): Promise<void>;
   /**
@@ -54,7 +62,7 @@ export interface BenchCase {
    * `prepare` (untimed) builds what the load needs beforehand, e.g. a fresh strategy.
    * Default: `load(file)`.
    */
-  prepareLoad?(variant: Variant): Promise<unknown>;
+  prepareLoad?(variant: Variant, mode: Mode): Promise<unknown>;
   load?(file: string, prepared: unknown): Promise<unknown>;
   /** Does the plain graph hold tensors to rebuild after v8/JSON parse. Default true. */
   plainHasTensors?: boolean;

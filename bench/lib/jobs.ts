@@ -13,6 +13,8 @@ export interface MeasureJob {
   reps: number;
   /** Also time loads after dropping the page cache. */
   cold: boolean;
+  /** The file the case's `prepare` wrote, if any. */
+  prepared?: string;
   /**
    * Also measure the load's memory in this process, after the timings (quick mode: one
    * process fewer per subject; the memory is then not a fresh process's).
@@ -34,7 +36,17 @@ export interface LoadMemoryJob {
   resultFile: string;
 }
 
-export type Job = MeasureJob | LoadMemoryJob | DedupCycleJob;
+/** Run a case's `prepare` once for a variant. */
+export interface PrepareJob {
+  kind: 'prepare';
+  mode: Mode;
+  caseName: string;
+  variantId: string;
+  file: string;
+  resultFile: string;
+}
+
+export type Job = MeasureJob | LoadMemoryJob | DedupCycleJob | PrepareJob;
 
 export interface PhaseMemory {
   /** Resident bytes when the phase began (after a full GC). */
@@ -81,7 +93,7 @@ export interface LoadMemoryResult {
   rssGrowth: number;
 }
 
-export type JobResult = MeasureResult | LoadMemoryResult | DedupCycleResult;
+export type JobResult = MeasureResult | LoadMemoryResult | DedupCycleResult | { preparedBytes: number; ms: number };
 
 export interface JobOutcome<R = JobResult> {
   ok: boolean;

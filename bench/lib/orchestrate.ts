@@ -26,6 +26,17 @@ export async function runCase(c: BenchCase, plan: RunPlan): Promise<CaseResult> 
   for (const variant of c.variants(plan.mode)) {
     const subjects: Partial<Record<SubjectName, SubjectResult>> = {};
     for (const [name, reason] of Object.entries(c.notApplicable ?? {})) subjects[name as SubjectName] = { status: 'n/a', reason: reason! };
+    let prepared: string | undefined;
+    if (c.prepare) {
+      prepared = path.join(plan.workDir, `${c.name}-${variant.id}.prepared.reprise`);
+      plan.log(`${c.name} / ${variant.id} / preparing the state`);
+      const outcome = await runJob({ kind: 'prepare', mode: plan.mode, caseName: c.name, variantId: variant.id, file: prepared, resultFile: `${prepared}.result.json` }, plan.timeoutMs);
+      if (!outcome.ok) {
+        for (const s of c.subjects) subjects[s] = { status: 'error', reason: `preparing the state failed: ${firstLine(outcome.error)}` };
+        variants.push({ id: variant.id, label: variant.label, params: variant.params, tensorHeavy: c.tensorHeavy(variant), subjects });
+        continue;
+      }
+    }
     const measured: SubjectName[] = [];
     for (const subject of c.subjects) {
       const skip = subject === 'json' ? c.jsonSkip?.(variant) : undefined;
@@ -34,17 +45,18 @@ export async function runCase(c: BenchCase, plan: RunPlan): Promise<CaseResult> 
     }
     await inPool(measured, plan.concurrency, async (subject) => {
       plan.log(`${c.name} / ${variant.id} / ${subject}`);
-      subjects[subject] = await runSubject(c, variant.id, subject, plan);
+      subjects[subject] = await runSubject(c, variant.id, subject, plan, prepared);
     });
+    if (prepared) fs.rmSync(prepared, { force: true });
     variants.push({ id: variant.id, label: variant.label, params: variant.params, tensorHeavy: c.tensorHeavy(variant), subjects });
   }
   return { name: c.name, title: c.title, description: c.description, variants };
 }
 
-async function runSubject(c: BenchCase, variantId: string, subject: SubjectName, plan: RunPlan): Promise<SubjectResult> {
+async function runSubject(c: BenchCase, variantId: string, subject: SubjectName, plan: RunPlan, prepared: string | undefined): Promise<SubjectResult> {
   const file = path.join(plan.workDir, `${c.name}-${variantId}-${subject}.bin`);
   const resultFile = `${file}.result.json`;
-  const common = { mode: plan.mode, caseName: c.name, variantId, subject, file, resultFile };
+  const common = { mode: plan.mode, caseName: c.name, variantId, subject, file, resultFile, ...(prepared ? { prepared } : {}) };
   try {
     const memoryHere = plan.mode === 'quick';
     const measured = await runJob<MeasureResult>({ kind: 'measure', ...common, warmup: plan.warmup, reps: plan.reps, cold: plan.cold, memoryHere }, plan.timeoutMs);

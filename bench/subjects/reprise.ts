@@ -9,8 +9,8 @@ export const repriseSubject: Subject = {
     if (c.save) await c.save(state, file);
     else await save(state.value, file);
   },
-  async prepareLoad(c, variant) {
-    return c.prepareLoad ? c.prepareLoad(variant) : undefined;
+  async prepareLoad(c, variant, mode) {
+    return c.prepareLoad ? c.prepareLoad(variant, mode) : undefined;
   },
   async load(c, file, prepared) {
     return c.load ? c.load(file, prepared) : load(file);

@@ -25,7 +25,7 @@ test('bench --quick runs every case and writes the JSON, the Markdown table and 
     assert.equal(results.schema, 1);
     assert.equal(results.mode, 'quick');
     assert.ok(results.machine.cores > 0 && results.machine.cpu.length > 0);
-    assert.deepEqual(results.cases.map((c) => c.name), ['tensor-throughput', 'object-graph', 'scaling']);
+    assert.deepEqual(results.cases.map((c) => c.name), ['strategy', 'strategy-replay', 'tensor-throughput', 'object-graph', 'scaling']);
     for (const c of results.cases) {
       for (const v of c.variants) {
         for (const [name, s] of Object.entries(v.subjects)) {
