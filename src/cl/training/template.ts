@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { CheckpointPlugin } from '../../checkpoint/index.js';
 import { CheckpointError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { Device } from '../../tensor/device.js';
@@ -82,7 +83,7 @@ export class SupervisedTemplate {
   trainEpochs: number;
   evalMbSize: number;
   device: Device;
-  /** User plugins, then the evaluator, then the clock. */
+  /** User plugins, then the evaluator, then the clock, then checkpoint plugins. */
   plugins: StrategyPlugin[];
   evaluator: EvaluationPlugin;
   clock: Clock;
@@ -125,7 +126,11 @@ export class SupervisedTemplate {
     const evaluator = options.evaluator === undefined ? defaultEvaluator() : options.evaluator;
     this.evaluator = typeof evaluator === 'function' ? evaluator() : evaluator;
     this.clock = new Clock();
-    this.plugins = [...(options.plugins ?? []), this.evaluator, this.clock];
+    // A checkpoint must capture the state after every other callback of the phase
+    // (the evaluator's stream metrics, the clock), so checkpoint plugins run last.
+    const plugins = options.plugins ?? [];
+    const isCheckpoint = (p: StrategyPlugin) => p instanceof CheckpointPlugin;
+    this.plugins = [...plugins.filter((p) => !isCheckpoint(p)), this.evaluator, this.clock, ...plugins.filter(isCheckpoint)];
   }
 
   /**
