@@ -72,7 +72,8 @@ async function measure(job: MeasureJob): Promise<MeasureResult> {
   const saves: number[] = [];
   const warm: number[] = [];
   const cold: number[] = [];
-  for (let r = 0; r < job.reps; r++) {
+  const started = performance.now();
+  for (let r = 0; r < job.reps || (r < job.maxReps && performance.now() - started < job.budgetMs); r++) {
     collectGarbage();
     saves.push((await timed(() => subject.save(c, state, job.file))).ms);
     const prepared = await subject.prepareLoad(c, variant, job.mode);

@@ -51,11 +51,11 @@ const post = <T>(method: string, params?: object) =>
 await post('Profiler.enable');
 await post('Profiler.setSamplingInterval', { interval: 100 });
 
-async function phase(name: string, fn: () => Promise<void>): Promise<void> {
-  await fn(); // warm-up, unprofiled
+async function phase(name: string, fn: (i: number) => Promise<void>): Promise<void> {
+  await fn(-1); // warm-up, unprofiled
   await post('Profiler.start');
   const t0 = performance.now();
-  for (let i = 0; i < opts.reps; i++) await fn();
+  for (let i = 0; i < opts.reps; i++) await fn(i);
   const elapsed = performance.now() - t0;
   const { profile } = await post<{ profile: CpuProfile }>('Profiler.stop');
   if (opts.saveProfiles) {
@@ -67,10 +67,14 @@ async function phase(name: string, fn: () => Promise<void>): Promise<void> {
 
 try {
   await phase('save', () => subject.save(c, state, file));
-  await phase('load', async () => {
-    const target = await subject.prepareLoad(c, variant, mode);
-    disposeAll(await subject.load(c, file, target));
+  // What a load needs beforehand (a fresh strategy) is built before the profile starts.
+  const targets: unknown[] = [];
+  for (let i = 0; i <= opts.reps; i++) targets.push(await subject.prepareLoad(c, variant, mode));
+  const loaded: unknown[] = [];
+  await phase('load', async (i) => {
+    loaded.push(await subject.load(c, file, targets[i + 1]));
   });
+  for (const x of loaded) disposeAll(x);
 } finally {
   session.disconnect();
   fs.rmSync(dir, { recursive: true, force: true });

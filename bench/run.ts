@@ -31,6 +31,8 @@ function positiveInt(value: string): number {
 interface CliOptions {
   quick: boolean;
   reps?: number;
+  maxReps?: number;
+  budget: number;
   warmup?: number;
   case?: string[];
   out: string;
@@ -44,7 +46,9 @@ async function main(argv: string[]): Promise<void> {
     .name('npm run bench --')
     .description('Checkpoint size and save/load time: reprise against fs (fsync), v8.serialize, JSON and tf.io weights.')
     .option('--quick', 'small sizes, one repetition, no warm-up (for the test suite; numbers not meaningful)', false)
-    .option('--reps <n>', 'measured repetitions per case and subject (default: 5, quick: 1)', positiveInt)
+    .option('--reps <n>', 'fewest measured repetitions per case and subject (default: 5, quick: 1)', positiveInt)
+    .option('--max-reps <n>', 'repetitions go on up to this many while within --budget (default: 15, quick: 1)', positiveInt)
+    .option('--budget <seconds>', 'time per case and subject within which repetitions go on past --reps', positiveInt, 8)
     .option('--warmup <n>', 'warm-up repetitions before measuring (default: 1, quick: 0)', positiveInt)
     .option('--case <names...>', `cases to run (default: all): ${ALL_CASES.join(', ')}`)
     .option('--out <dir>', 'folder for latest.json, table.md and scaling.svg', DEFAULT_OUT)
@@ -66,6 +70,8 @@ async function main(argv: string[]): Promise<void> {
     mode,
     warmup: opts.warmup ?? (opts.quick ? 0 : 1),
     reps: Math.max(1, opts.reps ?? (opts.quick ? 1 : 5)),
+    maxReps: opts.maxReps ?? (opts.quick ? 1 : 15),
+    budgetMs: opts.budget * 1000,
     cold: opts.cold,
     workDir,
     timeoutMs: opts.timeout * 1000,
@@ -95,6 +101,7 @@ async function main(argv: string[]): Promise<void> {
     memoryMethod: measured?.memoryMethod ?? 'unknown',
     warmup: plan.warmup,
     reps: plan.reps,
+    maxReps: plan.maxReps,
     coldMeasured: plan.cold && !coldRefused && measured?.loadCold !== undefined,
     coldNote: !plan.cold ? 'disabled with --no-cold' : coldRefused ? `dropping the page cache was refused (${coldRefused}); run as root to measure them` : '',
     cases,

@@ -10,7 +10,11 @@ export interface MeasureJob {
   variantId: string;
   subject: SubjectName;
   warmup: number;
+  /** Fewest measured repetitions. */
   reps: number;
+  /** More repetitions, up to `maxReps`, while the measuring has taken less than `budgetMs`. */
+  maxReps: number;
+  budgetMs: number;
   /** Also time loads after dropping the page cache. */
   cold: boolean;
   /** The file the case's `prepare` wrote, if any. */

@@ -10,6 +10,9 @@ export interface RunPlan {
   mode: Mode;
   warmup: number;
   reps: number;
+  /** See MeasureJob: extra repetitions for cheap cases, within a time budget. */
+  maxReps: number;
+  budgetMs: number;
   cold: boolean;
   /** Folder for the checkpoint files (on the disk being measured). */
   workDir: string;
@@ -59,7 +62,7 @@ async function runSubject(c: BenchCase, variantId: string, subject: SubjectName,
   const common = { mode: plan.mode, caseName: c.name, variantId, subject, file, resultFile, ...(prepared ? { prepared } : {}) };
   try {
     const memoryHere = plan.mode === 'quick';
-    const measured = await runJob<MeasureResult>({ kind: 'measure', ...common, warmup: plan.warmup, reps: plan.reps, cold: plan.cold, memoryHere }, plan.timeoutMs);
+    const measured = await runJob<MeasureResult>({ kind: 'measure', ...common, warmup: plan.warmup, reps: plan.reps, maxReps: plan.maxReps, budgetMs: plan.budgetMs, cold: plan.cold, memoryHere }, plan.timeoutMs);
     if (!measured.ok || !measured.result) return { status: 'error', reason: firstLine(measured.error) };
     if (measured.result.loadMemory) {
       const { loadMemory, ...measure } = measured.result;

@@ -60,7 +60,9 @@ export interface BenchResults {
   backend: string;
   memoryMethod: string;
   warmup: number;
+  /** Fewest repetitions; cheap cases ran up to `maxReps` (each summary lists its samples). */
   reps: number;
+  maxReps: number;
   /** True when cold loads were measured after dropping the page cache. */
   coldMeasured: boolean;
   coldNote: string;

@@ -10,7 +10,7 @@ export function machineLine(r: BenchResults): string {
 /** How to read the table: what each number is and what each baseline does. */
 export function methodNotes(r: BenchResults): string[] {
   return [
-    `Each cell is the median of ${r.reps} run${r.reps === 1 ? '' : 's'} after ${r.warmup} warm-up run${r.warmup === 1 ? '' : 's'}, ± half the range (max − min) over the median; every case and subject runs in its own fresh process.`,
+    `Each time is the median of ${r.maxReps > r.reps ? `${r.reps} to ${r.maxReps} runs (more while a case and subject had taken under its time budget)` : `${r.reps} run${r.reps === 1 ? '' : 's'}`} after ${r.warmup} warm-up run${r.warmup === 1 ? '' : 's'}, ± half the range (max − min) over the median; every case and subject runs in its own fresh process. The disk is a virtual machine's: fsync latency has outliers, which the median absorbs and the ± shows.`,
     'Ratios beside a baseline are baseline ÷ reprise: above 1× reprise is smaller or faster, below 1× the baseline is.',
     'Save: from the live state (tensors on the backend) to bytes durable on disk. reprise writes a temporary file with writev, fsyncs it, renames it over the target and fsyncs the folder (atomic); the baselines write the target with writev and fsync (same durability of the bytes, no atomicity).',
     'Load: from the file to a usable state with every tensor created on the backend. reprise also rebuilds classes, models and strategies; v8 and JSON stop at plain objects, fs and tf.io weights at a list of tensors — the baselines do less work.',
