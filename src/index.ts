@@ -56,4 +56,5 @@ export type {
   SaveCheckpointOptions,
   GlobalStateProvider,
 } from './checkpoint/index.js';
-export { FORMAT_VERSION } from './format/index.js';
+export { FORMAT_VERSION, writeAtomically, writeAtomicallySync } from './format/index.js';
+export * from './cl/index.js';
