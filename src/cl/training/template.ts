@@ -68,6 +68,10 @@ function yieldToEventLoop(): Promise<void> {
  * iteration ends with a turn of the event loop, so signal handlers run) while the
  * tensor work of an iteration is synchronous.
  *
+ * Before each training experience the optimizer's state is reset (momentum, Adam
+ * moments), as the original's `make_optimizer` → `reset_optimizer` does; the trained
+ * variables are the model's trainable weights at that point (`trainableVariables`).
+ *
  * Inside an iteration, `beforeForward`, `afterForward` and `beforeBackward` run inside
  * the gradient tape and must be synchronous; a plugin adds a penalty with
  * {@link addLoss} in `beforeBackward`. The mini-batch (`mbX`, `mbY`, `mbTaskId`, and as
