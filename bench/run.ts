@@ -95,7 +95,10 @@ async function main(argv: string[]): Promise<void> {
     schema: 1,
     date: new Date().toISOString(),
     mode,
-    command: `npm run bench${argv.length > 2 ? ` -- ${argv.slice(2).join(' ')}` : ''}`,
+    command:
+      process.env.npm_lifecycle_event === 'bench'
+        ? `npm run bench${argv.length > 2 ? ` -- ${argv.slice(2).join(' ')}` : ''}`
+        : `node dist/bench/run.js${argv.length > 2 ? ` ${argv.slice(2).join(' ')}` : ''}`,
     machine: machineInfo(workDir),
     backend: measured?.backend ?? 'unknown',
     memoryMethod: measured?.memoryMethod ?? 'unknown',
