@@ -74,16 +74,16 @@ async function measure(job: MeasureJob): Promise<MeasureResult> {
   const cold: number[] = [];
   const started = performance.now();
   for (let r = 0; r < job.reps || (r < job.maxReps && performance.now() - started < job.budgetMs); r++) {
-    collectGarbage();
+    // No forced GC before a timed operation: a full GC shrinks V8's heap limits, so the
+    // next operation that allocates (reprise's encoder) pays an extra mark-compact that
+    // a real run does not, while code allocating outside the JS heap (v8.serialize) does not.
     saves.push((await timed(() => subject.save(c, state, job.file))).ms);
     const prepared = await subject.prepareLoad(c, variant, job.mode);
-    collectGarbage();
     const w = await timed(() => subject.load(c, job.file, prepared));
     warm.push(w.ms);
     disposeAll(w.value);
     if (job.cold && dropPageCache()) {
       const prepared2 = await subject.prepareLoad(c, variant, job.mode);
-      collectGarbage();
       dropPageCache();
       const k = await timed(() => subject.load(c, job.file, prepared2));
       cold.push(k.ms);
