@@ -408,8 +408,13 @@ class GraphDecoder implements DecodeContext {
     let obj: object | undefined;
     if (entry.options.deduplicate) {
       obj = this.unique.find(entry.name, args);
-      if (obj) this.stats.reused++;
-      else this.stats.rebuilt++;
+      if (obj) {
+        this.stats.reused++;
+        const liveArgs = entry.argsOf(obj);
+        if (liveArgs) this.adoptLiveArgs(args, liveArgs, id + 1);
+      } else {
+        this.stats.rebuilt++;
+      }
     }
     if (!obj) {
       try {
@@ -421,6 +426,39 @@ class GraphDecoder implements DecodeContext {
     }
     this.objects[id] = obj;
     return obj;
+  }
+
+  /**
+   * A reused live object stands for the one the file described, so the objects defined
+   * inside its stored arguments stand for the live object's own arguments: later
+   * references to them (an experience sharing the dataset's class list) must reach the
+   * live ones. The two argument graphs have equal canonical encodings, so they have the
+   * same shape; walk them side by side and replace every decoded object defined since
+   * `fromId` by its live counterpart.
+   */
+  private adoptLiveArgs(decoded: unknown, live: unknown, fromId: number): void {
+    const ids = new Map<unknown, number>();
+    for (let i = fromId; i < this.objects.length; i++) ids.set(this.objects[i], i);
+    const seen = new Set<unknown>();
+    const stack: Array<[unknown, unknown]> = [[decoded, live]];
+    while (stack.length > 0) {
+      const [d, l] = stack.pop()!;
+      if (typeof d !== 'object' || d === null || typeof l !== 'object' || l === null || seen.has(d)) continue;
+      seen.add(d);
+      const id = ids.get(d);
+      if (id !== undefined) this.objects[id] = l;
+      if (ArrayBuffer.isView(d) && ArrayBuffer.isView(l)) {
+        stack.push([d.buffer, l.buffer]);
+      } else if (d instanceof Map && l instanceof Map) {
+        const le = [...l];
+        [...d].forEach(([k, v], i) => stack.push([k, le[i]?.[0]], [v, le[i]?.[1]]));
+      } else if (d instanceof Set && l instanceof Set) {
+        const li = [...l];
+        [...d].forEach((v, i) => stack.push([v, li[i]]));
+      } else if (!(d instanceof ArrayBuffer)) {
+        for (const key of Object.keys(d)) stack.push([(d as Record<string, unknown>)[key], (l as Record<string, unknown>)[key]]);
+      }
+    }
   }
 
   private codec(): unknown {

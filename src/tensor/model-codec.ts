@@ -28,6 +28,13 @@ export interface ModelRecord {
   compiled: CompileState | null;
 }
 
+/**
+ * The name a rebuilt weight had in the file, when tfjs gave it another (its name was
+ * taken in this process). Saved again under the stored name, so that resuming and
+ * re-saving many times does not change the file.
+ */
+const storedWeightNames = new WeakMap<object, string>();
+
 /** Attempts at rebuilding a model whose weight names are taken by loose variables; see `rebuild`. */
 const MAX_REBUILD_ATTEMPTS = 64;
 
@@ -85,7 +92,7 @@ function encodeModel(model: tf.LayersModel, ctx: EncodeContext): ModelRecord {
   }
   return {
     config,
-    weights: weights.map((w) => ({ name: w.name, value: encodeTensorRecord(w.val, ctx), trainable: w.trainable })),
+    weights: weights.map((w) => ({ name: storedWeightNames.get(w) ?? w.name, value: encodeTensorRecord(w.val, ctx), trainable: w.trainable })),
     trainable: model.trainable,
     layers: layerTrainability(model as unknown as Container),
     compiled: compileStateOf(model, weights),
@@ -144,8 +151,9 @@ function decodeModel(record: unknown, ctx: DecodeContext, kind: 'Sequential' | '
       throw fail(`it stores ${weights.length} weights, its topology has ${targets.length} (${targets.map((w) => w.originalName).join(', ')})`);
     }
     weights.forEach((entry: unknown, i) => {
-      const { value, trainable: weightTrainable } = (entry ?? {}) as Record<string, unknown>;
+      const { value, trainable: weightTrainable, name: storedName } = (entry ?? {}) as Record<string, unknown>;
       if (typeof weightTrainable !== 'boolean') throw fail(`weight ${i} needs a boolean trainable`);
+      if (typeof storedName === 'string' && storedName !== targets[i]!.name) storedWeightNames.set(targets[i]!, storedName);
       const tensor = decodeTensorRecord(value, ctx, targets[i]!.originalName);
       try {
         targets[i]!.val.assign(tensor);

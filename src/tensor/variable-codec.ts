@@ -37,7 +37,7 @@ export function registerVariableCodec(registry: Registry): void {
     name: VARIABLE_CODEC_NAME,
     encode: (variable: tf.Variable, ctx): VariableRecord => ({
       value: encodeTensorRecord(variable, ctx),
-      name: variable.name,
+      name: storedNames.get(variable) ?? variable.name,
       trainable: variable.trainable,
     }),
     decode: (record: unknown, ctx) => {

@@ -295,6 +295,22 @@ describe('de-duplication through uniqueObjects', () => {
     assert.deepEqual(stats, { reused: 2, rebuilt: 0 });
   });
 
+  it('objects inside the stored arguments of a reused object become the live object’s own', () => {
+    const registry = new Registry();
+    @constructorSerialized({ registry, name: 'test.Subset', deduplicate: true })
+    class Subset {
+      constructor(readonly opts: { classes: number[]; meta: Map<string, number[]> }) {}
+    }
+    const classes = [3, 1];
+    const live = new Subset({ classes, meta: new Map([['c', classes]]) });
+    const state = { subset: live, classesOfExperience: classes, again: live.opts.meta.get('c') };
+    const out = fromBytes(toBytes(state, registry), { registry, uniqueObjects: [live] }).value as typeof state;
+    assert.equal(out.subset, live);
+    assert.equal(out.classesOfExperience, classes, 'a reference into the arguments reaches the live array');
+    assert.equal(out.again, classes);
+    assert.deepEqual(toBytes(out, registry), toBytes(state, registry), 're-saving gives the same bytes');
+  });
+
   it('rebuilds by constructor without uniqueObjects, or when no equal one is given', () => {
     const { registry, Bench, MnistLike, built } = setup();
     const bench = new Bench();
