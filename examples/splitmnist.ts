@@ -59,7 +59,7 @@ const program = new Command()
   .name('splitmnist')
   .description('Continual learning with checkpoint and resume (reprise example)')
   .addOption(new Option('--benchmark <name>', 'splitmnist (real MNIST) or synthetic (Gaussian blobs)').choices(['splitmnist', 'synthetic']).default('splitmnist'))
-  .addOption(new Option('--plugins <names...>', 'training plugins, any combination').choices([...PLUGINS]).default(['replay']))
+  .addOption(new Option('--plugins <names...>', 'training plugins, any combination; none for plain fine-tuning').choices([...PLUGINS, 'none']).default(['replay']))
   .option('--epochs <n>', 'training epochs per experience', nonNegativeInt, 1)
   .option('--seed <n>', 'seed of every random generator (keep it across save/resume)', nonNegativeInt, 1234)
   .option('--checkpoint-dir <dir>', 'where checkpoints go (one run per directory)', './checkpoints')
@@ -72,7 +72,7 @@ const program = new Command()
 
 const opts = program.opts<{
   benchmark: 'splitmnist' | 'synthetic';
-  plugins: PluginName[];
+  plugins: Array<PluginName | 'none'>;
   epochs: number;
   seed: number;
   checkpointDir: string;
