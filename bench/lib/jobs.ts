@@ -2,28 +2,46 @@ import type { DedupCycleJob, DedupCycleResult } from '../cases/dedup-cycles.js';
 import type { Mode, SubjectName } from '../cases/types.js';
 import type { Summary } from './stats.js';
 
-/** Time a subject's saves and loads of one case variant, in a fresh process. */
-export interface MeasureJob {
-  kind: 'measure';
+/**
+ * Time the saves and loads of one case variant by every subject, in one process, in
+ * rounds: each round saves and loads with every subject in turn (the order rotating),
+ * so that the ratios between subjects are taken under the same conditions even when
+ * the machine's speed drifts (a virtual machine's does).
+ */
+export interface TimeJob {
+  kind: 'time';
   mode: Mode;
   caseName: string;
   variantId: string;
-  subject: SubjectName;
+  subjects: SubjectName[];
   warmup: number;
-  /** Fewest measured repetitions. */
+  /** Fewest measured rounds. */
   reps: number;
-  /** More repetitions, up to `maxReps`, while the measuring has taken less than `budgetMs`. */
+  /** More rounds, up to `maxReps`, while the rounds have taken less than `budgetMs` per subject. */
   maxReps: number;
   budgetMs: number;
   /** Also time loads after dropping the page cache. */
   cold: boolean;
   /** The file the case's `prepare` wrote, if any. */
   prepared?: string;
+  /** `<dir>/<case>-<variant>-<subject>.bin` are the files written. */
+  dir: string;
   /**
-   * Also measure the load's memory in this process, after the timings (quick mode: one
-   * process fewer per subject; the memory is then not a fresh process's).
+   * Also measure save and load memory in this process (quick mode: fewer processes; the
+   * memory is then not a fresh process's).
    */
   memoryHere: boolean;
+  resultFile: string;
+}
+
+/** Save once in a fresh process and measure its resident memory. */
+export interface SaveMemoryJob {
+  kind: 'save-memory';
+  mode: Mode;
+  caseName: string;
+  variantId: string;
+  subject: SubjectName;
+  prepared?: string;
   file: string;
   resultFile: string;
 }
@@ -50,7 +68,7 @@ export interface PrepareJob {
   resultFile: string;
 }
 
-export type Job = MeasureJob | LoadMemoryJob | DedupCycleJob | PrepareJob;
+export type Job = TimeJob | SaveMemoryJob | LoadMemoryJob | DedupCycleJob | PrepareJob;
 
 export interface PhaseMemory {
   /** Resident bytes when the phase began (after a full GC). */
@@ -61,9 +79,8 @@ export interface PhaseMemory {
   extra: number;
 }
 
-export interface MeasureResult {
-  backend: string;
-  memoryMethod: string;
+/** What one subject's timings gave, from a {@link TimeJob}. */
+export interface SubjectTimings {
   /** Bytes of every file the subject wrote. */
   fileBytes: number;
   /** Bytes of tensor data in the state (the floor of any file size). */
@@ -73,11 +90,31 @@ export interface MeasureResult {
   loadWarm: Summary;
   /** Loads after dropping the page cache; absent where that was refused. */
   loadCold?: Summary;
-  coldRefused?: string;
-  /** The first save of the process (the warm-up). */
-  saveMemory: PhaseMemory;
-  /** With `memoryHere`: the load memory measured in this process after the timings. */
+  /** With `memoryHere` (quick mode). */
+  saveMemory?: PhaseMemory;
   loadMemory?: LoadMemoryResult;
+}
+
+export interface TimeResult {
+  backend: string;
+  memoryMethod: string;
+  coldRefused?: string;
+  rounds: number;
+  bySubject: Partial<Record<SubjectName, SubjectTimings>>;
+}
+
+export interface SaveMemoryResult {
+  memory: PhaseMemory;
+  fileBytes: number;
+}
+
+/** One subject's measurements of one case variant, as results hold them. */
+export interface MeasureResult extends Omit<SubjectTimings, 'saveMemory' | 'loadMemory'> {
+  backend: string;
+  memoryMethod: string;
+  coldRefused?: string;
+  /** The first save of a fresh process. */
+  saveMemory: PhaseMemory;
 }
 
 export interface LoadMemoryResult {
@@ -97,7 +134,7 @@ export interface LoadMemoryResult {
   rssGrowth: number;
 }
 
-export type JobResult = MeasureResult | LoadMemoryResult | DedupCycleResult | { preparedBytes: number; ms: number };
+export type JobResult = TimeResult | SaveMemoryResult | LoadMemoryResult | DedupCycleResult | { preparedBytes: number; ms: number };
 
 export interface JobOutcome<R = JobResult> {
   ok: boolean;

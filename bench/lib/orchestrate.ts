@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEDUP_CASE, dedupParams, type DedupCycleResult } from '../cases/dedup-cycles.js';
-import type { BenchCase, Mode, SubjectName } from '../cases/types.js';
-import type { LoadMemoryResult, MeasureResult } from './jobs.js';
+import type { BenchCase, Mode, SubjectName, Variant } from '../cases/types.js';
+import type { LoadMemoryResult, MeasureResult, SaveMemoryResult, TimeResult } from './jobs.js';
+import { subjectFile } from './paths.js';
 import type { CaseResult, DedupResult, DedupSeries, SubjectResult, VariantResult } from './results.js';
 import { runJob } from './spawn-job.js';
 
@@ -10,7 +11,7 @@ export interface RunPlan {
   mode: Mode;
   warmup: number;
   reps: number;
-  /** See MeasureJob: extra repetitions for cheap cases, within a time budget. */
+  /** See TimeJob: extra rounds for cheap cases, within a time budget. */
   maxReps: number;
   budgetMs: number;
   cold: boolean;
@@ -18,64 +19,88 @@ export interface RunPlan {
   workDir: string;
   /** Longest a child may run. */
   timeoutMs: number;
-  /** Children run at once: 1 for honest timings; quick mode may use more. */
+  /** Children run at once (quick mode's dedup series; timings always run alone). */
   concurrency: number;
   log: (line: string) => void;
 }
 
-/** Measures every variant of `c` with every subject, each in fresh child processes. */
+/**
+ * Measures every variant of `c`: its state prepared once if the case needs it, then one
+ * process timing every subject in interleaved rounds, then (full mode) two fresh
+ * processes per subject for the peak memory of a save and of a load.
+ */
 export async function runCase(c: BenchCase, plan: RunPlan): Promise<CaseResult> {
   const variants: VariantResult[] = [];
   for (const variant of c.variants(plan.mode)) {
-    const subjects: Partial<Record<SubjectName, SubjectResult>> = {};
-    for (const [name, reason] of Object.entries(c.notApplicable ?? {})) subjects[name as SubjectName] = { status: 'n/a', reason: reason! };
-    let prepared: string | undefined;
-    if (c.prepare) {
-      prepared = path.join(plan.workDir, `${c.name}-${variant.id}.prepared.reprise`);
-      plan.log(`${c.name} / ${variant.id} / preparing the state`);
-      const outcome = await runJob({ kind: 'prepare', mode: plan.mode, caseName: c.name, variantId: variant.id, file: prepared, resultFile: `${prepared}.result.json` }, plan.timeoutMs);
-      if (!outcome.ok) {
-        for (const s of c.subjects) subjects[s] = { status: 'error', reason: `preparing the state failed: ${firstLine(outcome.error)}` };
-        variants.push({ id: variant.id, label: variant.label, params: variant.params, tensorHeavy: c.tensorHeavy(variant), subjects });
-        continue;
-      }
-    }
-    const measured: SubjectName[] = [];
-    for (const subject of c.subjects) {
-      const skip = subject === 'json' ? c.jsonSkip?.(variant) : undefined;
-      if (skip) subjects[subject] = { status: 'skipped', reason: skip };
-      else measured.push(subject);
-    }
-    await inPool(measured, plan.concurrency, async (subject) => {
-      plan.log(`${c.name} / ${variant.id} / ${subject}`);
-      subjects[subject] = await runSubject(c, variant.id, subject, plan, prepared);
-    });
-    if (prepared) fs.rmSync(prepared, { force: true });
-    variants.push({ id: variant.id, label: variant.label, params: variant.params, tensorHeavy: c.tensorHeavy(variant), subjects });
+    variants.push({ id: variant.id, label: variant.label, params: variant.params, tensorHeavy: c.tensorHeavy(variant), subjects: await runVariant(c, variant, plan) });
   }
   return { name: c.name, title: c.title, description: c.description, variants };
 }
 
-async function runSubject(c: BenchCase, variantId: string, subject: SubjectName, plan: RunPlan, prepared: string | undefined): Promise<SubjectResult> {
-  const file = path.join(plan.workDir, `${c.name}-${variantId}-${subject}.bin`);
-  const resultFile = `${file}.result.json`;
-  const common = { mode: plan.mode, caseName: c.name, variantId, subject, file, resultFile, ...(prepared ? { prepared } : {}) };
+async function runVariant(c: BenchCase, variant: Variant, plan: RunPlan): Promise<Partial<Record<SubjectName, SubjectResult>>> {
+  const subjects: Partial<Record<SubjectName, SubjectResult>> = {};
+  for (const [name, reason] of Object.entries(c.notApplicable ?? {})) subjects[name as SubjectName] = { status: 'n/a', reason: reason! };
+  const measured: SubjectName[] = [];
+  for (const subject of c.subjects) {
+    const skip = subject === 'json' ? c.jsonSkip?.(variant) : undefined;
+    if (skip) subjects[subject] = { status: 'skipped', reason: skip };
+    else measured.push(subject);
+  }
+  const fail = (reason: string) => {
+    for (const s of measured) subjects[s] = { status: 'error', reason };
+    return subjects;
+  };
+  const base = { mode: plan.mode, caseName: c.name, variantId: variant.id };
+  let prepared: string | undefined;
   try {
-    const memoryHere = plan.mode === 'quick';
-    const measured = await runJob<MeasureResult>({ kind: 'measure', ...common, warmup: plan.warmup, reps: plan.reps, maxReps: plan.maxReps, budgetMs: plan.budgetMs, cold: plan.cold, memoryHere }, plan.timeoutMs);
-    if (!measured.ok || !measured.result) return { status: 'error', reason: firstLine(measured.error) };
-    if (measured.result.loadMemory) {
-      const { loadMemory, ...measure } = measured.result;
-      return { status: 'ok', measure, loadMemory };
+    if (c.prepare) {
+      prepared = path.join(plan.workDir, `${c.name}-${variant.id}.prepared.reprise`);
+      plan.log(`${c.name} / ${variant.id} / preparing the state`);
+      const outcome = await runJob({ kind: 'prepare', ...base, file: prepared, resultFile: `${prepared}.result.json` }, plan.timeoutMs);
+      if (!outcome.ok) return fail(`preparing the state failed: ${firstLine(outcome.error)}`);
     }
-    const memory = await runJob<LoadMemoryResult>({ kind: 'load-memory', ...common, cold: plan.cold }, plan.timeoutMs);
-    return {
-      status: 'ok',
-      measure: measured.result,
-      ...(memory.ok && memory.result ? { loadMemory: memory.result } : { loadMemoryError: firstLine(memory.error) }),
-    };
+    plan.log(`${c.name} / ${variant.id} / timing ${measured.join(', ')}`);
+    const timing = await runJob<TimeResult>(
+      {
+        kind: 'time',
+        ...base,
+        subjects: measured,
+        warmup: plan.warmup,
+        reps: plan.reps,
+        maxReps: plan.maxReps,
+        budgetMs: plan.budgetMs,
+        cold: plan.cold,
+        dir: plan.workDir,
+        memoryHere: plan.mode === 'quick',
+        ...(prepared ? { prepared } : {}),
+        resultFile: path.join(plan.workDir, `${c.name}-${variant.id}.time.json`),
+      },
+      plan.timeoutMs,
+    );
+    if (!timing.ok || !timing.result) return fail(firstLine(timing.error));
+    const t = timing.result;
+    for (const s of measured) {
+      const { saveMemory: quickSave, loadMemory: quickLoad, ...timings } = t.bySubject[s]!;
+      const common = { backend: t.backend, memoryMethod: t.memoryMethod, ...(t.coldRefused ? { coldRefused: t.coldRefused } : {}) };
+      if (quickSave && quickLoad) {
+        subjects[s] = { status: 'ok', measure: { ...common, ...timings, saveMemory: quickSave }, loadMemory: quickLoad };
+        continue;
+      }
+      const file = subjectFile(plan.workDir, c.name, variant.id, s);
+      plan.log(`${c.name} / ${variant.id} / ${s}: memory of a save and of a load, each in a fresh process`);
+      const save = await runJob<SaveMemoryResult>({ kind: 'save-memory', ...base, subject: s, file, ...(prepared ? { prepared } : {}), resultFile: `${file}.result.json` }, plan.timeoutMs);
+      if (!save.ok || !save.result) {
+        subjects[s] = { status: 'error', reason: `save memory: ${firstLine(save.error)}` };
+        continue;
+      }
+      const measure: MeasureResult = { ...common, ...timings, saveMemory: save.result.memory };
+      const load = await runJob<LoadMemoryResult>({ kind: 'load-memory', ...base, subject: s, cold: plan.cold, file, resultFile: `${file}.result.json` }, plan.timeoutMs);
+      subjects[s] = { status: 'ok', measure, ...(load.ok && load.result ? { loadMemory: load.result } : { loadMemoryError: firstLine(load.error) }) };
+    }
+    return subjects;
   } finally {
-    for (const f of fs.readdirSync(plan.workDir)) if (f.startsWith(`${c.name}-${variantId}-${subject}.bin`)) fs.rmSync(path.join(plan.workDir, f), { force: true });
+    const prefix = `${c.name}-${variant.id}`;
+    for (const f of fs.readdirSync(plan.workDir)) if (f.startsWith(prefix)) fs.rmSync(path.join(plan.workDir, f), { force: true });
   }
 }
 
@@ -89,10 +114,7 @@ export async function runDedup(plan: RunPlan): Promise<DedupResult> {
     let error: string | undefined;
     for (let cycle = 1; cycle <= params.cycles; cycle++) {
       plan.log(`${DEDUP_CASE.name} / ${unique ? 'with' : 'without'} uniqueObjects / cycle ${cycle}`);
-      const outcome = await runJob<DedupCycleResult>(
-        { kind: 'dedup-cycle', mode: plan.mode, cycle, unique, file, resultFile: `${file}.result.json` },
-        plan.timeoutMs,
-      );
+      const outcome = await runJob<DedupCycleResult>({ kind: 'dedup-cycle', mode: plan.mode, cycle, unique, file, resultFile: `${file}.result.json` }, plan.timeoutMs);
       if (!outcome.ok || !outcome.result) {
         error = firstLine(outcome.error);
         break;
@@ -120,7 +142,5 @@ async function inPool<T>(items: readonly T[], size: number, fn: (item: T) => Pro
 }
 
 function firstLine(error: string | undefined): string {
-  const text = error ?? 'unknown error';
-  const lines = text.split('\n');
-  return lines.slice(0, 3).join(' | ');
+  return (error ?? 'unknown error').split('\n').slice(0, 3).join(' | ');
 }
