@@ -1,7 +1,7 @@
 import { CheckpointFormatError, UnsupportedVersionError } from '../errors.js';
 import { crc32c } from './checksum.js';
 import { FORMAT_VERSION, MAGIC, MAX_HEADER_SIZE, PREAMBLE_SIZE, SECTION_ALIGNMENT } from './constants.js';
-import { decodeHeader, encodeHeader, validateSections, type HeaderInfo, type SectionInfo } from './header.js';
+import { decodeHeader, encodeHeader, patchSectionOffsets, validateSections, type HeaderInfo, type SectionInfo } from './header.js';
 
 /** A section to write: its bytes and, for tensors, what they are. */
 export interface SectionPayload {
@@ -59,16 +59,15 @@ export function packContainer(input: ContainerInput): PackedContainer {
     sections,
     metadata: { ...(input.metadata ?? {}) },
   };
-  const headerSize = encodeHeader(info).byteLength;
-  let offset = alignUp(PREAMBLE_SIZE + headerSize);
+  const header = encodeHeader(info);
+  let offset = alignUp(PREAMBLE_SIZE + header.byteLength);
   for (const s of sections) {
     s.offset = offset;
     offset = alignUp(offset + s.length);
   }
+  patchSectionOffsets(header, sections.map((s) => s.offset));
   const last = sections[sections.length - 1]!;
   const byteLength = last.offset + last.length;
-  const header = encodeHeader(info);
-  if (header.byteLength !== headerSize) throw new Error('internal: header size changed during layout');
 
   const preamble = new Uint8Array(PREAMBLE_SIZE);
   const view = new DataView(preamble.buffer);

@@ -39,6 +39,11 @@ const FB_TO_KIND: Record<number, SectionKindName> = {
   [SectionKind.Tensor]: 'tensor',
 };
 
+/** vtable offsets of Section's fields (4 + 2 × field index, schema order). */
+const SECTION_OFFSET_VTABLE_OFFSET = 6;
+const SECTION_DTYPE_VTABLE_OFFSET = 12;
+const SECTION_DEVICE_VTABLE_OFFSET = 16;
+
 const SECTION_SCHEMA: TableSchema = {
   name: 'Section',
   fields: [{ scalar: 1 }, { scalar: 8 }, { scalar: 8 }, { scalar: 4 }, { string: true }, { vector: 8 }, { string: true }],
@@ -53,8 +58,9 @@ const HEADER_SCHEMA: TableSchema = {
 export function encodeHeader(info: HeaderInfo): Uint8Array {
   const b = new flatbuffers.Builder(256 + info.sections.length * 96);
   const sectionOffsets = info.sections.map((s) => {
-    const dtype = s.dtype ? b.createString(s.dtype) : 0;
-    const device = s.device ? b.createString(s.device) : 0;
+    // Shared: thousands of sections repeat "float32" and "cpu"; store each string once.
+    const dtype = s.dtype ? b.createSharedString(s.dtype) : 0;
+    const device = s.device ? b.createSharedString(s.device) : 0;
     const shape = s.kind === 'tensor' ? Section.createShapeVector(b, s.shape.map((d) => BigInt(d))) : 0;
     Section.startSection(b);
     Section.addKind(b, KIND_TO_FB[s.kind]);
@@ -85,16 +91,47 @@ function safeNumber(value: bigint, what: string, at: number): number {
 }
 
 /**
+ * Writes each section's final offset into an encoded header in place. The header was
+ * built with non-zero placeholder offsets, so every offset field is present and 8 bytes
+ * wide: the layout can be computed from the header's size without building it twice.
+ */
+export function patchSectionOffsets(header: Uint8Array, offsets: readonly number[]): void {
+  const bb = new flatbuffers.ByteBuffer(header);
+  const root = Header.getRootAsHeader(bb);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  const s = new Section();
+  offsets.forEach((offset, i) => {
+    root.sections(i, s);
+    const o = bb.__offset(s.bb_pos, SECTION_OFFSET_VTABLE_OFFSET);
+    if (o === 0) throw new Error('internal: section offset field missing');
+    view.setBigUint64(s.bb_pos + o, BigInt(offset), true);
+  });
+}
+
+/**
  * Verifies and decodes the FlatBuffers header. Inverse of {@link encodeHeader}.
  * Checks structure only; {@link validateSections} checks sections against the file.
  * @throws CheckpointFormatError (`BAD_HEADER`) naming the byte where it is invalid.
  */
 export function decodeHeader(bytes: Uint8Array, baseOffset: number): HeaderInfo {
   verifyRoot(bytes, HEADER_SCHEMA, baseOffset);
-  const header = Header.getRootAsHeader(new flatbuffers.ByteBuffer(bytes));
+  const bb = new flatbuffers.ByteBuffer(bytes);
+  const header = Header.getRootAsHeader(bb);
+  // Strings are shared between sections; decode each one once, by its position.
+  const strings = new Map<number, string>();
+  const stringField = (table: { bb_pos: number }, vtableOffset: number): string => {
+    const o = bb.__offset(table.bb_pos, vtableOffset);
+    if (o === 0) return '';
+    const at = table.bb_pos + o;
+    const target = at + bb.readInt32(at);
+    let v = strings.get(target);
+    if (v === undefined) strings.set(target, (v = bb.__string(at) as string));
+    return v;
+  };
   const sections: SectionInfo[] = [];
+  const s = new Section();
   for (let i = 0; i < header.sectionsLength(); i++) {
-    const s = header.sections(i)!;
+    header.sections(i, s);
     const kind = FB_TO_KIND[s.kind()];
     if (kind === undefined) {
       throw new CheckpointFormatError('BAD_HEADER', `section ${i} has unknown kind ${s.kind()}`, { offset: baseOffset });
@@ -110,9 +147,9 @@ export function decodeHeader(bytes: Uint8Array, baseOffset: number): HeaderInfo 
       offset: safeNumber(s.offset(), `section ${i} offset`, baseOffset),
       length: safeNumber(s.length(), `section ${i} length`, baseOffset),
       crc32c: s.crc32c() >>> 0,
-      dtype: s.dtype() ?? '',
+      dtype: stringField(s, SECTION_DTYPE_VTABLE_OFFSET),
       shape,
-      device: s.device() ?? '',
+      device: stringField(s, SECTION_DEVICE_VTABLE_OFFSET),
     });
   }
   const metadata: Record<string, string> = Object.create(null);
