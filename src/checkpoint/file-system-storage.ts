@@ -65,7 +65,7 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
   async loadCheckpoint(name: string): Promise<Uint8Array> {
     const file = this.pathOf(name);
     try {
-      return await fs.promises.readFile(file);
+      return fs.readFileSync(file); // see load(): faster than fs.promises for large files
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'LOAD_FAILED';
       throw new CheckpointStorageError(code, `cannot read checkpoint "${name}" from ${file}: ${(err as Error).message}`, { cause: err });

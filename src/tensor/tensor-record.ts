@@ -67,7 +67,7 @@ export function encodeTensorRecord(tensor: tf.Tensor, ctx: EncodeContext): Tenso
     data,
     dtype,
     shape: tensor.shape,
-    device: deviceTagFor(tensor, ctx.options, ctx.path()),
+    device: deviceTagFor(tensor, ctx.options, () => ctx.path()),
     dedupKey: tensor.dataId,
   });
   return { section, dtype, shape: [...tensor.shape] };
