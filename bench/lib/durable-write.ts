@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
-
-const MAX_IOVECS = 1024;
+import { writevAllSync } from '../../src/format/index.js';
 
 /**
  * The baselines' write: `chunks` to `file` with `writev`, then `fsync`, then close — the
@@ -10,27 +9,11 @@ const MAX_IOVECS = 1024;
  */
 export function writeDurably(file: string, chunks: readonly Uint8Array[]): number {
   const fd = fs.openSync(file, 'w', 0o644);
-  let total = 0;
   try {
-    for (let i = 0; i < chunks.length; i += MAX_IOVECS) {
-      let batch = chunks.slice(i, i + MAX_IOVECS).filter((c) => c.byteLength > 0);
-      while (batch.length > 0) {
-        const written = fs.writevSync(fd, batch as NodeJS.ArrayBufferView[]);
-        total += written;
-        batch = dropWritten(batch, written);
-      }
-    }
+    const total = writevAllSync(fd, chunks);
     fs.fsyncSync(fd);
+    return total;
   } finally {
     fs.closeSync(fd);
   }
-  return total;
-}
-
-function dropWritten(batch: Uint8Array[], written: number): Uint8Array[] {
-  let i = 0;
-  while (i < batch.length && written >= batch[i]!.byteLength) written -= batch[i++]!.byteLength;
-  const rest = batch.slice(i);
-  if (rest.length > 0 && written > 0) rest[0] = rest[0]!.subarray(written);
-  return rest;
 }

@@ -39,16 +39,30 @@ export async function writeAtomically(target: string, chunks: readonly Uint8Arra
   await syncDirectory(path.dirname(target));
 }
 
+/**
+ * Writes all of `chunks` at the file position of `fd` with `writev`, in batches of at
+ * most 1024 buffers, resuming after partial writes. Returns the bytes written.
+ */
+export function writevAllSync(fd: number, chunks: readonly Uint8Array[]): number {
+  let total = 0;
+  for (let i = 0; i < chunks.length; i += MAX_IOVECS) {
+    let batch = chunks.slice(i, i + MAX_IOVECS).filter((c) => c.byteLength > 0);
+    while (batch.length > 0) {
+      const written = fs.writevSync(fd, batch as NodeJS.ArrayBufferView[]);
+      total += written;
+      batch = dropWritten(batch, written);
+    }
+  }
+  return total;
+}
+
 /** Synchronous {@link writeAtomically}, for callers that cannot await (signal handlers, sync code). */
 export function writeAtomicallySync(target: string, chunks: readonly Uint8Array[]): void {
   const temp = tempPathFor(target);
   const fd = fs.openSync(temp, 'wx', 0o644);
   try {
     try {
-      for (let i = 0; i < chunks.length; i += MAX_IOVECS) {
-        let batch = chunks.slice(i, i + MAX_IOVECS).filter((c) => c.byteLength > 0);
-        while (batch.length > 0) batch = dropWritten(batch, fs.writevSync(fd, batch as NodeJS.ArrayBufferView[]));
-      }
+      writevAllSync(fd, chunks);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

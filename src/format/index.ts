@@ -4,4 +4,4 @@ export { packContainer, concatChunks, openContainer } from './container.js';
 export type { ContainerInput, OpenedContainer, OpenOptions, PackedContainer, SectionPayload } from './container.js';
 export { encodeHeader, decodeHeader } from './header.js';
 export type { HeaderInfo, SectionInfo, SectionKindName } from './header.js';
-export { writeAtomically, writeAtomicallySync } from './atomic-write.js';
+export { writeAtomically, writeAtomicallySync, writevAllSync } from './atomic-write.js';
