@@ -1,4 +1,4 @@
-import { CheckpointError, RestoreError } from '../errors.js';
+import { RestoreError } from '../errors.js';
 import { openContainer, type PackedContainer } from '../format/index.js';
 import type { DecodeStats } from '../graph/index.js';
 import { captureGlobalState, restoreGlobalState } from './global-state.js';
@@ -65,11 +65,12 @@ export interface RestoreReport {
 }
 
 /**
- * Replaces the live strategy's fields with the checkpoint's (Python's
- * `__dict__.update`), keeps live objects that must stay live (the live
- * `CheckpointPlugin`s: `keepLive`), then restores the global states.
- * Nothing is changed if the classes differ.
- * @throws RestoreError `STRATEGY_MISMATCH` when the file holds another strategy class.
+ * Restores the global states, then replaces the live strategy's fields with the
+ * checkpoint's (Python's `__dict__.update`), keeping live objects that must stay live
+ * (the live `CheckpointPlugin`s: `keepLive`). Nothing is changed if the classes differ
+ * or a global state cannot be restored.
+ * @throws RestoreError `STRATEGY_MISMATCH` when the file holds another strategy class;
+ *   CheckpointError `RESTORE_FAILED` when a global state provider refuses its state.
  */
 export function restoreRun(live: object, checkpoint: RunCheckpoint, stats: DecodeStats, keepLive: (o: unknown) => boolean): RestoreReport {
   const loaded = checkpoint.strategy as Record<string, unknown>;
@@ -77,6 +78,9 @@ export function restoreRun(live: object, checkpoint: RunCheckpoint, stats: Decod
     const name = (o: object) => (Object.getPrototypeOf(o) as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'Object';
     throw new RestoreError('STRATEGY_MISMATCH', `the checkpoint holds a ${name(loaded)} strategy, but the live one is a ${name(live)}; build the same strategy class before loading`);
   }
+  // Global states first: their providers restore all or nothing, so a failure here
+  // leaves the live strategy untouched.
+  const unknownGlobals = restoreGlobalState(checkpoint.globals ?? {});
   const target = live as Record<string, unknown>;
   const liveKeys = new Set(Object.keys(target));
   const fileKeys = Object.keys(loaded);
@@ -91,7 +95,6 @@ export function restoreRun(live: object, checkpoint: RunCheckpoint, stats: Decod
       return liveOne ?? p;
     });
   }
-  const unknownGlobals = restoreGlobalState(checkpoint.globals ?? {});
   return {
     addedFields: fileKeys.filter((k) => !liveKeys.has(k)),
     keptFields: [...liveKeys].filter((k) => !(k in loaded)),
@@ -107,10 +110,6 @@ export function describeReport(r: RestoreReport): string {
   if (r.keptFields.length) parts.push(`live fields not in the file (kept): ${r.keptFields.join(', ')}`);
   if (r.unknownGlobals.length) parts.push(`global states with no provider here (skipped): ${r.unknownGlobals.join(', ')}`);
   return parts.join('; ');
-}
-
-export function isCheckpointError(err: unknown): err is CheckpointError {
-  return err instanceof CheckpointError;
 }
 
 /** Prints the original's "resuming" line to stderr, unless quiet (or `REPRISE_QUIET=1`). */

@@ -95,3 +95,18 @@ describe('StopSignal', () => {
     assert.equal(process.listenerCount('SIGTERM'), before);
   });
 });
+
+describe('FileSystemCheckpointStorage on a broken folder', () => {
+  it('names LIST_FAILED, STORE_FAILED and LOAD_FAILED', async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-fs-'));
+    const notAFolder = path.join(base, 'file');
+    fs.writeFileSync(notAFolder, 'x');
+    const storage = new FileSystemCheckpointStorage({ directory: notAFolder });
+    const code = (c: string) => (e: unknown) => e instanceof CheckpointStorageError && e.code === c;
+    await assert.rejects(storage.listCheckpoints(), code('LIST_FAILED'));
+    await assert.rejects(storage.storeCheckpoint('1', [Uint8Array.of(1)]), code('STORE_FAILED'));
+    const good = new FileSystemCheckpointStorage({ directory: base });
+    fs.mkdirSync(path.join(base, '7.reprise'));
+    await assert.rejects(good.loadCheckpoint('7'), code('LOAD_FAILED'));
+  });
+});

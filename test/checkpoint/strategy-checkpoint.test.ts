@@ -101,3 +101,28 @@ describe('saveCheckpoint / maybeLoadCheckpoint', () => {
     assert.deepEqual(fs.readdirSync(dir), ['run.reprise'], 'no temporary file left behind');
   });
 });
+
+describe('restore failures and file errors', () => {
+  it('a global state that cannot be restored is RESTORE_FAILED and leaves the strategy untouched', async () => {
+    const file = path.join(tmp(), 'run.reprise');
+    registerGlobalState('test.fragile', { capture: () => 'state', restore: () => { throw new Error('refused'); } });
+    try {
+      const s = new ToyStrategy();
+      await s.train(1);
+      await saveCheckpoint(s, file);
+      const fresh = new ToyStrategy();
+      await assert.rejects(maybeLoadCheckpoint(fresh, file), (e: unknown) => e instanceof CheckpointError && e.code === 'RESTORE_FAILED');
+      assert.deepEqual(fresh.weights, [], 'no field was replaced');
+      assert.equal(fresh.clock.trainExpCounter, 0);
+    } finally {
+      registerGlobalState('test.fragile', { capture: () => 'state', restore: () => {} });
+    }
+  });
+
+  it('an unwritable target is STORE_FAILED; a path that is a folder is LOAD_FAILED', async () => {
+    const dir = tmp();
+    const s = new ToyStrategy();
+    await assert.rejects(saveCheckpoint(s, path.join(dir, 'missing-folder', 'run.reprise')), (e: unknown) => e instanceof CheckpointError && e.code === 'STORE_FAILED');
+    await assert.rejects(maybeLoadCheckpoint(s, dir), (e: unknown) => e instanceof CheckpointError && e.code === 'LOAD_FAILED');
+  });
+});
