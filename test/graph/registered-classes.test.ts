@@ -397,3 +397,38 @@ describe('functions, codecs and unsupported values', () => {
     assert.equal(n, 900);
   });
 });
+
+describe('registration changes between save and load', () => {
+  it('a class saved by fields but now constructor-serialized is KIND_CHANGED', () => {
+    const save = new Registry();
+    @serializable({ registry: save, name: 'test.Changed' })
+    class Before {
+      x = 1;
+    }
+    const bytes = toBytes({ v: new Before() }, save);
+    const load = new Registry();
+    @constructorSerialized({ registry: load, name: 'test.Changed' })
+    class After {}
+    void After;
+    assert.deepEqual(codeOf(() => fromBytes(bytes, { registry: load })), { code: 'KIND_CHANGED', path: '.v' });
+  });
+
+  it('a migrate hook that throws is MIGRATION_FAILED; a setState that throws is SET_STATE_FAILED', () => {
+    const v1 = new Registry();
+    @serializable({ registry: v1, name: 'test.Hooked' })
+    class HookedV1 {
+      x = 1;
+    }
+    const bytes = toBytes({ h: new HookedV1() }, v1);
+    const v2 = new Registry();
+    @serializable({ registry: v2, name: 'test.Hooked', version: 2, migrate: () => { throw new Error('cannot'); } })
+    class HookedV2 {}
+    void HookedV2;
+    assert.deepEqual(codeOf(() => fromBytes(bytes, { registry: v2 })), { code: 'MIGRATION_FAILED', path: '.h' });
+    const v1b = new Registry();
+    @serializable({ registry: v1b, name: 'test.Hooked', setState: () => { throw new Error('no'); } })
+    class HookedSet {}
+    void HookedSet;
+    assert.deepEqual(codeOf(() => fromBytes(bytes, { registry: v1b })), { code: 'SET_STATE_FAILED', path: '.h' });
+  });
+});
