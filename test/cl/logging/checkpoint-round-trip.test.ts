@@ -50,8 +50,7 @@ test('loggers saved and loaded by the checkpoint serializer continue their files
   const runDir = path.join(dir, 'run');
   const first = makeLoggers(runDir);
   const run = new FakeRun(all(first));
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   const bytes = serialize({ loggers: first, strategy: run.strategy });
   closeAll(first); // the process dies
 

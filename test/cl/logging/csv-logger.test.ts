@@ -26,10 +26,7 @@ test('CSVLogger writes a row per training epoch and per evaluated experience, as
   t.after(cleanup);
   const logger = new CSVLogger(path.join(dir, 'csv'));
   const run = new FakeRun([logger]);
-  run.train(0);
-  run.eval(0);
-  run.train(1);
-  run.eval(1);
+  run.experiences(0, 1);
   logger.close();
   assert.equal(logger.trainingPath, path.join(dir, 'csv', 'training_results.csv'));
   assert.equal(logger.evalPath, path.join(dir, 'csv', 'eval_results.csv'));
@@ -63,8 +60,7 @@ test('CSVLogger restored from a checkpoint appends, without a second header', (t
   t.after(cleanup);
   const first = new CSVLogger(dir);
   const run = new FakeRun([first]);
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   const restored = restoreAsCheckpointWould(first);
   first.close();
   assert.equal(restored.dir, dir, 'a restored logger knows where it writes');
@@ -82,8 +78,7 @@ test('CSVLogger: a partial last row left by a killed process is cut off on resum
   t.after(cleanup);
   const first = new CSVLogger(dir);
   const run = new FakeRun([first]);
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   const restored = restoreAsCheckpointWould(first);
   first.close();
   fs.appendFileSync(first.trainingPath, '1,1,0.60');
@@ -102,8 +97,7 @@ test('CSVLogger: a restored logger whose files are gone starts them again with a
   t.after(cleanup);
   const first = new CSVLogger(dir);
   const run = new FakeRun([first]);
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   const restored = restoreAsCheckpointWould(first);
   first.close();
   fs.rmSync(first.trainingPath);

@@ -85,6 +85,15 @@ export class FakeRun {
   }
 
   /** Trains experience `exp` (its epochs and iterations), with the clock moving as a strategy's would. */
+  /** Trains on each experience in turn, evaluating after each, as a run of the original does. */
+  experiences(...exps: number[]): this {
+    for (const exp of exps) {
+      this.train(exp);
+      this.eval(exp);
+    }
+    return this;
+  }
+
   train(exp: number): void {
     const s = this.strategy;
     s.experience = { currentExperience: exp, taskLabels: [0], originStream: { name: 'train' } };

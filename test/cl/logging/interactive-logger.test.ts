@@ -46,8 +46,7 @@ test('InteractiveLogger off a terminal writes the report and one plain progress 
   const out = new Capture(false);
   const logger = new InteractiveLogger({ stream: out });
   const run = new FakeRun([logger]);
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   logger.close();
   assert.equal(out.text.replace(TIME, 'in T'), EXPECTED_EXP0);
   assert.doesNotMatch(out.text, /\x1b/, 'no terminal control codes');
@@ -89,8 +88,7 @@ test('InteractiveLogger: constructing one writes nothing', () => {
 test('InteractiveLogger restored from a checkpoint prints a resume line, then reports where the run is', () => {
   const first = new InteractiveLogger({ stream: new Capture() });
   const run = new FakeRun([first]);
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   const restored = restoreAsCheckpointWould(first);
   assert.equal(restored.stream, undefined, 'the stream is not stored');
   const out = new Capture();

@@ -29,17 +29,13 @@ test("TensorBoard's event accumulator reads a resumed run as the uninterrupted o
   const straightDir = path.join(dir, 'straight');
   const straight = new TensorboardLogger(straightDir);
   const straightRun = new FakeRun([straight]);
-  straightRun.train(0);
-  straightRun.eval(0);
-  straightRun.train(1);
-  straightRun.eval(1);
+  straightRun.experiences(0, 1);
   straight.close();
 
   const resumedDir = path.join(dir, 'resumed');
   const first = new TensorboardLogger(resumedDir);
   const run = new FakeRun([first]);
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   const restored = restoreAsCheckpointWould(first);
   for (const step of [7, 8, 9]) first.logSingleMetric('Loss_MB/train_phase/train_stream/Task000', 99, step);
   first.logSingleMetric('Top1_Acc_Epoch/train_phase/train_stream/Task000', 99, 9);

@@ -54,10 +54,7 @@ const byTagAndStep = (a: Point, b: Point) => (a.tag < b.tag ? -1 : a.tag > b.tag
 function straightRunPoints(dir: string): Point[] {
   const logger = new TensorboardLogger(dir);
   const run = new FakeRun([logger]);
-  run.train(0);
-  run.eval(0);
-  run.train(1);
-  run.eval(1);
+  run.experiences(0, 1);
   logger.close();
   return pointsOf(runEvents(dir).flat());
 }
@@ -68,8 +65,7 @@ test('TensorboardLogger writes a file version, a START and one Event per step wi
   const tb = path.join(dir, 'tb');
   const logger = new TensorboardLogger(tb, { filenameSuffix: '.v2' });
   const run = new FakeRun([logger]);
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   logger.close();
 
   const names = listFiles(tb);
@@ -142,8 +138,7 @@ test('TensorboardLogger restored from a checkpoint continues the run: a later fi
   const tb = path.join(dir, 'tb');
   const first = new TensorboardLogger(tb);
   const run = new FakeRun([first]);
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   const restored = restoreAsCheckpointWould(first);
   first.close();
   assert.equal(restored.dir, tb);
@@ -173,8 +168,7 @@ test('TensorboardLogger: what a killed process logged after the checkpoint is dr
   const tb = path.join(dir, 'tb');
   const first = new TensorboardLogger(tb);
   const run = new FakeRun([first]);
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   const restored = restoreAsCheckpointWould(first);
   // the first process goes on past the checkpoint, logging at the steps the resumed run
   // will log again but other values (training is not deterministic everywhere), then dies

@@ -32,8 +32,7 @@ test('TextLogger writes phase lines and the last value of each metric, sorted by
   const file = path.join(dir, 'sub', 'log.txt');
   const logger = new TextLogger(file);
   const run = new FakeRun([logger]);
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   logger.close();
   assert.equal(fs.readFileSync(file, 'utf8'), EXPECTED_EXP0);
   assert.equal(logger.path, file);
@@ -68,8 +67,7 @@ test('TextLogger restored from a checkpoint appends after a resume line', (t) =>
   const file = path.join(dir, 'log.txt');
   const first = new TextLogger(file);
   const run = new FakeRun([first]);
-  run.train(0);
-  run.eval(0);
+  run.experiences(0);
   const restored = restoreAsCheckpointWould(first);
   first.close(); // the process dies; its descriptor goes with it
 
@@ -90,10 +88,7 @@ test('TextLogger restored from a checkpoint appends after a resume line', (t) =>
   const straightFile = path.join(dir, 'straight.txt');
   const straight = new TextLogger(straightFile);
   const straightRun = new FakeRun([straight]);
-  straightRun.train(0);
-  straightRun.eval(0);
-  straightRun.train(1);
-  straightRun.eval(1);
+  straightRun.experiences(0, 1);
   straight.close();
   assert.equal(rest.slice(1).join('\n'), fs.readFileSync(straightFile, 'utf8').slice(EXPECTED_EXP0.length));
 });
