@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { BaseLogger, serializable, writeAtomicallySync, type MetricValue } from '../src/index.js';
+import { BaseLogger, type MetricValue } from '../src/cl/index.js';
+import { serializable, writeAtomicallySync } from '../src/index.js';
 
 /** JSON with keys sorted at every level, so two runs can be compared byte for byte. */
 export function sortedJson(value: unknown): string {

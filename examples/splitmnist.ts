@@ -14,20 +14,17 @@ import * as tf from '@tensorflow/tfjs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CheckpointPlugin, Device, FileSystemCheckpointStorage, initBackend, StopSignal } from '../src/index.js';
 import {
   accuracyMetrics,
   amcaMetrics,
-  CheckpointPlugin,
   classAccuracyMetrics,
   CSVLogger,
   CWRStarPlugin,
-  Device,
   EvaluationPlugin,
   EWCPlugin,
-  FileSystemCheckpointStorage,
   forgettingMetrics,
   GDumbPlugin,
-  initBackend,
   InteractiveLogger,
   lossMetrics,
   LwFPlugin,
@@ -37,13 +34,12 @@ import {
   SimpleMLP,
   SplitGaussianBlobs,
   SplitMNIST,
-  StopSignal,
   SynapticIntelligencePlugin,
   TensorboardLogger,
   TextLogger,
   type BaseLogger,
   type StrategyPlugin,
-} from '../src/index.js';
+} from '../src/cl/index.js';
 import { JsonMetricsLogger } from './json-metrics-logger.js';
 
 const PLUGINS = ['replay', 'lwf', 'ewc', 'si', 'gdumb', 'cwr'] as const;

@@ -2,14 +2,97 @@
  * Every error reprise throws is a {@link CheckpointError}: a stable `code` to branch
  * on, the graph `path` where it happened (`""` when it is not about one value), and a
  * message that says what went wrong, what was found and how to fix it.
+ *
+ * The codes are a closed set, {@link ERROR_CODES}; docs/ERRORS.md says what each one
+ * means and what to do about it (a test keeps the two equal and checks that every
+ * code thrown in src/ is listed).
  */
+
+/** Every `code` a {@link CheckpointError} can carry; see docs/ERRORS.md. */
+export const ERROR_CODES = [
+  // the file: format layer
+  'TRUNCATED',
+  'BAD_MAGIC',
+  'BAD_VERSION',
+  'UNSUPPORTED_VERSION',
+  'TRAILING_BYTES',
+  'BAD_HEADER',
+  'HEADER_CHECKSUM',
+  'BAD_SECTION',
+  'BAD_PADDING',
+  'SECTION_CHECKSUM',
+  // registrations and the object graph
+  'REGISTRATION',
+  'UNSUPPORTED_VALUE',
+  'UNREGISTERED_CLASS',
+  'UNREGISTERED_FUNCTION',
+  'NO_CONSTRUCTOR_ARGS',
+  'CONSTRUCTOR_CYCLE',
+  'DEPTH_LIMIT',
+  'CODEC_FAILED',
+  'BAD_GRAPH',
+  'UNKNOWN_CLASS',
+  'CONSTRUCTOR_FAILED',
+  'SET_STATE_FAILED',
+  'KIND_CHANGED',
+  'VERSION_NEWER',
+  'NO_MIGRATION',
+  'MIGRATION_FAILED',
+  // tensors, models, optimizers, devices
+  'BACKEND_UNAVAILABLE',
+  'BACKEND_MISMATCH',
+  'UNSUPPORTED_PLATFORM',
+  'UNSUPPORTED_DTYPE',
+  'DISPOSED_TENSOR',
+  'BAD_TENSOR',
+  'BAD_STORED_CONFIG',
+  'MODEL_CONFIG',
+  'BAD_MODEL',
+  'MODEL_REBUILD',
+  'BAD_OPTIMIZER',
+  'OPTIMIZER_REBUILD',
+  'BAD_DEVICE',
+  'BAD_MAP_LOCATION',
+  'MAP_LOCATION_FAILED',
+  'DEVICE_MAPPING',
+  // checkpoints, storages, restoring a run
+  'BAD_OPTIONS',
+  'BAD_NAME',
+  'NOT_FOUND',
+  'LIST_FAILED',
+  'LOAD_FAILED',
+  'STORE_FAILED',
+  'NOT_A_RUN_CHECKPOINT',
+  'STRATEGY_MISMATCH',
+  'RESTORE_FAILED',
+  'RNG_STATE_INVALID',
+  'RNG_STATE_MISSING',
+  'RNG_STATE_UNKNOWN',
+  // the continual-learning layer
+  'BAD_CONFIG',
+  'NO_LOSS',
+  'NOTHING_TO_TRAIN',
+  'ASYNC_CALLBACK',
+  'BAD_INPUT',
+  'MULTIPLE_TASKS',
+  'BAD_IDX',
+  'LOG_IO',
+  'TFRECORD_TRUNCATED',
+  'TFRECORD_CORRUPT',
+  'PROTOBUF_INVALID',
+  'TFEVENT_INVALID',
+] as const;
+
+/** A stable, machine-readable error code: one of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export class CheckpointError extends Error {
-  /** Stable, machine-readable code, e.g. `"UNREGISTERED_CLASS"`. */
-  readonly code: string;
+  /** Stable, machine-readable code, e.g. `"UNREGISTERED_CLASS"`; the list is {@link ERROR_CODES}. */
+  readonly code: ErrorCode;
   /** Where in the object graph it happened, e.g. `.plugins[1].storage.buffer`. */
   readonly path: string;
 
-  constructor(code: string, message: string, options: { path?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { path?: string; cause?: unknown } = {}) {
     const path = options.path ?? '';
     super(path ? `${message} (at ${path === '' ? '<root>' : path})` : message, { cause: options.cause });
     this.code = code;
@@ -22,7 +105,7 @@ export class CheckpointError extends Error {
 export class CheckpointFormatError extends CheckpointError {
   /** Byte offset in the file (or graph stream) where the problem was found, when known. */
   readonly offset: number | undefined;
-  constructor(code: string, message: string, options: { path?: string; offset?: number; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { path?: string; offset?: number; cause?: unknown } = {}) {
     super(code, options.offset === undefined ? message : `${message} [byte ${options.offset}]`, options);
     this.offset = options.offset;
   }
@@ -75,3 +158,11 @@ export class CheckpointStorageError extends CheckpointError {}
 
 /** Restoring a checkpoint into a live object failed or did not match it. */
 export class RestoreError extends CheckpointError {}
+
+/**
+ * An API of the continual-learning layer was misused: an option out of range, a
+ * missing model or loss, a call at the wrong time. Nothing is wrong with any file;
+ * fix the call (the `path` names the option). Codes: `BAD_CONFIG`, `NO_LOSS`,
+ * `NOTHING_TO_TRAIN`, `ASYNC_CALLBACK`, `BAD_INPUT`, `MULTIPLE_TASKS`.
+ */
+export class UsageError extends CheckpointError {}

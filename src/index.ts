@@ -1,6 +1,8 @@
 /**
  * reprise: save and resume long TensorFlow.js training runs exactly.
- * This file is the only public door; it re-exports each layer's public API.
+ * This file is the engine's door (`reprise`): the format, registry, graph, tensor and
+ * checkpoint layers and the errors. The continual-learning layer has its own door,
+ * `reprise/cl` (src/cl/index.ts).
  */
 export * from './errors.js';
 export {
@@ -57,4 +59,3 @@ export type {
   GlobalStateProvider,
 } from './checkpoint/index.js';
 export { FORMAT_VERSION, writeAtomically, writeAtomicallySync } from './format/index.js';
-export * from './cl/index.js';

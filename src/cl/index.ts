@@ -1,3 +1,8 @@
+/**
+ * `reprise/cl`: the continual-learning layer — benchmarks, models, the strategy
+ * template, plugins, metrics, loggers and `RNGManager`. The engine (save/load,
+ * decorators, `CheckpointPlugin`, errors) is imported from `reprise`.
+ */
 export * from './benchmarks/index.js';
 export { STRATEGY_CALLBACKS } from './core/callbacks.js';
 export type { StrategyCallbackName, StrategyCallbacks } from './core/callbacks.js';

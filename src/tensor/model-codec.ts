@@ -52,7 +52,7 @@ const MAX_REBUILD_ATTEMPTS = 64;
  *
  * Throws on save `UnsupportedValueError` `MODEL_CONFIG` when a layer has no `getConfig`,
  * `DISPOSED_TENSOR` for a disposed model; on load `CheckpointFormatError` `BAD_MODEL` /
- * `BAD_CONFIG` / `UNKNOWN_CLASS` for a malformed record or an unregistered custom layer,
+ * `BAD_STORED_CONFIG` / `UNKNOWN_CLASS` for a malformed record or an unregistered custom layer,
  * `CheckpointError` `MODEL_REBUILD` when tfjs refuses the stored topology or weights.
  */
 export function registerModelCodecs(registry: Registry): void {

@@ -93,7 +93,7 @@ type Fields = Record<string, unknown>;
  * same variables in the same order (the same model, or the same `varList`).
  * A subclass of a built-in optimizer is not covered (register its own codec).
  *
- * Throws on load `CheckpointFormatError` `BAD_OPTIMIZER` / `BAD_CONFIG` for a malformed
+ * Throws on load `CheckpointFormatError` `BAD_OPTIMIZER` / `BAD_STORED_CONFIG` for a malformed
  * record, `CheckpointError` `OPTIMIZER_REBUILD` when tfjs refuses the stored config.
  */
 export function registerOptimizerCodecs(registry: Registry): void {

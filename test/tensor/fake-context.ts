@@ -63,7 +63,7 @@ class FakeEncoder implements EncodeContext {
 
   value(v: unknown): Node {
     if (v === null || typeof v !== 'object') {
-      if (typeof v === 'function' || typeof v === 'symbol') throw new UnsupportedValueError('UNSUPPORTED', `cannot store a ${typeof v}`, { path: this.path() });
+      if (typeof v === 'function' || typeof v === 'symbol') throw new UnsupportedValueError('UNSUPPORTED_VALUE', `cannot store a ${typeof v}`, { path: this.path() });
       return { t: 'prim', v };
     }
     const seen = this.ids.get(v);
@@ -106,7 +106,7 @@ class FakeDecoder implements DecodeContext {
 
   section(index: number): SectionView {
     const s = this.file.sections[index];
-    if (!s) throw new CheckpointFormatError('NO_SECTION', `there is no section ${index}`, { path: this.path() });
+    if (!s) throw new CheckpointFormatError('BAD_SECTION', `there is no section ${index}`, { path: this.path() });
     return { kind: s.kind, data: this.file.bytes.subarray(s.offset, s.offset + s.length), dtype: s.dtype, shape: [...s.shape], device: s.device };
   }
 

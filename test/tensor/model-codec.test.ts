@@ -193,9 +193,9 @@ test('a loose variable holding a name the rebuilt model wants does not break the
 
 /** Broken model records and the code each must give. */
 const BROKEN: [string, (file: ReturnType<typeof fakeSave>) => void, string][] = [
-  ['config not JSON', (f) => setField(record(f), 'config', { t: 'prim', v: '{nope' }), 'BAD_CONFIG'],
-  ['config an array', (f) => setField(record(f), 'config', { t: 'prim', v: '[]' }), 'BAD_CONFIG'],
-  ['config with __proto__', (f) => editConfig(f, (c) => c.replace('"name"', '"__proto__":{"polluted":1},"name"')), 'BAD_CONFIG'],
+  ['config not JSON', (f) => setField(record(f), 'config', { t: 'prim', v: '{nope' }), 'BAD_STORED_CONFIG'],
+  ['config an array', (f) => setField(record(f), 'config', { t: 'prim', v: '[]' }), 'BAD_STORED_CONFIG'],
+  ['config with __proto__', (f) => editConfig(f, (c) => c.replace('"name"', '"__proto__":{"polluted":1},"name"')), 'BAD_STORED_CONFIG'],
   ['unregistered layer class', (f) => editConfig(f, (c) => c.replace('"className":"Dense"', '"className":"EvilLayer"')), 'UNKNOWN_CLASS'],
   ['class name from Object.prototype', (f) => editConfig(f, (c) => c.replace('"className":"Dense"', '"className":"toString"')), 'UNKNOWN_CLASS'],
   ['weights missing', (f) => setField(record(f), 'weights', { t: 'prim', v: null }), 'BAD_MODEL'],

@@ -106,8 +106,8 @@ const BROKEN: [string, (node: Parameters<typeof setField>[0]) => void, string][]
   ['slots missing', (n) => setField(n, 'slots', { t: 'prim', v: null }), 'BAD_OPTIMIZER'],
   ['a slot list missing', (n) => setField(n, 'slots', { t: 'object', id: 900, entries: [] }), 'BAD_OPTIMIZER'],
   ['state missing a field', (n) => setField(n, 'state', { t: 'object', id: 901, entries: [] }), 'BAD_OPTIMIZER'],
-  ['config not JSON', (n) => setField(n, 'config', { t: 'prim', v: 'lr=1' }), 'BAD_CONFIG'],
-  ['config with constructor key', (n) => setField(n, 'config', { t: 'prim', v: '{"constructor":{"prototype":{"x":1}}}' }), 'BAD_CONFIG'],
+  ['config not JSON', (n) => setField(n, 'config', { t: 'prim', v: 'lr=1' }), 'BAD_STORED_CONFIG'],
+  ['config with constructor key', (n) => setField(n, 'config', { t: 'prim', v: '{"constructor":{"prototype":{"x":1}}}' }), 'BAD_STORED_CONFIG'],
 ];
 
 for (const [name, breakIt, code] of BROKEN) {

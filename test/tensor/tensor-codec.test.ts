@@ -188,7 +188,7 @@ const BROKEN: [string, (file: ReturnType<typeof fakeSave>) => void, string][] = 
   ['rank 33', (f) => setField(record(f), 'shape', shape(new Array(33).fill(1))), 'BAD_TENSOR'],
   ['shape not an array', (f) => setField(record(f), 'shape', { t: 'prim', v: 4 }), 'BAD_TENSOR'],
   ['section not an index', (f) => setField(record(f), 'section', { t: 'prim', v: -1 }), 'BAD_TENSOR'],
-  ['section absent', (f) => setField(record(f), 'section', { t: 'prim', v: 9 }), 'NO_SECTION'],
+  ['section absent', (f) => setField(record(f), 'section', { t: 'prim', v: 9 }), 'BAD_SECTION'],
   ['section of raw bytes', (f) => (f.sections[0]!.kind = 'bytes'), 'BAD_TENSOR'],
   ['record not an object', (f) => (codecNodes(f, 'tf.Tensor')[0]!.value = { t: 'prim', v: 'x' }), 'BAD_TENSOR'],
   ['device tag malformed', (f) => (f.sections[0]!.device = 'cuda 0'), 'BAD_DEVICE'],

@@ -1,4 +1,4 @@
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { constructorSerialized } from '../../registry/index.js';
 import type { ClassificationDataset } from './dataset.js';
 
@@ -18,15 +18,15 @@ export class ClassSubsetDataset implements ClassificationDataset {
   readonly taskLabels: Int32Array;
 
   /**
-   * @throws CheckpointError `BAD_CONFIG` when `classes` is empty or holds a non-integer,
+   * @throws UsageError `BAD_CONFIG` when `classes` is empty or holds a non-integer,
    * or `taskLabel` is not a non-negative integer.
    */
   constructor(readonly source: ClassificationDataset, classes: readonly number[], readonly taskLabel: number) {
     if (!Array.isArray(classes) || classes.length === 0 || !classes.every((c) => Number.isInteger(c))) {
-      throw new CheckpointError('BAD_CONFIG', `classes must be a non-empty array of integers, got ${JSON.stringify(classes)}`, { path: '.classes' });
+      throw new UsageError('BAD_CONFIG', `classes must be a non-empty array of integers, got ${JSON.stringify(classes)}`, { path: '.classes' });
     }
     if (!Number.isInteger(taskLabel) || taskLabel < 0) {
-      throw new CheckpointError('BAD_CONFIG', `taskLabel must be a non-negative integer, got ${String(taskLabel)}`, { path: '.taskLabel' });
+      throw new UsageError('BAD_CONFIG', `taskLabel must be a non-negative integer, got ${String(taskLabel)}`, { path: '.taskLabel' });
     }
     this.classes = [...new Set(classes)].sort((a, b) => a - b);
     const wanted = new Set(this.classes);

@@ -26,7 +26,7 @@ export class DataLoader implements BatchSource {
   readonly shuffle: boolean;
   readonly dropLast: boolean;
 
-  /** @throws CheckpointError `BAD_CONFIG` when `batchSize` is not a positive integer. */
+  /** @throws UsageError `BAD_CONFIG` when `batchSize` is not a positive integer. */
   constructor(readonly dataset: ClassificationDataset, options: DataLoaderOptions) {
     this.batchSize = requireInteger(options.batchSize, 1, '.batchSize');
     this.shuffle = options.shuffle ?? false;

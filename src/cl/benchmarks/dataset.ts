@@ -1,4 +1,4 @@
-import { CheckpointError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 
 /**
  * A classification dataset as the CL layer sees it: flat float features, one class
@@ -46,7 +46,7 @@ export function countByLabel(labels: ArrayLike<number>): Map<number, number> {
 /** Throws `BAD_CONFIG` at `path` unless `value` is an integer ≥ `min`. */
 export function requireInteger(value: unknown, min: number, path: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new CheckpointError('BAD_CONFIG', `${path.replace(/^\./, '')} must be an integer ≥ ${min}, got ${String(value)}`, { path });
+    throw new UsageError('BAD_CONFIG', `${path.replace(/^\./, '')} must be an integer ≥ ${min}, got ${String(value)}`, { path });
   }
   return value;
 }

@@ -1,4 +1,4 @@
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import type { ClassificationDataset } from './dataset.js';
 
@@ -26,11 +26,11 @@ export class Experience {
 
   /**
    * The experience's single task label.
-   * @throws CheckpointError `MULTIPLE_TASKS` when it has several.
+   * @throws UsageError `MULTIPLE_TASKS` when it has several.
    */
   get taskLabel(): number {
     if (this.taskLabels.length !== 1) {
-      throw new CheckpointError(
+      throw new UsageError(
         'MULTIPLE_TASKS',
         `experience ${this.currentExperience} of the ${this.streamName} stream has task labels [${this.taskLabels.join(', ')}]; ` +
           'use taskLabels or the per-sample labels',

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { constructorSerialized } from '../../registry/index.js';
 import { standardNormal } from '../rng/sampling.js';
 import { requireInteger, type ClassificationDataset } from './dataset.js';
@@ -32,17 +32,17 @@ export class GaussianBlobsDataset implements ClassificationDataset {
   readonly targets: Int32Array;
   readonly taskLabels: Int32Array;
 
-  /** @throws CheckpointError `BAD_CONFIG` for a non-positive size or an unknown split. */
+  /** @throws UsageError `BAD_CONFIG` for a non-positive size or an unknown split. */
   constructor(readonly options: GaussianBlobsOptions) {
     const nFeatures = requireInteger(options?.nFeatures, 1, '.nFeatures');
     const nClasses = requireInteger(options.nClasses, 1, '.nClasses');
     const perClass = requireInteger(options.samplesPerClass, 1, '.samplesPerClass');
     const split = options.split ?? 'train';
     if (split !== 'train' && split !== 'test') {
-      throw new CheckpointError('BAD_CONFIG', `split must be "train" or "test", got ${JSON.stringify(split)}`, { path: '.split' });
+      throw new UsageError('BAD_CONFIG', `split must be "train" or "test", got ${JSON.stringify(split)}`, { path: '.split' });
     }
     if (typeof options.seed !== 'number' || !Number.isFinite(options.seed)) {
-      throw new CheckpointError('BAD_CONFIG', `seed must be a finite number, got ${String(options.seed)}`, { path: '.seed' });
+      throw new UsageError('BAD_CONFIG', `seed must be a finite number, got ${String(options.seed)}`, { path: '.seed' });
     }
     const separation = options.separation ?? 2;
     const spread = options.spread ?? 1;

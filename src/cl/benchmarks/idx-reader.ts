@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 
 /**
  * The IDX file format of the MNIST distribution (LeCun et al.): two zero bytes, a type
@@ -64,7 +64,7 @@ function parseHeader(bytes: Uint8Array, source: string): IdxHeader {
 /** Number of records to read and the byte length of their values; validates `limit`. */
 function plan(header: IdxHeader, limit: number | undefined, source: string): { records: number; recordBytes: number } {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
-    throw new CheckpointError('BAD_CONFIG', `${source}: limit must be a non-negative integer, got ${String(limit)}`);
+    throw new UsageError('BAD_CONFIG', `${source}: limit must be a non-negative integer, got ${String(limit)}`);
   }
   const records = Math.min(header.shape[0]!, limit ?? Infinity);
   let recordBytes = header.itemSize;

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { constructorSerialized } from '../../registry/index.js';
 import type { ClassificationDataset } from './dataset.js';
 import { readIdxFile } from './idx-reader.js';
@@ -40,12 +40,12 @@ export class MnistDataset implements ClassificationDataset {
   readonly taskLabels: Int32Array;
 
   /**
-   * @throws CheckpointError `BAD_CONFIG` for an unknown split, `BAD_IDX` for malformed
+   * @throws UsageError `BAD_CONFIG` for an unknown split; CheckpointError `BAD_IDX` for malformed
    * files or images and labels that disagree in number.
    */
   constructor(readonly options: MnistOptions) {
     if (options?.split !== 'train' && options?.split !== 'test') {
-      throw new CheckpointError('BAD_CONFIG', `split must be "train" or "test", got ${JSON.stringify(options?.split)}`, { path: '.split' });
+      throw new UsageError('BAD_CONFIG', `split must be "train" or "test", got ${JSON.stringify(options?.split)}`, { path: '.split' });
     }
     const root = options.root ?? defaultMnistRoot();
     const prefix = options.split === 'train' ? 'train' : 't10k';

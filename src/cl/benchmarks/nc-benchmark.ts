@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { RNGManager } from '../rng/rng-manager.js';
 import { permutation } from '../rng/sampling.js';
 import { ClassSubsetDataset } from './class-subset.js';
@@ -22,14 +22,14 @@ export interface SplitOptions {
  * The class order of a split: `fixedClassOrder` when given (validated), else a
  * permutation of `classes` seeded by `seed`, else one seeded from the library
  * generator (so that it follows `RNGManager.setRandomSeeds`).
- * @throws CheckpointError `BAD_CONFIG` when `fixedClassOrder` is not a permutation of `classes`.
+ * @throws UsageError `BAD_CONFIG` when `fixedClassOrder` is not a permutation of `classes`.
  */
 export function resolveClassOrder(classes: readonly number[], options: SplitOptions): number[] {
   if (options.fixedClassOrder !== undefined) {
     const order = options.fixedClassOrder;
     const sorted = [...order].sort((a, b) => a - b);
     if (!Array.isArray(order) || sorted.length !== classes.length || sorted.some((c, i) => c !== classes[i])) {
-      throw new CheckpointError(
+      throw new UsageError(
         'BAD_CONFIG',
         `fixedClassOrder must be a permutation of the classes [${classes.join(', ')}], got ${JSON.stringify(order)}`,
         { path: '.fixedClassOrder' },
@@ -53,7 +53,7 @@ export interface SplitStreams {
 /**
  * Splits `train` and `test` into `nExperiences` experiences of consecutive classes of
  * `classOrder`, each a {@link ClassSubsetDataset} (so stored as arguments).
- * @throws CheckpointError `BAD_CONFIG` when the number of classes is not a multiple of `nExperiences`.
+ * @throws UsageError `BAD_CONFIG` when the number of classes is not a multiple of `nExperiences`.
  */
 export function splitByClass(
   train: ClassificationDataset,
@@ -64,7 +64,7 @@ export function splitByClass(
 ): SplitStreams {
   requireInteger(nExperiences, 1, '.nExperiences');
   if (classOrder.length % nExperiences !== 0) {
-    throw new CheckpointError(
+    throw new UsageError(
       'BAD_CONFIG',
       `${classOrder.length} classes cannot be split evenly into ${nExperiences} experiences; choose a divisor of ${classOrder.length}`,
       { path: '.nExperiences' },

@@ -1,4 +1,4 @@
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import type { ClassificationDataset } from './dataset.js';
 
@@ -19,15 +19,15 @@ export class SampleSet implements ClassificationDataset {
   private targetsCache: Int32Array | undefined;
   private taskLabelsCache: Int32Array | undefined;
 
-  /** @throws CheckpointError `BAD_CONFIG` when the arrays disagree in length or point outside. */
+  /** @throws UsageError `BAD_CONFIG` when the arrays disagree in length or point outside. */
   constructor(datasets: ClassificationDataset[] = [], sources: Int32Array = new Int32Array(0), indices: Int32Array = new Int32Array(0)) {
     if (sources.length !== indices.length) {
-      throw new CheckpointError('BAD_CONFIG', `sources (${sources.length}) and indices (${indices.length}) must have one entry per sample`);
+      throw new UsageError('BAD_CONFIG', `sources (${sources.length}) and indices (${indices.length}) must have one entry per sample`);
     }
     for (let i = 0; i < sources.length; i++) {
       const ds = datasets[sources[i]!];
       if (!ds || indices[i]! < 0 || indices[i]! >= ds.length) {
-        throw new CheckpointError('BAD_CONFIG', `sample ${i} points at dataset ${sources[i]}, index ${indices[i]}, which does not exist`);
+        throw new UsageError('BAD_CONFIG', `sample ${i} points at dataset ${sources[i]}, index ${indices[i]}, which does not exist`);
       }
     }
     this.datasets = datasets;
@@ -68,7 +68,7 @@ export class SampleSet implements ClassificationDataset {
     const indices = new Int32Array(positions.length);
     for (let k = 0; k < positions.length; k++) {
       const p = positions[k]!;
-      if (!(p >= 0 && p < this.length)) throw new CheckpointError('BAD_CONFIG', `position ${p} is outside a sample set of ${this.length}`);
+      if (!(p >= 0 && p < this.length)) throw new UsageError('BAD_CONFIG', `position ${p} is outside a sample set of ${this.length}`);
       sources[k] = this.sources[p]!;
       indices[k] = this.indices[p]!;
     }

@@ -18,7 +18,7 @@ export interface SplitMNISTOptions extends SplitOptions {
  * const benchmark = new SplitMNIST({ nExperiences: 5, returnTaskId: true, seed: 1234 });
  * for (const exp of benchmark.trainStream) await strategy.train(exp);
  * ```
- * @throws CheckpointError `BAD_CONFIG` for a bad split, `BAD_IDX` for unreadable files.
+ * @throws UsageError `BAD_CONFIG` for a bad split; CheckpointError `BAD_IDX` for unreadable files.
  */
 @constructorSerialized({ name: 'reprise.cl.SplitMNIST', deduplicate: true, args: (b: SplitMNIST) => [b.options] })
 export class SplitMNIST extends SplitBenchmark<SplitMNISTOptions> {

@@ -1,4 +1,4 @@
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { STRATEGY_CALLBACKS, type StrategyCallbackName, type StrategyCallbacks } from '../core/callbacks.js';
 import type { BaseLogger } from '../logging/base-logger.js';
@@ -55,7 +55,7 @@ export class EvaluationPlugin {
 
   /**
    * Metrics (single or arrays, flattened), optionally followed by the options.
-   * @throws CheckpointError `BAD_CONFIG` when an argument is neither a metric nor the last options object.
+   * @throws UsageError `BAD_CONFIG` when an argument is neither a metric nor the last options object.
    */
   constructor(...args: Array<PluginMetric | readonly PluginMetric[] | EvaluationPluginOptions>) {
     let options: EvaluationPluginOptions = {};
@@ -68,7 +68,7 @@ export class EvaluationPlugin {
     args.forEach((arg, i) => {
       for (const metric of (Array.isArray(arg) ? arg : [arg]) as PluginMetric[]) {
         if (typeof metric !== 'object' || metric === null || !STRATEGY_CALLBACKS.some((c) => typeof metric[c] === 'function')) {
-          throw new CheckpointError('BAD_CONFIG', `EvaluationPlugin argument ${i} is not a metric (an object with strategy callbacks)`, {
+          throw new UsageError('BAD_CONFIG', `EvaluationPlugin argument ${i} is not a metric (an object with strategy callbacks)`, {
             path: `.metrics[${i}]`,
           });
         }

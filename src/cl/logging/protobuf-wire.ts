@@ -1,4 +1,4 @@
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, type ErrorCode } from '../../errors.js';
 
 /**
  * The few pieces of the protocol-buffers wire format that TensorBoard's `Event` needs:
@@ -94,7 +94,7 @@ export class ProtoReader {
   constructor(
     private readonly bytes: Uint8Array,
     private readonly baseOffset = 0,
-    private readonly errorCode = 'PROTOBUF_INVALID',
+    private readonly errorCode: ErrorCode = 'PROTOBUF_INVALID',
   ) {}
 
   /** The next field's key, or `undefined` at the end of the message. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import type { Experience } from '../benchmarks/experience.js';
 import { uniqueSorted } from '../benchmarks/dataset.js';
@@ -44,7 +44,7 @@ export class MultiTaskModule implements MultiTaskModel {
 
   forward(x: tf.Tensor2D, taskLabels: Int32Array, training: boolean): tf.Tensor2D {
     if (taskLabels.length !== x.shape[0]) {
-      throw new CheckpointError('BAD_INPUT', `forward: ${x.shape[0]} rows but ${taskLabels.length} task labels`);
+      throw new UsageError('BAD_INPUT', `forward: ${x.shape[0]} rows but ${taskLabels.length} task labels`);
     }
     return tf.tidy(() => {
       const h = this.trunk.apply(x, { training }) as tf.Tensor2D;
@@ -176,7 +176,7 @@ export class MultiTaskModule implements MultiTaskModel {
  * part named `classifierName` (a Sequential of one Dense layer), as the original's
  * `as_multitask(model, 'classifier')`. The trunk is shared with `model`, not copied;
  * the old classifier is left to `model`.
- * @throws CheckpointError `BAD_CONFIG` when the model has no such Dense part or more than one other part.
+ * @throws UsageError `BAD_CONFIG` when the model has no such Dense part or more than one other part.
  */
 export function asMultitask(model: CLModel, classifierName: string): MultiTaskModule {
   const parts = model.parts();
@@ -184,13 +184,13 @@ export function asMultitask(model: CLModel, classifierName: string): MultiTaskMo
   const others = parts.filter(([name]) => name !== classifierName);
   const dense = classifier?.layers.length === 1 ? classifier.layers[0] : undefined;
   if (!classifier || !dense || dense.getClassName() !== 'Dense') {
-    throw new CheckpointError(
+    throw new UsageError(
       'BAD_CONFIG',
       `asMultitask: the model has no part "${classifierName}" made of one Dense layer (parts: ${parts.map(([n]) => n).join(', ')})`,
     );
   }
   if (others.length !== 1) {
-    throw new CheckpointError('BAD_CONFIG', `asMultitask: expected one trunk part besides "${classifierName}", found ${others.length}`);
+    throw new UsageError('BAD_CONFIG', `asMultitask: expected one trunk part besides "${classifierName}", found ${others.length}`);
   }
   const config = { ...(dense.getConfig() as HeadConfig) };
   const units = config.units as number;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { requireInteger } from '../benchmarks/dataset.js';
 import type { CLModel } from './cl-model.js';
@@ -35,7 +35,7 @@ export class SimpleMLP implements CLModel {
   features: tf.Sequential;
   classifier: tf.Sequential;
 
-  /** @throws CheckpointError `BAD_CONFIG` for non-positive sizes or a drop rate outside [0, 1). */
+  /** @throws UsageError `BAD_CONFIG` for non-positive sizes or a drop rate outside [0, 1). */
   constructor(options: SimpleMLPOptions = {}) {
     this.numClasses = requireInteger(options.numClasses ?? 10, 1, '.numClasses');
     this.inputSize = requireInteger(options.inputSize ?? 28 * 28, 1, '.inputSize');
@@ -43,7 +43,7 @@ export class SimpleMLP implements CLModel {
     this.hiddenLayers = requireInteger(options.hiddenLayers ?? 1, 1, '.hiddenLayers');
     this.dropRate = options.dropRate ?? 0.5;
     if (!(this.dropRate >= 0 && this.dropRate < 1)) {
-      throw new CheckpointError('BAD_CONFIG', `dropRate must be in [0, 1), got ${String(options.dropRate)}`, { path: '.dropRate' });
+      throw new UsageError('BAD_CONFIG', `dropRate must be in [0, 1), got ${String(options.dropRate)}`, { path: '.dropRate' });
     }
     const layers: tf.layers.Layer[] = [];
     for (let i = 0; i < this.hiddenLayers; i++) {

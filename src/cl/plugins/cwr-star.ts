@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { countByLabel } from '../benchmarks/dataset.js';
 import type { CLModel } from '../models/cl-model.js';
@@ -38,7 +38,7 @@ export class CWRStarPlugin implements StrategyPlugin {
   /** Classes of the current experience, ascending. */
   curClasses: number[] = [];
 
-  /** @throws CheckpointError `BAD_CONFIG` when the model has no such Dense layer. */
+  /** @throws UsageError `BAD_CONFIG` when the model has no such Dense layer. */
   constructor(readonly model: CLModel, options: CWRStarOptions = {}) {
     this.cwrLayerName = options.cwrLayerName;
     this.freezeRemainingModel = options.freezeRemainingModel ?? true;
@@ -63,7 +63,7 @@ export class CWRStarPlugin implements StrategyPlugin {
     const part = this.cwrLayerName === undefined ? parts[parts.length - 1] : parts.find(([n]) => n === this.cwrLayerName);
     const dense = part ? [...part[1].layers].reverse().find((l) => l.getClassName() === 'Dense') : undefined;
     if (!dense) {
-      throw new CheckpointError(
+      throw new UsageError(
         'BAD_CONFIG',
         `CWRStarPlugin: no Dense layer in the model part ${JSON.stringify(this.cwrLayerName ?? 'last')} (parts: ${parts.map(([n]) => n).join(', ')})`,
         { path: '.cwrLayerName' },

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { DataLoader } from '../benchmarks/data-loader.js';
 import { disposeMiniBatch } from '../benchmarks/mini-batch.js';
@@ -48,18 +48,18 @@ export class EWCPlugin implements StrategyPlugin {
   /** Importances after each training experience, by experience counter. */
   importances = new Map<number, ParameterTensors>();
 
-  /** @throws CheckpointError `BAD_CONFIG` for a negative lambda, an unknown mode or online mode without `decayFactor`. */
+  /** @throws UsageError `BAD_CONFIG` for a negative lambda, an unknown mode or online mode without `decayFactor`. */
   constructor(options: EWCPluginOptions) {
     if (!(typeof options?.lambda === 'number' && options.lambda >= 0)) {
-      throw new CheckpointError('BAD_CONFIG', `lambda must be a non-negative number, got ${String(options?.lambda)}`, { path: '.lambda' });
+      throw new UsageError('BAD_CONFIG', `lambda must be a non-negative number, got ${String(options?.lambda)}`, { path: '.lambda' });
     }
     this.lambda = options.lambda;
     this.mode = options.mode ?? 'separate';
     if (this.mode !== 'separate' && this.mode !== 'online') {
-      throw new CheckpointError('BAD_CONFIG', `mode must be "separate" or "online", got ${String(options.mode)}`, { path: '.mode' });
+      throw new UsageError('BAD_CONFIG', `mode must be "separate" or "online", got ${String(options.mode)}`, { path: '.mode' });
     }
     if (this.mode === 'online' && typeof options.decayFactor !== 'number') {
-      throw new CheckpointError('BAD_CONFIG', 'online EWC needs a decayFactor', { path: '.decayFactor' });
+      throw new UsageError('BAD_CONFIG', 'online EWC needs a decayFactor', { path: '.decayFactor' });
     }
     this.decayFactor = options.decayFactor;
     this.keepImportanceData = options.keepImportanceData ?? false;

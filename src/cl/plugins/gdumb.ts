@@ -24,7 +24,7 @@ export class GDumbPlugin implements StrategyPlugin {
   /** True when the strategy's model is a copy this plugin made. */
   ownsStrategyModel = false;
 
-  /** @throws CheckpointError `BAD_CONFIG` when `memSize` is not a positive integer. */
+  /** @throws UsageError `BAD_CONFIG` when `memSize` is not a positive integer. */
   constructor(options: { memSize?: number } = {}) {
     this.memSize = requireInteger(options.memSize ?? 200, 1, '.memSize');
     this.storagePolicy = new ClassBalancedBuffer(this.memSize, true);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { uniqueSorted } from '../benchmarks/dataset.js';
 import { isMultiTaskModel, type CLModel } from '../models/cl-model.js';
@@ -34,16 +34,16 @@ export class LwFPlugin implements StrategyPlugin {
   /** Classes seen so far per task label, ascending. */
   prevClassesByTask = new Map<number, number[]>();
 
-  /** @throws CheckpointError `BAD_CONFIG` for a negative alpha or a non-positive temperature. */
+  /** @throws UsageError `BAD_CONFIG` for a negative alpha or a non-positive temperature. */
   constructor(options: LwFPluginOptions = {}) {
     this.alpha = options.alpha ?? 1;
     this.temperature = options.temperature ?? 2;
     const alphas = Array.isArray(this.alpha) ? this.alpha : [this.alpha];
     if (alphas.length === 0 || !alphas.every((a) => typeof a === 'number' && a >= 0)) {
-      throw new CheckpointError('BAD_CONFIG', `alpha must be a non-negative number or a non-empty list of them, got ${JSON.stringify(options.alpha)}`, { path: '.alpha' });
+      throw new UsageError('BAD_CONFIG', `alpha must be a non-negative number or a non-empty list of them, got ${JSON.stringify(options.alpha)}`, { path: '.alpha' });
     }
     if (!(this.temperature > 0)) {
-      throw new CheckpointError('BAD_CONFIG', `temperature must be positive, got ${String(options.temperature)}`, { path: '.temperature' });
+      throw new UsageError('BAD_CONFIG', `temperature must be positive, got ${String(options.temperature)}`, { path: '.temperature' });
     }
   }
 

@@ -1,4 +1,4 @@
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { ReplayDataLoader } from '../benchmarks/data-loader.js';
 import { requireInteger } from '../benchmarks/dataset.js';
@@ -34,7 +34,7 @@ export class ReplayPlugin implements StrategyPlugin {
   readonly batchSizeMem: number | undefined;
   storagePolicy: StoragePolicy;
 
-  /** @throws CheckpointError `BAD_CONFIG` for a non-positive size or a policy whose `maxSize` differs from `memSize`. */
+  /** @throws UsageError `BAD_CONFIG` for a non-positive size or a policy whose `maxSize` differs from `memSize`. */
   constructor(options: ReplayPluginOptions = {}) {
     this.memSize = requireInteger(options.memSize ?? 200, 1, '.memSize');
     this.batchSize = options.batchSize === undefined ? undefined : requireInteger(options.batchSize, 1, '.batchSize');
@@ -44,13 +44,13 @@ export class ReplayPlugin implements StrategyPlugin {
     else if (policy === 'class') this.storagePolicy = new ClassBalancedBuffer(this.memSize, true);
     else if (typeof policy === 'object' && typeof policy.update === 'function') {
       if (policy.maxSize !== this.memSize) {
-        throw new CheckpointError('BAD_CONFIG', `the storage policy holds ${policy.maxSize} samples but memSize is ${this.memSize}`, {
+        throw new UsageError('BAD_CONFIG', `the storage policy holds ${policy.maxSize} samples but memSize is ${this.memSize}`, {
           path: '.storagePolicy.maxSize',
         });
       }
       this.storagePolicy = policy;
     } else {
-      throw new CheckpointError('BAD_CONFIG', `storagePolicy must be "experience", "class" or a buffer, got ${String(policy)}`, {
+      throw new UsageError('BAD_CONFIG', `storagePolicy must be "experience", "class" or a buffer, got ${String(policy)}`, {
         path: '.storagePolicy',
       });
     }

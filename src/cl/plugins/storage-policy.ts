@@ -1,4 +1,4 @@
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import type { ClassificationDataset } from '../benchmarks/dataset.js';
 import { SampleSet } from '../benchmarks/sample-set.js';
@@ -77,10 +77,10 @@ export class ExperienceBalancedBuffer implements StoragePolicy {
   /** Reservoirs by training-experience counter, in order. */
   groups = new Map<number, ReservoirSamplingBuffer>();
 
-  /** @throws CheckpointError `BAD_CONFIG` when `adaptiveSize` is false without `numExperiences`. */
+  /** @throws UsageError `BAD_CONFIG` when `adaptiveSize` is false without `numExperiences`. */
   constructor(public maxSize: number, readonly adaptiveSize = true, readonly numExperiences?: number) {
     if (!adaptiveSize && !(Number.isInteger(numExperiences) && numExperiences! > 0)) {
-      throw new CheckpointError('BAD_CONFIG', 'a fixed-size ExperienceBalancedBuffer needs numExperiences > 0', { path: '.numExperiences' });
+      throw new UsageError('BAD_CONFIG', 'a fixed-size ExperienceBalancedBuffer needs numExperiences > 0', { path: '.numExperiences' });
     }
   }
 
@@ -111,10 +111,10 @@ export class ClassBalancedBuffer implements StoragePolicy {
   /** Classes seen so far, ascending. */
   seenClasses: number[] = [];
 
-  /** @throws CheckpointError `BAD_CONFIG` when `adaptiveSize` is false without `totalNumClasses`. */
+  /** @throws UsageError `BAD_CONFIG` when `adaptiveSize` is false without `totalNumClasses`. */
   constructor(public maxSize: number, readonly adaptiveSize = true, readonly totalNumClasses?: number) {
     if (!adaptiveSize && !(Number.isInteger(totalNumClasses) && totalNumClasses! > 0)) {
-      throw new CheckpointError('BAD_CONFIG', 'a fixed-size ClassBalancedBuffer needs totalNumClasses > 0', { path: '.totalNumClasses' });
+      throw new UsageError('BAD_CONFIG', 'a fixed-size ClassBalancedBuffer needs totalNumClasses > 0', { path: '.totalNumClasses' });
     }
   }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { namedParameters, type NamedParameter } from '../models/parameters.js';
 import type { StrategyPlugin, SupervisedTemplate } from '../training/template.js';
@@ -44,11 +44,11 @@ export class SynapticIntelligencePlugin implements StrategyPlugin {
   /** `Σ_experiences trajectory / ((Δθ)² + ξ)`. */
   cumTrajectory = new Map<string, tf.Tensor>();
 
-  /** @throws CheckpointError `BAD_CONFIG` for a negative or missing lambda. */
+  /** @throws UsageError `BAD_CONFIG` for a negative or missing lambda. */
   constructor(options: SynapticIntelligenceOptions) {
     const lambdas = Array.isArray(options?.lambda) ? options.lambda : [options?.lambda];
     if (lambdas.length === 0 || !lambdas.every((l) => typeof l === 'number' && l >= 0)) {
-      throw new CheckpointError('BAD_CONFIG', `lambda must be a non-negative number or a non-empty list of them, got ${JSON.stringify(options?.lambda)}`, { path: '.lambda' });
+      throw new UsageError('BAD_CONFIG', `lambda must be a non-negative number or a non-empty list of them, got ${JSON.stringify(options?.lambda)}`, { path: '.lambda' });
     }
     this.lambda = options.lambda;
     this.eps = options.eps ?? 1e-7;

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { CheckpointError, RestoreError } from '../../errors.js';
+import { CheckpointError, RestoreError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { permutation, randomInt, shuffleInPlace, type UniformSource } from './sampling.js';
 
@@ -119,12 +119,12 @@ export class RandomGeneratorManager {
    * Adds (or replaces) a generator that {@link setRandomSeeds}, {@link getState},
    * {@link setState} and {@link stepGenerators} handle. Registration order is the
    * order of the saved state.
-   * @throws CheckpointError `BAD_CONFIG` when a method is missing.
+   * @throws UsageError `BAD_CONFIG` when a method is missing.
    */
   registerRandomGenerator(name: string, definition: RandomGeneratorDefinition): void {
     for (const method of ['seed', 'saveState', 'loadState', 'step'] as const) {
       if (typeof definition?.[method] !== 'function') {
-        throw new CheckpointError('BAD_CONFIG', `registerRandomGenerator("${name}"): "${method}" must be a function`);
+        throw new UsageError('BAD_CONFIG', `registerRandomGenerator("${name}"): "${method}" must be a function`);
       }
     }
     this.core.generators.set(name, definition);
@@ -132,11 +132,11 @@ export class RandomGeneratorManager {
 
   /**
    * Removes a generator added with {@link registerRandomGenerator}; inverse of it.
-   * @throws CheckpointError `BAD_CONFIG` for the two built-in generators.
+   * @throws UsageError `BAD_CONFIG` for the two built-in generators.
    */
   unregisterRandomGenerator(name: string): void {
     if (name === MATH_RANDOM_GENERATOR || name === LIBRARY_GENERATOR) {
-      throw new CheckpointError('BAD_CONFIG', `the built-in generator "${name}" cannot be unregistered`);
+      throw new UsageError('BAD_CONFIG', `the built-in generator "${name}" cannot be unregistered`);
     }
     this.core.generators.delete(name);
   }
@@ -150,11 +150,11 @@ export class RandomGeneratorManager {
    * Seeds every registered generator with `seed` and installs the managed generator
    * as `Math.random`. Call it first thing in a run (before building the benchmark and
    * the model), with the same seed when resuming.
-   * @throws CheckpointError `BAD_CONFIG` when `seed` is not a finite number.
+   * @throws UsageError `BAD_CONFIG` when `seed` is not a finite number.
    */
   setRandomSeeds(seed: number): void {
     if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-      throw new CheckpointError('BAD_CONFIG', `setRandomSeeds: the seed must be a finite number, got ${String(seed)}`);
+      throw new UsageError('BAD_CONFIG', `setRandomSeeds: the seed must be a finite number, got ${String(seed)}`);
     }
     for (const def of this.core.generators.values()) def.seed(seed);
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointPlugin } from '../../checkpoint/index.js';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { Device } from '../../tensor/device.js';
 import { DataLoader, type BatchSource } from '../benchmarks/data-loader.js';
@@ -112,13 +112,13 @@ export class SupervisedTemplate {
   private predictionsCache: Int32Array | undefined;
   private stopRequested = false;
 
-  /** @throws CheckpointError `BAD_CONFIG` for a missing model or optimizer or a non-positive size. */
+  /** @throws UsageError `BAD_CONFIG` for a missing model or optimizer or a non-positive size. */
   constructor(options: SupervisedTemplateOptions) {
     if (!options?.model || typeof options.model.forward !== 'function') {
-      throw new CheckpointError('BAD_CONFIG', 'a strategy needs a model (a CLModel such as SimpleMLP)', { path: '.model' });
+      throw new UsageError('BAD_CONFIG', 'a strategy needs a model (a CLModel such as SimpleMLP)', { path: '.model' });
     }
     if (typeof options.optimizer !== 'object' || options.optimizer === null || !(options.optimizer instanceof tf.Optimizer)) {
-      throw new CheckpointError('BAD_CONFIG', 'a strategy needs a tfjs optimizer, e.g. tf.train.momentum(0.01, 0.9)', { path: '.optimizer' });
+      throw new UsageError('BAD_CONFIG', 'a strategy needs a tfjs optimizer, e.g. tf.train.momentum(0.01, 0.9)', { path: '.optimizer' });
     }
     this.model = options.model;
     this.optimizer = options.optimizer;
@@ -197,7 +197,7 @@ export class SupervisedTemplate {
 
   /** Adds `term` to the loss; call it from `beforeBackward` (inside the gradient tape). */
   addLoss(term: tf.Scalar): void {
-    if (!this.loss) throw new CheckpointError('NO_LOSS', 'addLoss is only valid in beforeBackward, after the criterion ran');
+    if (!this.loss) throw new UsageError('NO_LOSS', 'addLoss is only valid in beforeBackward, after the criterion ran');
     this.loss = this.loss.add(term) as tf.Scalar;
   }
 
@@ -262,7 +262,7 @@ export class SupervisedTemplate {
   private async trainStep(): Promise<void> {
     const variables = trainableVariables(this.model);
     if (variables.length === 0) {
-      throw new CheckpointError('NOTHING_TO_TRAIN', 'every weight of the model is frozen; unfreeze a layer or skip training');
+      throw new UsageError('NOTHING_TO_TRAIN', 'every weight of the model is frozen; unfreeze a layer or skip training');
     }
     const { value, grads } = tf.variableGrads(() => {
       this.callbackInTape('beforeForward');
@@ -336,7 +336,7 @@ export class SupervisedTemplate {
       if (fn === undefined) continue;
       const result = fn.call(plugin, this);
       if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-        throw new CheckpointError(
+        throw new UsageError(
           'ASYNC_CALLBACK',
           `${plugin.constructor?.name ?? 'a plugin'}.${name} returned a promise; ${[...TAPE_CALLBACKS].join(', ')} run inside the gradient tape and must be synchronous`,
         );
@@ -347,7 +347,7 @@ export class SupervisedTemplate {
 
 function positiveInteger(value: number, path: string): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new CheckpointError('BAD_CONFIG', `${path.slice(1)} must be a positive integer, got ${String(value)}`, { path });
+    throw new UsageError('BAD_CONFIG', `${path.slice(1)} must be a positive integer, got ${String(value)}`, { path });
   }
   return value;
 }
