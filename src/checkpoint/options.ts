@@ -1,34 +1,26 @@
 import type { Registry } from '../registry/index.js';
-import type { Device, MapLocation } from '../tensor/index.js';
+import type { TensorLoadOptions, TensorSaveOptions } from '../tensor/index.js';
 
-/** Options of `serialize` and `save`. */
-export interface SerializeOptions {
+/**
+ * Options of `serialize` and `save`: these, and the tensor layer's save options
+ * (`deviceTag`), which reach the tensor codecs as their typed `ctx.options`.
+ */
+export interface SerializeOptions extends TensorSaveOptions {
   /** The registry that says how classes are stored. Default: the default registry. */
   registry?: Registry;
-  /**
-   * Device tag to record for every tensor instead of the one of the backend it lives
-   * on (`cpu` here), or a function of the tensor. Default: the backend's own tag.
-   * Lets a machine without a GPU write a checkpoint tagged `cuda:0`, as one written on a GPU would be.
-   */
-  deviceTag?: string | Device | ((tensor: unknown) => string | Device);
   /** Free-form strings stored in the header (shown by `reprise inspect`). */
   metadata?: Readonly<Record<string, string>>;
-  /** Deepest nesting accepted. Default 2500. */
+  /** Deepest nesting accepted; deeper is `DEPTH_LIMIT`. Default 1000 (the graph layer's `DEFAULT_MAX_DEPTH`). */
   maxDepth?: number;
 }
 
-/** Options of `deserialize` and `load`. */
-export interface DeserializeOptions {
+/**
+ * Options of `deserialize` and `load`: these, and the tensor layer's load options
+ * (`mapLocation`), which reach the tensor and `Device` codecs as their typed `ctx.options`.
+ */
+export interface DeserializeOptions extends TensorLoadOptions {
+  /** The registry to look classes up in. Default: the default registry. */
   registry?: Registry;
-  /**
-   * Where tensors and `Device` objects go: a tag or `Device` (every accelerator tag goes
-   * there; `cpu` stays `cpu`, as in the original, which never moves CPU checkpoints to
-   * CUDA), a record of tag to tag (`{ 'cuda:0': 'cpu' }`, or `{ cuda: 'cpu' }` for every
-   * `cuda:N`; other tags unchanged), or a function of (tensor info or null for a
-   * `Device`, tag). Default: no mapping; a tag this process cannot serve is then a
-   * `DeviceMappingError` naming the tag and the mapping that would fix it.
-   */
-  mapLocation?: MapLocation;
   /**
    * Live objects (or an array of them) whose `deduplicate: true` instances are reused
    * instead of rebuilding equal ones from the file. Pass the benchmark.
@@ -36,6 +28,7 @@ export interface DeserializeOptions {
   uniqueObjects?: unknown;
   /** Verify every section's checksum. Default true. */
   verifyChecksums?: boolean;
+  /** Deepest nesting accepted; deeper is `DEPTH_LIMIT`. Default 1000 (the graph layer's `DEFAULT_MAX_DEPTH`). */
   maxDepth?: number;
   /**
    * What to do when the file was saved on another tensor backend, whose floats differ,

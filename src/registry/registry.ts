@@ -29,8 +29,9 @@ export interface CodecEntry {
   version: number;
   ctor: Function;
   subclasses: boolean;
-  encode(value: any, ctx: EncodeContext): unknown;
-  decode(encoded: any, ctx: DecodeContext, version: number): unknown;
+  /** The codec's own functions; the graph layer passes the options of `save`/`load` as `ctx.options`. */
+  encode(value: any, ctx: EncodeContext<object>): unknown;
+  decode(encoded: any, ctx: DecodeContext<object>, version: number): unknown;
 }
 
 export type ClassEntry = FieldsEntry | ConstructorEntry | CodecEntry;
@@ -129,7 +130,10 @@ export class Registry {
   }
 
   /** Registers a codec for a class we cannot decorate (tfjs classes, Node built-ins). */
-  registerCodec<T>(ctor: abstract new (...args: any[]) => T, options: CodecOptions<T, any>): void {
+  registerCodec<T, S extends object = Record<string, unknown>, L extends object = Record<string, unknown>>(
+    ctor: abstract new (...args: any[]) => T,
+    options: CodecOptions<T, any, S, L>,
+  ): void {
     if (typeof ctor !== 'function' || typeof ctor.prototype !== 'object') {
       throw new RegistrationError(`registerCodec("${options?.name}"): expected a class, got ${typeof ctor}`);
     }
@@ -139,8 +143,8 @@ export class Registry {
       version: options.version ?? 1,
       ctor,
       subclasses: options.subclasses ?? false,
-      encode: options.encode as CodecEntry['encode'],
-      decode: options.decode as CodecEntry['decode'],
+      encode: options.encode,
+      decode: options.decode,
     });
   }
 
@@ -154,7 +158,10 @@ export class Registry {
 export const defaultRegistry = new Registry();
 
 /** Registers a codec in the default registry. See {@link Registry.registerCodec}. */
-export function registerCodec<T>(ctor: abstract new (...args: any[]) => T, options: CodecOptions<T, any>): void {
+export function registerCodec<T, S extends object = Record<string, unknown>, L extends object = Record<string, unknown>>(
+  ctor: abstract new (...args: any[]) => T,
+  options: CodecOptions<T, any, S, L>,
+): void {
   defaultRegistry.registerCodec(ctor, options);
 }
 

@@ -1,7 +1,11 @@
-/** What a codec or hook sees while a value is being saved. Implemented by the graph layer. */
-export interface EncodeContext {
+/**
+ * What a codec or hook sees while a value is being saved. Implemented by the graph layer.
+ * `O` is the type of the save options the codec reads; the tensor codecs read
+ * `TensorSaveOptions`, which `SerializeOptions` extends, so `save`'s options reach them typed.
+ */
+export interface EncodeContext<O extends object = Record<string, unknown>> {
   /** The options given to `serialize`/`save` (e.g. `deviceTag`), read-only. */
-  readonly options: Readonly<Record<string, unknown>>;
+  readonly options: Readonly<O>;
   /** The graph path of the value being encoded, e.g. `.model.layers[0]`. */
   path(): string;
   /**
@@ -12,10 +16,14 @@ export interface EncodeContext {
   addSection(section: SectionInput): number;
 }
 
-/** What a codec or hook sees while a value is being loaded. Implemented by the graph layer. */
-export interface DecodeContext {
+/**
+ * What a codec or hook sees while a value is being loaded. Implemented by the graph layer.
+ * `O` is the type of the load options the codec reads; the tensor codecs read
+ * `TensorLoadOptions`, which `DeserializeOptions` extends.
+ */
+export interface DecodeContext<O extends object = Record<string, unknown>> {
   /** The options given to `deserialize`/`load` (e.g. `mapLocation`), read-only. */
-  readonly options: Readonly<Record<string, unknown>>;
+  readonly options: Readonly<O>;
   path(): string;
   /** The section stored under `index`, its checksum already verified. Throws `CheckpointFormatError` if absent. */
   section(index: number): SectionView;
@@ -44,14 +52,20 @@ export interface SectionView {
   device: string;
 }
 
-export interface CodecOptions<T, E = unknown> {
+/**
+ * How `registerCodec` stores instances of a class: `T` the class, `E` its encoded form,
+ * `SaveOptions`/`LoadOptions` the options its `encode`/`decode` read from `ctx.options`
+ * (the options of `save`/`load` must include them: `SerializeOptions` and
+ * `DeserializeOptions` extend the tensor layer's).
+ */
+export interface CodecOptions<T, E = unknown, SaveOptions extends object = Record<string, unknown>, LoadOptions extends object = Record<string, unknown>> {
   /** Stable name stored in the file; must be unique within the registry. */
   name: string;
   /** Version of the encoded form; stored in the file and passed to `decode`. Default 1. */
   version?: number;
-  encode(value: T, ctx: EncodeContext): E;
+  encode(value: T, ctx: EncodeContext<SaveOptions>): E;
   /** Inverse of `encode`. `version` is the one the file was written with. */
-  decode(encoded: E, ctx: DecodeContext, version: number): T;
+  decode(encoded: E, ctx: DecodeContext<LoadOptions>, version: number): T;
   /** Also use this codec for instances of subclasses that have no registration of their own. Default false. */
   subclasses?: boolean;
 }

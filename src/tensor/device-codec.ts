@@ -1,7 +1,8 @@
 import { CheckpointFormatError } from '../errors.js';
 import type { Registry } from '../registry/index.js';
 import { Device } from './device.js';
-import { resolveDevice, type MapLocation } from './map-location.js';
+import { resolveDevice } from './map-location.js';
+import type { TensorDecodeContext } from './options.js';
 
 /** Stable name of the `Device` codec. */
 export const DEVICE_CODEC_NAME = 'reprise.Device';
@@ -16,11 +17,11 @@ export function registerDeviceCodec(registry: Registry): void {
   registry.registerCodec(Device, {
     name: DEVICE_CODEC_NAME,
     encode: (device: Device) => device.toString(),
-    decode: (tag: unknown, ctx) => {
+    decode: (tag: unknown, ctx: TensorDecodeContext) => {
       if (typeof tag !== 'string') {
         throw new CheckpointFormatError('BAD_DEVICE', `a stored Device must be a tag string, found ${typeof tag}`, { path: ctx.path() });
       }
-      return resolveDevice(tag, ctx.options.mapLocation as MapLocation | undefined, null, ctx.path());
+      return resolveDevice(tag, ctx.options.mapLocation, null, ctx.path());
     },
   });
 }

@@ -11,8 +11,8 @@ import type { TensorSaveOptions } from './options.js';
  * @throws CheckpointError `BAD_DEVICE` (with `path`) when `deviceTag` is or returns
  *   something that is not a device tag.
  */
-export function deviceTagFor(tensor: tf.Tensor, options: Readonly<Record<string, unknown>>, pathOf: () => string): string {
-  const option = (options as TensorSaveOptions).deviceTag;
+export function deviceTagFor(tensor: tf.Tensor, options: Readonly<TensorSaveOptions>, pathOf: () => string): string {
+  const option = options.deviceTag;
   if (option === undefined || option === null) return currentDeviceTag();
   const path = pathOf(); // formatted only when a deviceTag option is given (it may throw with it)
   let spec: unknown = option;

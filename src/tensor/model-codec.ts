@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
-import type { DecodeContext, EncodeContext, Registry } from '../registry/index.js';
+import type { Registry } from '../registry/index.js';
+import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
 import { compileStateOf, restoreCompileState, type CompileState } from './compile-state.js';
 import { parseStoredConfig } from './stored-config.js';
 import { decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
@@ -58,19 +59,19 @@ const MAX_REBUILD_ATTEMPTS = 64;
 export function registerModelCodecs(registry: Registry): void {
   registry.registerCodec(tf.Sequential, {
     name: SEQUENTIAL_CODEC_NAME,
-    encode: (model: tf.Sequential, ctx) => encodeModel(model, ctx),
-    decode: (record: unknown, ctx) => decodeModel(record, ctx, 'Sequential') as tf.Sequential,
+    encode: (model: tf.Sequential, ctx: TensorEncodeContext) => encodeModel(model, ctx),
+    decode: (record: unknown, ctx: TensorDecodeContext) => decodeModel(record, ctx, 'Sequential') as tf.Sequential,
   });
   registry.registerCodec(tf.LayersModel, {
     name: LAYERS_MODEL_CODEC_NAME,
-    encode: (model: tf.LayersModel, ctx) => encodeModel(model, ctx),
-    decode: (record: unknown, ctx) => decodeModel(record, ctx, 'LayersModel'),
+    encode: (model: tf.LayersModel, ctx: TensorEncodeContext) => encodeModel(model, ctx),
+    decode: (record: unknown, ctx: TensorDecodeContext) => decodeModel(record, ctx, 'LayersModel'),
   });
 }
 
 type Container = { trainable: boolean; layers: tf.layers.Layer[] };
 
-function encodeModel(model: tf.LayersModel, ctx: EncodeContext): ModelRecord {
+function encodeModel(model: tf.LayersModel, ctx: TensorEncodeContext): ModelRecord {
   let config: string;
   try {
     config = JSON.stringify(model.getConfig());
@@ -129,7 +130,7 @@ function layerTrainability(container: Container): LayerTrainability[] {
   });
 }
 
-function decodeModel(record: unknown, ctx: DecodeContext, kind: 'Sequential' | 'LayersModel'): tf.LayersModel {
+function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequential' | 'LayersModel'): tf.LayersModel {
   const path = ctx.path();
   const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `a stored ${kind} is malformed: ${what}`, { path });
   if (typeof record !== 'object' || record === null) throw fail('expected a record');

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, CheckpointFormatError } from '../errors.js';
-import type { DecodeContext, EncodeContext, Registry } from '../registry/index.js';
+import type { Registry } from '../registry/index.js';
+import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
 import { parseStoredConfig } from './stored-config.js';
 import { decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 
@@ -100,13 +101,13 @@ export function registerOptimizerCodecs(registry: Registry): void {
   for (const layout of LAYOUTS) {
     registry.registerCodec(layout.ctor, {
       name: layout.codecName,
-      encode: (optimizer: tf.Optimizer, ctx) => encodeOptimizer(optimizer, layout, ctx),
-      decode: (record: unknown, ctx) => decodeOptimizer(record, layout, ctx),
+      encode: (optimizer: tf.Optimizer, ctx: TensorEncodeContext) => encodeOptimizer(optimizer, layout, ctx),
+      decode: (record: unknown, ctx: TensorDecodeContext) => decodeOptimizer(record, layout, ctx),
     });
   }
 }
 
-function encodeOptimizer(optimizer: tf.Optimizer, layout: OptimizerLayout, ctx: EncodeContext): OptimizerRecord {
+function encodeOptimizer(optimizer: tf.Optimizer, layout: OptimizerLayout, ctx: TensorEncodeContext): OptimizerRecord {
   const fields = optimizer as unknown as Fields;
   const slots: OptimizerRecord['slots'] = {};
   for (const list of layout.slotLists) {
@@ -130,7 +131,7 @@ function encodeOptimizer(optimizer: tf.Optimizer, layout: OptimizerLayout, ctx: 
   };
 }
 
-function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: DecodeContext): tf.Optimizer {
+function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: TensorDecodeContext): tf.Optimizer {
   const path = ctx.path();
   const fail = (what: string) => new CheckpointFormatError('BAD_OPTIMIZER', `a stored ${layout.codecName} is malformed: ${what}`, { path });
   if (typeof record !== 'object' || record === null) throw fail('expected a record');

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { DecodeContext, EncodeContext } from '../registry/index.js';
 import type { Device } from './device.js';
 import type { MapLocation } from './map-location.js';
 
@@ -16,9 +17,19 @@ export interface TensorSaveOptions {
 /** Options the tensor codecs read from `ctx.options` when loading. */
 export interface TensorLoadOptions {
   /**
-   * Where tensors and `Device` objects stored under each device tag are placed; see
-   * {@link MapLocation}. Default: no mapping, so every recorded tag must be servable
-   * here, else `DeviceMappingError`. Inverse: `deviceTag` on save.
+   * Where tensors and `Device` objects go: a tag or `Device` (every accelerator tag goes
+   * there; `cpu` stays `cpu`, as in the original, which never moves CPU checkpoints to
+   * CUDA), a record of tag to tag (`{ 'cuda:0': 'cpu' }`, or `{ cuda: 'cpu' }` for every
+   * `cuda:N`; other tags unchanged), or a function of (tensor info or null for a
+   * `Device`, tag); see {@link MapLocation}. Default: no mapping; a tag this process
+   * cannot serve is then a `DeviceMappingError` naming the tag and the mapping that
+   * would fix it. Inverse: `deviceTag` on save.
    */
   mapLocation?: MapLocation;
 }
+
+/** What the tensor codecs see while saving: `ctx.options` are the save options, typed. */
+export type TensorEncodeContext = EncodeContext<TensorSaveOptions>;
+
+/** What the tensor codecs see while loading: `ctx.options` are the load options, typed. */
+export type TensorDecodeContext = DecodeContext<TensorLoadOptions>;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Registry } from '../registry/index.js';
+import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
 import { decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 
 /** Stable name of the `tf.Tensor` codec. */
@@ -15,7 +16,7 @@ export const TENSOR_CODEC_NAME = 'tf.Tensor';
 export function registerTensorCodec(registry: Registry): void {
   registry.registerCodec(tf.Tensor, {
     name: TENSOR_CODEC_NAME,
-    encode: (tensor: tf.Tensor, ctx): TensorRecord => encodeTensorRecord(tensor, ctx),
-    decode: (record: unknown, ctx) => decodeTensorRecord(record, ctx),
+    encode: (tensor: tf.Tensor, ctx: TensorEncodeContext): TensorRecord => encodeTensorRecord(tensor, ctx),
+    decode: (record: unknown, ctx: TensorDecodeContext) => decodeTensorRecord(record, ctx),
   });
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { endianness } from 'node:os';
 import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
-import type { DecodeContext, EncodeContext } from '../registry/index.js';
 import { deviceTagFor } from './device-tag.js';
-import { resolveDevice, type MapLocation } from './map-location.js';
+import { resolveDevice } from './map-location.js';
+import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
 import { packStrings, unpackStrings } from './string-tensor-bytes.js';
 
 /** The tfjs dtypes a checkpoint can hold. */
@@ -38,7 +38,7 @@ export interface TensorRecord {
  *   tensor: its bytes are gone, and storing garbage would be worse. Set the field to
  *   `null` or exclude it before saving.
  */
-export function encodeTensorRecord(tensor: tf.Tensor, ctx: EncodeContext): TensorRecord {
+export function encodeTensorRecord(tensor: tf.Tensor, ctx: TensorEncodeContext): TensorRecord {
   if (tensor.isDisposed) {
     throw new UnsupportedValueError(
       'DISPOSED_TENSOR',
@@ -88,7 +88,7 @@ export function encodeTensorRecord(tensor: tf.Tensor, ctx: EncodeContext): Tenso
  *   CheckpointError `UNSUPPORTED_DTYPE` for `complex64` on a backend without complex
  *   numbers (WebAssembly: use `REPRISE_BACKEND=cpu`).
  */
-export function decodeTensorRecord(record: unknown, ctx: DecodeContext, name?: string): tf.Tensor {
+export function decodeTensorRecord(record: unknown, ctx: TensorDecodeContext, name?: string): tf.Tensor {
   const path = ctx.path();
   const { section: index, dtype, shape, size } = checkRecord(record, path);
   const section = ctx.section(index);
@@ -99,7 +99,7 @@ export function decodeTensorRecord(record: unknown, ctx: DecodeContext, name?: s
       { path },
     );
   }
-  resolveDevice(section.device, ctx.options.mapLocation as MapLocation | undefined, { dtype, shape, ...(name === undefined ? {} : { name }) }, path);
+  resolveDevice(section.device, ctx.options.mapLocation, { dtype, shape, ...(name === undefined ? {} : { name }) }, path);
   assertLittleEndian();
   const data = section.data;
   if (dtype === 'string') return tf.keep(tf.tensor(unpackStrings(data, size, path), shape, 'string'));

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointFormatError } from '../errors.js';
 import type { Registry } from '../registry/index.js';
+import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
 import { decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 import { freshVariableName } from './variable-name.js';
 
@@ -35,12 +36,12 @@ export function storedVariableName(variable: tf.Variable): string | undefined {
 export function registerVariableCodec(registry: Registry): void {
   registry.registerCodec(tf.Variable, {
     name: VARIABLE_CODEC_NAME,
-    encode: (variable: tf.Variable, ctx): VariableRecord => ({
+    encode: (variable: tf.Variable, ctx: TensorEncodeContext): VariableRecord => ({
       value: encodeTensorRecord(variable, ctx),
       name: storedNames.get(variable) ?? variable.name,
       trainable: variable.trainable,
     }),
-    decode: (record: unknown, ctx) => {
+    decode: (record: unknown, ctx: TensorDecodeContext) => {
       if (typeof record !== 'object' || record === null) {
         throw new CheckpointFormatError('BAD_TENSOR', 'a stored tf.Variable must be a record', { path: ctx.path() });
       }
