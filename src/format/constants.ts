@@ -8,13 +8,4 @@ export const PREAMBLE_SIZE = 32;
 export const SECTION_ALIGNMENT = 64;
 /** Largest header accepted: the header only describes sections, so this is generous. */
 export const MAX_HEADER_SIZE = 64 * 1024 * 1024;
-/** Largest tensor rank accepted. */
-export const MAX_RANK = 32;
-/** Bytes per element of fixed-width tensor dtypes; `string` tensors are variable-width. */
-export const DTYPE_SIZES: Readonly<Record<string, number>> = Object.freeze({
-  float32: 4,
-  int32: 4,
-  bool: 1,
-  complex64: 8,
-});
-export const VARIABLE_WIDTH_DTYPES: ReadonlySet<string> = new Set(['string']);
+// Dtypes, their sizes and the tensor rank limit live with the section types in sections.ts.

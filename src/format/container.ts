@@ -2,15 +2,9 @@ import { CheckpointFormatError, UnsupportedVersionError } from '../errors.js';
 import { crc32c } from './checksum.js';
 import { FORMAT_VERSION, MAGIC, MAX_HEADER_SIZE, PREAMBLE_SIZE, SECTION_ALIGNMENT } from './constants.js';
 import { decodeHeader, encodeHeader, patchSectionOffsets, validateSections, type HeaderInfo, type SectionInfo } from './header.js';
+import type { SectionPayload } from './sections.js';
 
-/** A section to write: its bytes and, for tensors, what they are. */
-export interface SectionPayload {
-  kind: 'bytes' | 'tensor';
-  data: Uint8Array;
-  dtype?: string;
-  shape?: readonly number[];
-  device?: string;
-}
+export type { SectionPayload };
 
 export interface ContainerInput {
   /** The graph stream; becomes section 0. */

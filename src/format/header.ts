@@ -1,10 +1,11 @@
 import * as flatbuffers from 'flatbuffers';
 import { CheckpointFormatError } from '../errors.js';
 import { Header, KeyValue, Section, SectionKind } from '../generated/checkpoint_generated.js';
-import { DTYPE_SIZES, FORMAT_VERSION, MAX_RANK, VARIABLE_WIDTH_DTYPES } from './constants.js';
+import { FORMAT_VERSION } from './constants.js';
+import { dtypeSize, MAX_RANK, VARIABLE_WIDTH_DTYPES, type SectionKindName } from './sections.js';
 import { verifyRoot, type TableSchema } from './flatbuffers-verifier.js';
 
-export type SectionKindName = 'graph' | 'bytes' | 'tensor';
+export type { SectionKindName };
 
 /** One section as the header describes it. */
 export interface SectionInfo {
@@ -191,7 +192,7 @@ export function validateSections(header: HeaderInfo, dataStart: number, fileLeng
     if (s.offset + s.length > fileLength) fail(`ends at ${s.offset + s.length}, past the end of the file (${fileLength} bytes)`);
     end = s.offset + s.length;
     if (s.kind !== 'tensor') return;
-    const size = DTYPE_SIZES[s.dtype];
+    const size = dtypeSize(s.dtype);
     if (size === undefined) {
       if (!VARIABLE_WIDTH_DTYPES.has(s.dtype)) fail(`has unknown dtype "${s.dtype}"`);
       return;

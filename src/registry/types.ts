@@ -1,3 +1,7 @@
+import type { SectionKind, SectionPayload, SectionView } from '../format/sections.js';
+
+export type { SectionKind, SectionView };
+
 /**
  * What a codec or hook sees while a value is being saved. Implemented by the graph layer.
  * `O` is the type of the save options the codec reads; the tensor codecs read
@@ -29,27 +33,10 @@ export interface DecodeContext<O extends object = Record<string, unknown>> {
   section(index: number): SectionView;
 }
 
-export type SectionKind = 'bytes' | 'tensor';
-
-export interface SectionInput {
-  kind: SectionKind;
-  /** The bytes to store. Not copied before the file is written: do not mutate them until `serialize` returns. */
-  data: Uint8Array;
-  /** tfjs dtype of a tensor section (`float32`, `int32`, `bool`, `complex64`, `string`). */
-  dtype?: string;
-  shape?: readonly number[];
-  /** Device tag, e.g. `cpu` or `cuda:0`. */
-  device?: string;
+/** A section a codec stores through `ctx.addSection`: the format layer's payload and a de-duplication key. */
+export interface SectionInput extends SectionPayload {
+  /** A second `addSection` with the same key returns the first section's index without storing the bytes again. */
   dedupKey?: unknown;
-}
-
-export interface SectionView {
-  kind: SectionKind;
-  /** A view of the file's bytes (no copy); 64-byte aligned within the file. */
-  data: Uint8Array;
-  dtype: string;
-  shape: number[];
-  device: string;
 }
 
 /**

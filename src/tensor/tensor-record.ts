@@ -1,20 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { endianness } from 'node:os';
 import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
+import { DTYPE_SIZES as BYTES_PER_ELEMENT, MAX_RANK, TENSOR_DTYPES, type TensorDtype } from '../format/index.js';
 import { deviceTagFor } from './device-tag.js';
 import { resolveDevice } from './map-location.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
 import { packStrings, unpackStrings } from './string-tensor-bytes.js';
 
-/** The tfjs dtypes a checkpoint can hold. */
-export const TENSOR_DTYPES = ['float32', 'int32', 'bool', 'complex64', 'string'] as const;
-export type TensorDtype = (typeof TENSOR_DTYPES)[number];
-
-/** Bytes per element of each fixed-size dtype (complex64: interleaved float32 real, imaginary). */
-const BYTES_PER_ELEMENT: Record<Exclude<TensorDtype, 'string'>, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
-
-/** Highest tensor rank accepted from a file. */
-const MAX_RANK = 32;
+export { TENSOR_DTYPES, type TensorDtype };
 
 /**
  * How a tensor's value is stored in the graph: its bytes live in tensor section
