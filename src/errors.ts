@@ -161,9 +161,10 @@ export class CheckpointStorageError extends CheckpointError {}
 export class RestoreError extends CheckpointError {}
 
 /**
- * An API of the continual-learning layer was misused: an option out of range, a
- * missing model or loss, a call at the wrong time. Nothing is wrong with any file;
- * fix the call (the `path` names the option). Codes: `BAD_CONFIG`, `NO_LOSS`,
- * `NOTHING_TO_TRAIN`, `ASYNC_CALLBACK`, `BAD_INPUT`, `MULTIPLE_TASKS`.
+ * An API was misused: an option out of range, a missing model or loss, a call at the
+ * wrong time — above all in the continual-learning layer. Nothing is wrong with any
+ * file; fix the call (the `path` names the option). Codes: `BAD_CONFIG`, `NO_LOSS`,
+ * `NOTHING_TO_TRAIN`, `ASYNC_CALLBACK`, `BAD_INPUT`, `MULTIPLE_TASKS`, and
+ * `BAD_MAP_LOCATION` / `BAD_DEVICE` for a malformed `mapLocation` or `deviceTag` option.
  */
 export class UsageError extends CheckpointError {}

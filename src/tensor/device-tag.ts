@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, UsageError } from '../errors.js';
 import { currentDeviceTag } from './backend.js';
 import { Device } from './device.js';
 import type { TensorSaveOptions } from './options.js';
@@ -8,7 +8,7 @@ import type { TensorSaveOptions } from './options.js';
  * The device tag to record for `tensor`: `options.deviceTag` when given (a tag, a
  * `Device`, or a function of the tensor), else `currentDeviceTag()`.
  *
- * @throws CheckpointError `BAD_DEVICE` (with `path`) when `deviceTag` is or returns
+ * @throws UsageError `BAD_DEVICE` (with `path`) when `deviceTag` is or returns
  *   something that is not a device tag.
  */
 export function deviceTagFor(tensor: tf.Tensor, options: Readonly<TensorSaveOptions>, pathOf: () => string): string {
@@ -21,7 +21,7 @@ export function deviceTagFor(tensor: tf.Tensor, options: Readonly<TensorSaveOpti
       spec = option(tensor);
     } catch (err) {
       if (err instanceof CheckpointError) throw err;
-      throw new CheckpointError('BAD_DEVICE', `the deviceTag function threw: ${(err as Error)?.message}`, { path, cause: err });
+      throw new UsageError('BAD_DEVICE', `the deviceTag function threw: ${(err as Error)?.message}`, { path, cause: err });
     }
   }
   if (spec instanceof Device) return spec.toString();
@@ -29,11 +29,11 @@ export function deviceTagFor(tensor: tf.Tensor, options: Readonly<TensorSaveOpti
     try {
       return Device.parse(spec).toString();
     } catch (err) {
-      throw new CheckpointError('BAD_DEVICE', `deviceTag gave ${JSON.stringify(spec)}, which is not a device tag such as "cpu" or "cuda:0"`, {
+      throw new UsageError('BAD_DEVICE', `deviceTag gave ${JSON.stringify(spec)}, which is not a device tag such as "cpu" or "cuda:0"`, {
         path,
         cause: err,
       });
     }
   }
-  throw new CheckpointError('BAD_DEVICE', `deviceTag gave a ${typeof spec}; expected a device tag such as "cuda:0" or a Device`, { path });
+  throw new UsageError('BAD_DEVICE', `deviceTag gave a ${typeof spec}; expected a device tag such as "cuda:0" or a Device`, { path });
 }

@@ -1,4 +1,4 @@
-import { CheckpointError, CheckpointFormatError, DeviceMappingError } from '../errors.js';
+import { CheckpointError, CheckpointFormatError, DeviceMappingError, UsageError } from '../errors.js';
 import { servableDeviceTags } from './backend.js';
 import { Device } from './device.js';
 
@@ -99,7 +99,7 @@ function applyMapLocation(stored: Device, mapLocation: MapLocation | undefined, 
     }
     return stored;
   }
-  throw new CheckpointError(
+  throw new UsageError(
     'BAD_MAP_LOCATION',
     `mapLocation must be a device tag, a Device, a record of tags or a function; got ${typeof mapLocation}`,
     { path },
