@@ -1,20 +1,18 @@
 import { CheckpointStorageError } from '../errors.js';
 import { serializable } from '../registry/index.js';
-import type { MapLocation } from '../tensor/index.js';
-import { announce, decodeRunCheckpoint, packRunCheckpoint, restoreRun, type CheckpointableStrategy } from './run-checkpoint.js';
+import type { DeserializeOptions } from './options.js';
+import { announce, decodeRunCheckpoint, packRunCheckpoint, restoreRun, type CheckpointableStrategy, type SaveCheckpointOptions } from './run-checkpoint.js';
 import type { CheckpointStorage } from './storage.js';
 
-export interface CheckpointPluginOptions {
-  /** Where tensors and devices go on load; see `DeserializeOptions.mapLocation`. */
-  mapLocation?: MapLocation;
-  /** Live objects to reuse on load (pass the benchmark); see `DeserializeOptions.uniqueObjects`. */
-  uniqueObjects?: unknown;
+/**
+ * Every option of `load` (`mapLocation`, `uniqueObjects`, `registry`, `verifyChecksums`,
+ * `maxDepth`, `onBackendMismatch`) and of `saveCheckpoint` (`exclude`, `deviceTag`,
+ * `metadata`, …), passed on to each load and save, and the plugin's own.
+ */
+export interface CheckpointPluginOptions extends DeserializeOptions, SaveCheckpointOptions {
   /** Keep only the newest N checkpoints; default: keep all. */
   keepLast?: number;
-  /** Strategy fields to leave out of every checkpoint. */
-  exclude?: readonly string[];
-  /** What to do when the checkpoint was saved on another tensor backend. Default `warn`. */
-  onBackendMismatch?: 'warn' | 'ignore' | 'error';
+  /** Print nothing when a checkpoint is loaded. Default: print one line (or `REPRISE_QUIET=1`). */
   quiet?: boolean;
 }
 
@@ -65,21 +63,20 @@ export class CheckpointPlugin {
     if (numbers.length === 0) return [null, 0];
     const name = String(numbers[numbers.length - 1]);
     const bytes = await this.storage.loadCheckpoint(name);
-    const { mapLocation, uniqueObjects, onBackendMismatch, quiet } = this.options;
-    const { checkpoint, stats } = decodeRunCheckpoint(bytes, { mapLocation, uniqueObjects, onBackendMismatch });
+    const { checkpoint, stats } = decodeRunCheckpoint(bytes, this.options);
     const strategy = checkpoint.strategy as PluggedStrategy;
     const report = restoreRun(strategy, checkpoint, stats, (p) => p instanceof CheckpointPlugin);
     if (Array.isArray(strategy.plugins)) {
       strategy.plugins = strategy.plugins.map((p) => (p instanceof CheckpointPlugin ? this : p));
     }
-    announce(`checkpoint "${name}"`, checkpoint.expCounter, report, quiet);
+    announce(`checkpoint "${name}"`, checkpoint.expCounter, report, this.options.quiet);
     return [strategy as unknown as S, checkpoint.expCounter];
   }
 
   /** Saves now, under the number of trained experiences, and prunes to `keepLast`. */
   async saveCheckpoint(strategy: PluggedStrategy): Promise<string> {
     const name = String(strategy.clock?.trainExpCounter ?? 0);
-    const packed = packRunCheckpoint(strategy, { exclude: this.options.exclude });
+    const packed = packRunCheckpoint(strategy, this.options);
     await this.storage.storeCheckpoint(name, packed.chunks);
     const { keepLast } = this.options;
     if (keepLast !== undefined && this.storage.deleteCheckpoint) {

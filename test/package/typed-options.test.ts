@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ToyStrategy } from '../checkpoint/toy-strategy.js';
+import { openContainer } from '../../src/format/index.js';
 import {
+  CheckpointError,
+  CheckpointPlugin,
   deserialize,
+  MemoryCheckpointStorage,
   Registry,
   serialize,
   type DecodeContext,
@@ -45,5 +50,32 @@ describe('typed options reach the codecs', () => {
     assert.equal(out.p.x, 3);
     assert.equal(seen.save, 'cuda:0');
     assert.deepEqual(seen.load, { 'cuda:0': 'cpu' });
+  });
+});
+
+describe('CheckpointPlugin passes every load and save option on', () => {
+  const nested = () => {
+    const strategy = new ToyStrategy();
+    strategy.weights = [[[[1]]]] as never;
+    strategy.clock.trainExpCounter = 1;
+    return strategy;
+  };
+
+  it('save: maxDepth and metadata reach the writer', async () => {
+    const storage = new MemoryCheckpointStorage();
+    await assert.rejects(new CheckpointPlugin(storage, { maxDepth: 3 }).saveCheckpoint(nested()), (e: CheckpointError) => e.code === 'DEPTH_LIMIT');
+    await new CheckpointPlugin(storage, { metadata: { run: 'r1' } }).saveCheckpoint(nested());
+    const bytes = await storage.loadCheckpoint('1');
+    assert.equal(openContainer(bytes).header.metadata.run, 'r1');
+  });
+
+  it('load: maxDepth and registry reach the reader', async () => {
+    process.env.REPRISE_QUIET = '1';
+    const storage = new MemoryCheckpointStorage();
+    await new CheckpointPlugin(storage).saveCheckpoint(nested());
+    await assert.rejects(new CheckpointPlugin(storage, { maxDepth: 3 }).loadCheckpointIfExists(), (e: CheckpointError) => e.code === 'DEPTH_LIMIT');
+    await assert.rejects(new CheckpointPlugin(storage, { registry: new Registry() }).loadCheckpointIfExists(), (e: CheckpointError) => e.code === 'UNKNOWN_CLASS');
+    const [loaded] = await new CheckpointPlugin(storage).loadCheckpointIfExists<ToyStrategy>();
+    assert.deepEqual(loaded?.weights, [[[[1]]]]);
   });
 });
