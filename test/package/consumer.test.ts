@@ -47,6 +47,20 @@ try {
 }
 `;
 
+/** CommonJS on any Node version: `await import('reprise')`, decorators applied once it is loaded. */
+const DYNAMIC_IMPORT_CHECK = `
+async function main(): Promise<void> {
+  const { serializable, serialize, deserialize } = await import('reprise');
+  @serializable({ name: 'consumer.Box' })
+  class Box {
+    constructor(public value: number) {}
+  }
+  const box = deserialize(serialize(new Box(2))) as Box;
+  console.log(box.value, box instanceof Box);
+}
+void main();
+`;
+
 describe('the packed tarball', () => {
   let tmp: string;
   let packed: PackedTarball;
@@ -101,10 +115,11 @@ describe('the packed tarball', () => {
         fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: v.type }));
         // The tsconfig the README states for each kind of project.
         const compilerOptions = { module: 'NodeNext', target: 'ES2022', strict: true, skipLibCheck: true, outDir: 'out', ...v.decorators };
-        const files = ['example.ts', ...(v.name === 'esm-standard' ? ['doors.ts'] : [])];
+        const files = ['example.ts', ...(v.name === 'esm-standard' ? ['doors.ts'] : []), ...(v.name === 'cjs-standard' ? ['dynamic.ts'] : [])];
         fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
         fs.writeFileSync(path.join(dir, 'example.ts'), example);
         fs.writeFileSync(path.join(dir, 'doors.ts'), DOORS_CHECK);
+        fs.writeFileSync(path.join(dir, 'dynamic.ts'), DYNAMIC_IMPORT_CHECK);
         await run(process.execPath, [tsc, '-p', dir], { cwd: dir }).catch((err: { stdout?: string }) => {
           throw new Error(`${v.name}: tsc failed:\n${err.stdout}`);
         });
@@ -115,6 +130,10 @@ describe('the packed tarball', () => {
         assert.equal(stdout, 'true\n[ 3, 1, 4 ] [ 512, 10 ]\n', v.name);
         if (v.type === 'commonjs') {
           assert.match(fs.readFileSync(path.join(dir, 'out/example.js'), 'utf8'), /require\("reprise"\)/, `${v.name} is CommonJS`);
+        }
+        if (v.name === 'cjs-standard') {
+          const dynamic = await run(process.execPath, ['out/dynamic.js'], { cwd: dir, env: { ...process.env, REPRISE_BACKEND: 'cpu', REPRISE_QUIET: '1' } });
+          assert.equal(dynamic.stdout, '2 true\n', 'CommonJS with await import(), no flag');
         }
         if (v.name === 'esm-standard') {
           const doors = await run(process.execPath, ['out/doors.js'], { cwd: dir, env: { ...process.env, REPRISE_BACKEND: 'cpu', REPRISE_QUIET: '1' } });
