@@ -8,7 +8,17 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { describeError, formatReport, inspectBytes } from './inspect.js';
 
+/**
+ * Exit codes: 0 every file is sound, 1 a file is broken or cannot be read, 2 the command
+ * line is wrong (usage). Errors print one line, never a stack trace, unless
+ * `REPRISE_DEBUG` is set (then the stack follows the line).
+ */
+export const EXIT_OK = 0;
+export const EXIT_BROKEN = 1;
+export const EXIT_USAGE = 2;
+
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+const debug = Boolean(process.env.REPRISE_DEBUG);
 
 const USAGE = `Usage: reprise <command> [options]
 
@@ -24,6 +34,14 @@ Options:
   -h, --help      print this help
 `;
 
+/** A wrong command line: one line and the usage hint on stderr, exit code 2. */
+class UsageMistake extends Error {}
+
+function report(prefix: string, err: unknown): void {
+  console.error(`${prefix}${describeError(err)}`);
+  if (debug && err instanceof Error && err.stack) console.error(err.stack);
+}
+
 function inspect(args: string[]): void {
   const { values, positionals } = parseArgs({
     args,
@@ -32,14 +50,14 @@ function inspect(args: string[]): void {
   });
   if (positionals.length !== 1) throw new UsageMistake(`inspect takes exactly one file, got ${positionals.length}`);
   const sections = Number(values.sections);
-  if (!Number.isInteger(sections) || sections < 0) throw new UsageMistake(`--sections must be a non-negative integer, got ${values.sections}`);
+  if (!Number.isSafeInteger(sections) || sections < 1) throw new UsageMistake(`--sections expects a positive integer, got "${values.sections}"`);
   const file = positionals[0]!;
   try {
-    const report = inspectBytes(fs.readFileSync(file));
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(file, report, sections));
+    const r = inspectBytes(fs.readFileSync(file));
+    console.log(values.json ? JSON.stringify(r, null, 2) : formatReport(file, r, sections));
   } catch (err) {
-    console.error(`${file}: ${describeError(err)}`);
-    process.exitCode = 1;
+    report(`${file}: `, err);
+    process.exitCode = EXIT_BROKEN;
   }
 }
 
@@ -52,28 +70,31 @@ function verify(args: string[]): void {
       console.log(`${file}: OK (${r.bytes} bytes, ${r.sections.length} sections)`);
     } catch (err) {
       console.log(`${file}: BROKEN — ${describeError(err)}`);
-      process.exitCode = 1;
+      if (debug && err instanceof Error && err.stack) console.error(err.stack);
+      process.exitCode = EXIT_BROKEN;
     }
   }
 }
 
-/** A wrong command line: printed with the usage, exit code 2. */
-class UsageMistake extends Error {}
-
 function main(argv: string[]): void {
   const [command, ...rest] = argv;
   if (command === '-V' || command === '--version') return void console.log(version);
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help') return void process.stdout.write(USAGE);
+  if (command === '-h' || command === '--help' || command === 'help') return void process.stdout.write(USAGE);
   try {
+    if (command === undefined) throw new UsageMistake('a command is needed');
     if (command === 'inspect') inspect(rest);
     else if (command === 'verify') verify(rest);
     else throw new UsageMistake(`unknown command "${command}"`);
   } catch (err) {
-    // parseArgs throws TypeErrors with an ERR_PARSE_ARGS_* code for unknown options.
-    const parseError = typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS');
-    if (!(err instanceof UsageMistake) && !parseError) throw err;
-    process.stderr.write(`reprise: ${(err as Error).message}\n\n${USAGE}`);
-    process.exitCode = 2;
+    // parseArgs throws TypeErrors with an ERR_PARSE_ARGS_* code for unknown or malformed options.
+    const code = (err as { code?: unknown }).code;
+    if (err instanceof UsageMistake || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`reprise: ${(err as Error).message}\n(run "reprise --help" for usage)\n`);
+      process.exitCode = EXIT_USAGE;
+    } else {
+      report('reprise: ', err);
+      process.exitCode = EXIT_BROKEN;
+    }
   }
 }
 
