@@ -4,7 +4,8 @@ import type { Registry } from '../registry/index.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
 import { compileStateOf, restoreCompileState, type CompileState } from './compile-state.js';
 import { parseStoredConfig } from './stored-config.js';
-import { decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
+import { StoredWeightSupply, type StoredWeightEntry } from './stored-weights.js';
+import { encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 import { isRegistered } from './variable-name.js';
 
 /** Stable names of the model codecs. */
@@ -43,9 +44,11 @@ const MAX_REBUILD_ATTEMPTS = 64;
  * Registers the codecs for `tf.Sequential` and functional `tf.LayersModel`: topology
  * from `getConfig()`, every weight's bytes, and the `trainable` flags of the model, of
  * every layer (nested models included) and of every weight. Loading rebuilds the model
- * synchronously with `fromConfig` (without running initializers, so no random numbers
- * are drawn), then assigns the stored values straight to the weight variables (without
- * re-applying constraints, so the values are the saved ones bit for bit).
+ * synchronously with `fromConfig`, each weight variable created directly from its stored
+ * tensor (see `StoredWeightSupply`: no initializer runs, so no random numbers are drawn,
+ * nothing is zero-filled, constraints are not re-applied, so the values are the saved
+ * ones bit for bit; a topology asking for a weight the file does not hold is refused
+ * before that weight's memory is allocated).
  * A model loads fine while the one it was saved from still lives: tfjs-layers gives
  * the rebuilt weights unique names. A compiled model is compiled again as it was (see
  * `CompileState`); a custom loss or metric function must be registered with
@@ -139,35 +142,32 @@ function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequentia
     throw fail('it needs weights, trainable and layers');
   }
   parseStoredConfig(config, path); // validate once before building anything
-  const model = rebuild(() => {
-    const fresh = parseStoredConfig(config, path) as tf.serialization.ConfigDict;
-    return kind === 'Sequential'
-      ? tf.Sequential.fromConfig<tf.Sequential>(tf.Sequential, fresh, {}, true)
-      : tf.LayersModel.fromConfig<tf.LayersModel>(tf.LayersModel, fresh, {}, true);
-  }, path);
+  // Every stored weight checked against its section, nothing allocated yet; each weight
+  // the topology asks for must then be one of them before its memory is allocated.
+  const supply = new StoredWeightSupply(weights as StoredWeightEntry[], ctx, fail);
+  const model = rebuild(
+    () =>
+      supply.build(() => {
+        const fresh = parseStoredConfig(config, path) as tf.serialization.ConfigDict;
+        const built =
+          kind === 'Sequential'
+            ? tf.Sequential.fromConfig<tf.Sequential>(tf.Sequential, fresh, {}, true)
+            : tf.LayersModel.fromConfig<tf.LayersModel>(tf.LayersModel, fresh, {}, true);
+        buildLazySequentials(built);
+        return built;
+      }),
+    path,
+  );
   try {
-    buildLazySequentials(model);
     const targets = weightsInBuildOrder(model as unknown as Container);
-    if (targets.length !== weights.length) {
-      throw fail(`it stores ${weights.length} weights, its topology has ${targets.length} (${targets.map((w) => w.originalName).join(', ')})`);
+    try {
+      supply.settle(targets);
+    } catch (err) {
+      if (err instanceof CheckpointError) throw err;
+      throw new CheckpointError('MODEL_REBUILD', `the stored weights do not fit the rebuilt model: ${(err as Error)?.message}`, { path, cause: err });
     }
-    weights.forEach((entry: unknown, i) => {
-      const { value, trainable: weightTrainable, name: storedName } = (entry ?? {}) as Record<string, unknown>;
-      if (typeof weightTrainable !== 'boolean') throw fail(`weight ${i} needs a boolean trainable`);
-      if (typeof storedName === 'string' && storedName !== targets[i]!.name) storedWeightNames.set(targets[i]!, storedName);
-      const tensor = decodeTensorRecord(value, ctx, targets[i]!.originalName);
-      try {
-        targets[i]!.val.assign(tensor);
-      } catch (err) {
-        throw new CheckpointError(
-          'MODEL_REBUILD',
-          `stored weight ${i} (${tensor.dtype} [${tensor.shape.join(', ')}]) does not fit "${targets[i]!.originalName}" ` +
-            `(${targets[i]!.dtype} [${targets[i]!.shape.join(', ')}]): ${(err as Error)?.message}`,
-          { path, cause: err },
-        );
-      } finally {
-        tensor.dispose();
-      }
+    weights.forEach((entry: { name?: unknown }, i) => {
+      if (typeof entry.name === 'string' && entry.name !== targets[i]!.name) storedWeightNames.set(targets[i]!, entry.name);
     });
     model.trainable = trainable;
     restoreTrainability(model as unknown as Container, layers, fail);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { endianness } from 'node:os';
 import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
 import { DTYPE_SIZES as BYTES_PER_ELEMENT, MAX_RANK, TENSOR_DTYPES, type TensorDtype } from '../format/index.js';
+import type { SectionView } from '../registry/index.js';
 import { deviceTagFor } from './device-tag.js';
 import { resolveDevice } from './map-location.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
@@ -77,11 +78,43 @@ export function encodeTensorRecord(tensor: tf.Tensor, ctx: TensorEncodeContext):
  *
  * @param name the variable's stored name, passed to a `mapLocation` function.
  * @throws CheckpointFormatError `BAD_TENSOR` when the record or the section is malformed
- *   or they disagree; DeviceMappingError when the tag cannot be served here;
+ *   or they disagree, or a `bool` element is neither 0 nor 1; DeviceMappingError when the tag cannot be served here;
  *   CheckpointError `UNSUPPORTED_DTYPE` for `complex64` on a backend without complex
  *   numbers (WebAssembly: use `REPRISE_BACKEND=cpu`).
  */
 export function decodeTensorRecord(record: unknown, ctx: TensorDecodeContext, name?: string): tf.Tensor {
+  const path = ctx.path();
+  const { dtype, shape, size, section } = inspectTensorRecord(record, ctx);
+  resolveDevice(section.device, ctx.options.mapLocation, { dtype, shape, ...(name === undefined ? {} : { name }) }, path);
+  assertLittleEndian();
+  const data = section.data;
+  if (dtype === 'string') return tf.keep(tf.tensor(unpackStrings(data, size, path), shape, 'string'));
+  if (dtype === 'bool') checkBooleans(data, path);
+  if (dtype === 'complex64') return tf.keep(complexFromInterleaved(floatView(data), shape, path));
+  const values = dtype === 'float32' ? floatView(data) : dtype === 'int32' ? intView(data) : data;
+  return tf.keep(tf.tensor(values, shape, dtype));
+}
+
+/** A tensor record checked against its section, with nothing allocated yet. */
+export interface InspectedTensorRecord {
+  dtype: TensorDtype;
+  shape: number[];
+  /** Element count of `shape`. */
+  size: number;
+  /** The section the record points at. */
+  section: SectionView;
+}
+
+/**
+ * Checks a {@link TensorRecord} and the section it points at against each other (kind,
+ * dtype, byte length for fixed-width dtypes) without creating a tensor, so that a
+ * codec can learn what a stored tensor is before it allocates anything for it.
+ * {@link decodeTensorRecord} starts with it.
+ *
+ * @throws CheckpointFormatError `BAD_TENSOR` (with the graph path) when the record is
+ *   malformed or disagrees with its section.
+ */
+export function inspectTensorRecord(record: unknown, ctx: TensorDecodeContext): InspectedTensorRecord {
   const path = ctx.path();
   const { section: index, dtype, shape, size } = checkRecord(record, path);
   const section = ctx.section(index);
@@ -92,21 +125,30 @@ export function decodeTensorRecord(record: unknown, ctx: TensorDecodeContext, na
       { path },
     );
   }
-  resolveDevice(section.device, ctx.options.mapLocation, { dtype, shape, ...(name === undefined ? {} : { name }) }, path);
-  assertLittleEndian();
-  const data = section.data;
-  if (dtype === 'string') return tf.keep(tf.tensor(unpackStrings(data, size, path), shape, 'string'));
-  const expected = size * BYTES_PER_ELEMENT[dtype];
-  if (data.byteLength !== expected) {
-    throw new CheckpointFormatError(
-      'BAD_TENSOR',
-      `a ${dtype} tensor of shape [${shape.join(', ')}] needs ${expected} bytes, its section has ${data.byteLength}`,
-      { path },
-    );
+  if (dtype !== 'string') {
+    const expected = size * BYTES_PER_ELEMENT[dtype];
+    if (section.data.byteLength !== expected) {
+      throw new CheckpointFormatError(
+        'BAD_TENSOR',
+        `a ${dtype} tensor of shape [${shape.join(', ')}] needs ${expected} bytes, its section has ${section.data.byteLength}`,
+        { path },
+      );
+    }
   }
-  if (dtype === 'complex64') return tf.keep(complexFromInterleaved(floatView(data), shape, path));
-  const values = dtype === 'float32' ? floatView(data) : dtype === 'int32' ? intView(data) : data;
-  return tf.keep(tf.tensor(values, shape, dtype));
+  return { dtype, shape, size, section };
+}
+
+/**
+ * A `bool` tensor holds one byte per element, 0 or 1; any other byte would read back
+ * differently on each backend (tfjs compares it as a number), so it is refused.
+ * @throws CheckpointFormatError `BAD_TENSOR` naming the first offending element.
+ */
+function checkBooleans(data: Uint8Array, path: string): void {
+  for (let i = 0; i < data.length; i++) {
+    if (data[i]! > 1) {
+      throw new CheckpointFormatError('BAD_TENSOR', `a bool tensor holds ${data[i]} at element ${i}; bool elements are 0 or 1`, { path });
+    }
+  }
 }
 
 function checkRecord(record: unknown, path: string): TensorRecord & { size: number } {

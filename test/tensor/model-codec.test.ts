@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CheckpointError } from '../../src/errors.js';
 import { codecNodes, fakeLoad, fakeSave, setField } from './fake-context.js';
-import { ROUND_TRIPS } from './round-trips.js';
+import { ROUND_TRIPS, VIAS } from './round-trips.js';
 import { bytesOf, sameTensor } from './setup.js';
 
 let unique = 0;
@@ -200,7 +200,7 @@ const BROKEN: [string, (file: ReturnType<typeof fakeSave>) => void, string][] = 
   ['class name from Object.prototype', (f) => editConfig(f, (c) => c.replace('"className":"Dense"', '"className":"toString"')), 'UNKNOWN_CLASS'],
   ['weights missing', (f) => setField(record(f), 'weights', { t: 'prim', v: null }), 'BAD_MODEL'],
   ['one weight too few', (f) => dropLastWeight(f), 'BAD_MODEL'],
-  ['a weight of the wrong shape', (f) => editConfig(f, (c) => c.replace('"units":2', '"units":3')), 'MODEL_REBUILD'],
+  ['a weight of the wrong shape', (f) => editConfig(f, (c) => c.replace('"units":2', '"units":3')), 'BAD_MODEL'],
   ['impossible topology', (f) => editConfig(f, (c) => c.replace('"units":2', '"units":-3')), 'MODEL_REBUILD'],
 ];
 
@@ -238,4 +238,84 @@ test('a disposed model is refused with DISPOSED_TENSOR', () => {
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });
   model.dispose();
   assert.throws(() => fakeSave({ model }), (err: unknown) => err instanceof CheckpointError && err.code === 'DISPOSED_TENSOR' && err.path === '.model');
+});
+
+/** Runs `fn` and returns the most tensor bytes the engine held at once while it ran, above what it held before. */
+function tensorPeakOf(fn: () => void): number {
+  const engine = tf.engine() as unknown as { makeTensor: (...args: unknown[]) => tf.Tensor; state: { numBytes: number } };
+  const start = engine.state.numBytes;
+  let peak = start;
+  const original = engine.makeTensor;
+  engine.makeTensor = function (this: unknown, ...args: unknown[]) {
+    const t = original.apply(this, args);
+    peak = Math.max(peak, engine.state.numBytes);
+    return t;
+  };
+  try {
+    fn();
+  } finally {
+    engine.makeTensor = original;
+  }
+  return peak - start;
+}
+
+test('a loaded model is built once with its stored weights: nothing zero-filled, tensor memory peaks at the weights', () => {
+  for (const [via, roundTrip] of ROUND_TRIPS) {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 64, inputShape: [256] }), tf.layers.dense({ units: 10 })] });
+    fillWeights(model, 7);
+    const weightBytes = model.weights.reduce((n, w) => n + w.read().size * 4, 0);
+    const save = VIAS.find((v) => v.name === via)!.save({ model });
+    let back: tf.LayersModel | undefined;
+    // Zero-filled then assigned, a weight was held twice at once: the peak was the weights and the largest again.
+    const peak = tensorPeakOf(() => {
+      back = (save() as { model: tf.LayersModel }).model;
+    });
+    assert.ok(peak <= weightBytes, `${via}: tensor memory peaked ${peak} bytes above the start; the weights are ${weightBytes}`);
+    model.weights.forEach((w, i) => assert.ok(sameTensor(w.read(), back!.weights[i]!.read())));
+    model.dispose();
+    back!.dispose();
+    void roundTrip;
+  }
+});
+
+test('a nested model built ahead of the layers listed before it still gets each stored weight in its place', () => {
+  for (const [via, roundTrip] of ROUND_TRIPS) {
+    // Every kernel is [3, 3] and every bias [3]: matching by shape alone would mix them up.
+    const input = tf.input({ shape: [3] });
+    const first = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+    const inner = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [3] }), tf.layers.dense({ units: 3 })] });
+    const out = tf.layers.dense({ units: 3 }).apply(inner.apply(first) as tf.SymbolicTensor) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out, name: uid('nested') });
+    fillWeights(model, 300);
+    const back = roundTrip({ model }).model;
+    const x = tf.randomNormal([2, 3], 0, 1, 'float32', 5);
+    assertSameModel(model, back, x);
+    tf.dispose(x);
+    model.dispose();
+    back.dispose();
+    void via;
+  }
+});
+
+test('a model config declaring a 16384x16384 Dense with no stored weights is BAD_MODEL before allocating it', async () => {
+  const small = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });
+  const file = fakeSave({ model: small });
+  editConfig(file, (c) => c.replace('"units":2', '"units":16384').replace('"batchInputShape":[null,2]', '"batchInputShape":[null,16384]'));
+  const node = record(file);
+  if (node.t !== 'object') throw new Error('unexpected');
+  setField(node, 'weights', { t: 'array', id: 9999, items: [] });
+  const rss = process.memoryUsage().rss;
+  let thrown: unknown;
+  const info = await tf.profile(() => {
+    try {
+      fakeLoad(file);
+    } catch (err) {
+      thrown = err;
+    }
+  });
+  assert.ok(thrown instanceof CheckpointError && thrown.code === 'BAD_MODEL' && thrown.path === '.model', String(thrown));
+  // The kernel alone would be 1 GiB.
+  assert.ok(info.peakBytes - tf.memory().numBytes < 1024 * 1024, `tensor memory peaked at ${info.peakBytes} bytes`);
+  assert.ok(process.memoryUsage().rss - rss < 256 * 1024 * 1024, 'resident memory grew by more than 256 MiB');
+  small.dispose();
 });

@@ -235,3 +235,19 @@ for (const [name, bytes, dims] of BROKEN_STRINGS) {
     s.dispose();
   });
 }
+
+test('a bool tensor whose bytes are not all 0 or 1 is refused with BAD_TENSOR at its path; 0 and 1 load', () => {
+  const flags = tf.tensor1d([true, false, true], 'bool');
+  for (const [byte, ok] of [[1, true], [2, false], [255, false]] as const) {
+    const file = fakeSave({ deep: { flags } });
+    file.bytes[file.sections[0]!.offset + 1] = byte;
+    if (ok) {
+      const back = (fakeLoad(file) as { deep: { flags: tf.Tensor } }).deep.flags;
+      assert.deepEqual(Array.from(back.dataSync()), [1, 1, 1]);
+      back.dispose();
+    } else {
+      assert.throws(() => fakeLoad(file), (err: unknown) => err instanceof CheckpointError && err.code === 'BAD_TENSOR' && err.path === '.deep.flags');
+    }
+  }
+  flags.dispose();
+});
