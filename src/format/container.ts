@@ -120,41 +120,8 @@ export function openContainer(input: Uint8Array, options: OpenOptions = {}): Ope
   // A plain Uint8Array view: `Buffer#slice` aliases instead of copying, which would let
   // a decoder's "copy" of a section keep (and expose) the whole file.
   const bytes = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
-  if (bytes.byteLength < MAGIC.length || !MAGIC.every((b, i) => bytes[i] === b)) {
-    throw new CheckpointFormatError(
-      bytes.byteLength < MAGIC.length ? 'TRUNCATED' : 'BAD_MAGIC',
-      `not a reprise checkpoint: the first bytes are ${hex(bytes.subarray(0, 8))}, expected ${hex(MAGIC)}`,
-      { offset: 0 },
-    );
-  }
-  if (bytes.byteLength < PREAMBLE_SIZE) {
-    throw new CheckpointFormatError('TRUNCATED', `checkpoint truncated: ${bytes.byteLength} bytes, shorter than the ${PREAMBLE_SIZE}-byte preamble`, { offset: bytes.byteLength });
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(8, true);
-  if (version > FORMAT_VERSION) throw new UnsupportedVersionError(version, FORMAT_VERSION);
-  if (version === 0) throw new CheckpointFormatError('BAD_VERSION', 'format version 0 does not exist', { offset: 8 });
-  const headerLength = view.getUint32(12, true);
-  const declaredLength = view.getBigUint64(24, true);
-  if (view.getUint32(20, true) !== 0) {
-    throw new CheckpointFormatError('BAD_HEADER', 'reserved preamble bytes 20..24 are not zero', { offset: 20 });
-  }
-  if (declaredLength > BigInt(bytes.byteLength)) {
-    throw new CheckpointFormatError('TRUNCATED', `checkpoint truncated: ${bytes.byteLength} bytes of the ${declaredLength} its preamble declares`, { offset: bytes.byteLength });
-  }
-  if (declaredLength < BigInt(bytes.byteLength)) {
-    throw new CheckpointFormatError('TRAILING_BYTES', `checkpoint has ${bytes.byteLength} bytes but its preamble declares ${declaredLength}`, { offset: Number(declaredLength) });
-  }
-  if (headerLength > MAX_HEADER_SIZE || PREAMBLE_SIZE + headerLength > bytes.byteLength) {
-    throw new CheckpointFormatError('BAD_HEADER', `header length ${headerLength} does not fit in a ${bytes.byteLength}-byte file`, { offset: 12 });
-  }
-  const headerBytes = bytes.subarray(PREAMBLE_SIZE, PREAMBLE_SIZE + headerLength);
-  const headerCrc = crc32c(headerBytes);
-  if (headerCrc !== view.getUint32(16, true)) {
-    throw new CheckpointFormatError('HEADER_CHECKSUM', `header checksum mismatch: stored ${view.getUint32(16, true).toString(16)}, computed ${headerCrc.toString(16)}`, { offset: PREAMBLE_SIZE });
-  }
-  const header = decodeHeader(headerBytes, PREAMBLE_SIZE);
-  validateSections(header, PREAMBLE_SIZE + headerLength, bytes.byteLength, SECTION_ALIGNMENT);
+  const { headerLength, headerCrc } = checkPreamble(bytes.subarray(0, PREAMBLE_SIZE), bytes.byteLength);
+  const header = checkHeader(bytes.subarray(PREAMBLE_SIZE, PREAMBLE_SIZE + headerLength), headerCrc, bytes.byteLength);
   let gapStart = PREAMBLE_SIZE + headerLength;
   for (const s of header.sections) {
     checkZeroPadding(bytes, gapStart, s.offset);
@@ -162,12 +129,7 @@ export function openContainer(input: Uint8Array, options: OpenOptions = {}): Ope
   }
   const views = header.sections.map((s) => bytes.subarray(s.offset, s.offset + s.length));
   if (options.verifyChecksums ?? true) {
-    header.sections.forEach((s, i) => {
-      const crc = crc32c(views[i]!);
-      if (crc !== s.crc32c) {
-        throw new CheckpointFormatError('SECTION_CHECKSUM', `section ${i} (${s.kind}) checksum mismatch: stored ${s.crc32c.toString(16)}, computed ${crc.toString(16)}`, { offset: s.offset });
-      }
-    });
+    header.sections.forEach((s, i) => checkSectionCrc(s, i, crc32c(views[i]!)));
   }
   return {
     header,
@@ -180,6 +142,62 @@ export function openContainer(input: Uint8Array, options: OpenOptions = {}): Ope
       return v;
     },
   };
+}
+
+/**
+ * Checks the 32-byte preamble of a file of `fileSize` bytes (`bytes` holds its first
+ * `min(32, fileSize)` bytes) and returns the header's length and checksum.
+ * Shared by {@link openContainer} and `readContainer`, so both refuse the same files
+ * with the same codes.
+ */
+export function checkPreamble(bytes: Uint8Array, fileSize: number): { headerLength: number; headerCrc: number } {
+  if (bytes.byteLength < MAGIC.length || !MAGIC.every((b, i) => bytes[i] === b)) {
+    throw new CheckpointFormatError(
+      bytes.byteLength < MAGIC.length ? 'TRUNCATED' : 'BAD_MAGIC',
+      `not a reprise checkpoint: the first bytes are ${hex(bytes.subarray(0, 8))}, expected ${hex(MAGIC)}`,
+      { offset: 0 },
+    );
+  }
+  if (fileSize < PREAMBLE_SIZE) {
+    throw new CheckpointFormatError('TRUNCATED', `checkpoint truncated: ${fileSize} bytes, shorter than the ${PREAMBLE_SIZE}-byte preamble`, { offset: fileSize });
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, PREAMBLE_SIZE);
+  const version = view.getUint32(8, true);
+  if (version > FORMAT_VERSION) throw new UnsupportedVersionError(version, FORMAT_VERSION);
+  if (version === 0) throw new CheckpointFormatError('BAD_VERSION', 'format version 0 does not exist', { offset: 8 });
+  const headerLength = view.getUint32(12, true);
+  const declaredLength = view.getBigUint64(24, true);
+  if (view.getUint32(20, true) !== 0) {
+    throw new CheckpointFormatError('BAD_HEADER', 'reserved preamble bytes 20..24 are not zero', { offset: 20 });
+  }
+  if (declaredLength > BigInt(fileSize)) {
+    throw new CheckpointFormatError('TRUNCATED', `checkpoint truncated: ${fileSize} bytes of the ${declaredLength} its preamble declares`, { offset: fileSize });
+  }
+  if (declaredLength < BigInt(fileSize)) {
+    throw new CheckpointFormatError('TRAILING_BYTES', `checkpoint has ${fileSize} bytes but its preamble declares ${declaredLength}`, { offset: Number(declaredLength) });
+  }
+  if (headerLength > MAX_HEADER_SIZE || PREAMBLE_SIZE + headerLength > fileSize) {
+    throw new CheckpointFormatError('BAD_HEADER', `header length ${headerLength} does not fit in a ${fileSize}-byte file`, { offset: 12 });
+  }
+  return { headerLength, headerCrc: view.getUint32(16, true) };
+}
+
+/** Checks the header's checksum, decodes it and validates its sections against a file of `fileSize` bytes. */
+export function checkHeader(headerBytes: Uint8Array, storedCrc: number, fileSize: number): HeaderInfo {
+  const headerCrc = crc32c(headerBytes);
+  if (headerCrc !== storedCrc) {
+    throw new CheckpointFormatError('HEADER_CHECKSUM', `header checksum mismatch: stored ${storedCrc.toString(16)}, computed ${headerCrc.toString(16)}`, { offset: PREAMBLE_SIZE });
+  }
+  const header = decodeHeader(headerBytes, PREAMBLE_SIZE);
+  validateSections(header, PREAMBLE_SIZE + headerBytes.byteLength, fileSize, SECTION_ALIGNMENT);
+  return header;
+}
+
+/** @throws CheckpointFormatError `SECTION_CHECKSUM` when `computed` is not section `index`'s stored CRC-32C. */
+export function checkSectionCrc(s: SectionInfo, index: number, computed: number): void {
+  if (computed !== s.crc32c) {
+    throw new CheckpointFormatError('SECTION_CHECKSUM', `section ${index} (${s.kind}) checksum mismatch: stored ${s.crc32c.toString(16)}, computed ${computed.toString(16)}`, { offset: s.offset });
+  }
 }
 
 /** Padding is covered by no checksum, so it must be zero: then every flipped bit of a file is caught. */

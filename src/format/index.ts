@@ -7,3 +7,7 @@ export type { ContainerInput, OpenedContainer, OpenOptions, PackedContainer } fr
 export { encodeHeader, decodeHeader } from './header.js';
 export type { HeaderInfo, SectionInfo } from './header.js';
 export { writeAtomically, writeAtomicallySync, writevAllSync } from './atomic-write.js';
+export { FileByteSource, memoryByteSource } from './byte-source.js';
+export type { ByteSource } from './byte-source.js';
+export { readContainer, hostSectionTarget, READ_CHUNK } from './read-container.js';
+export type { ReadContainer, ReadContainerOptions, SectionAllocator, SectionTarget } from './read-container.js';

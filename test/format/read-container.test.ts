@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { CheckpointError } from '../../src/errors.js';
+import {
+  concatChunks,
+  FileByteSource,
+  memoryByteSource,
+  openContainer,
+  packContainer,
+  readContainer,
+  READ_CHUNK,
+  type ByteSource,
+  type SectionPayload,
+  type SectionTarget,
+} from '../../src/format/index.js';
+
+/** Deterministic bytes. */
+function bytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed * 2654435761 + 1;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+function tensorSection(n: number, seed: number): SectionPayload {
+  return { kind: 'tensor', data: bytes(4 * n, seed), dtype: 'float32', shape: [n], device: 'cpu' };
+}
+
+/** Small sections through the read buffer, an empty one, raw bytes, and one above the direct-read size spanning several read pieces. */
+function sampleFile(big = READ_CHUNK * 2 + 1000): Uint8Array {
+  const sections: SectionPayload[] = [
+    tensorSection(3, 1),
+    { kind: 'tensor', data: new Uint8Array(0), dtype: 'float32', shape: [0], device: 'cpu' },
+    { kind: 'bytes', data: bytes(77, 2) },
+    tensorSection(big / 4, 3),
+    tensorSection(1000, 4),
+  ];
+  return concatChunks(packContainer({ graph: bytes(50, 5), sections, writer: 'test', backend: 'cpu' }));
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+    return 'ok';
+  } catch (err) {
+    return err instanceof CheckpointError ? err.code : `untyped: ${String(err)}`;
+  }
+}
+
+async function asyncCodeOf(fn: () => Promise<unknown>): Promise<string> {
+  try {
+    await fn();
+    return 'ok';
+  } catch (err) {
+    return err instanceof CheckpointError ? err.code : `untyped: ${String(err)}`;
+  }
+}
+
+test('readContainer gives the header and every section openContainer gives', async () => {
+  const file = sampleFile();
+  const opened = openContainer(file);
+  const read = await readContainer(memoryByteSource(file));
+  assert.deepEqual(read.header, opened.header);
+  assert.deepEqual(read.graph, opened.graph);
+  for (let i = 1; i < opened.header.sections.length; i++) assert.deepEqual(read.targets[i]!.memory, opened.section(i), `section ${i}`);
+});
+
+test('readContainer refuses what openContainer refuses, with the same code: every bit flip, truncation and extra byte', async () => {
+  const file = sampleFile(2 * 1024 * 1024);
+  const positions = new Set<number>();
+  for (let i = 0; i < 2048; i++) positions.add(i); // preamble, header, first sections and their padding
+  for (let i = 0; i < 400; i++) positions.add(Math.floor((i / 400) * file.length));
+  positions.add(file.length - 1);
+  for (const at of positions) {
+    const broken = file.slice();
+    broken[at]! ^= 1 << (at % 8);
+    const expected = codeOf(() => openContainer(broken));
+    assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(broken))), expected, `bit flipped at byte ${at}`);
+  }
+  for (const length of [0, 5, 8, 31, 32, 100, 1000, file.length - 1]) {
+    const cut = file.subarray(0, length);
+    assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(cut))), codeOf(() => openContainer(cut)), `cut to ${length}`);
+  }
+  const longer = new Uint8Array(file.length + 1);
+  longer.set(file);
+  assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(longer))), 'TRAILING_BYTES');
+});
+
+test('readContainer reads each byte once, in pieces no larger than READ_CHUNK, large sections straight into their memory', async () => {
+  const file = sampleFile();
+  const inner = memoryByteSource(file);
+  const reads: { at: number; length: number; into: ArrayBufferLike }[] = [];
+  const source: ByteSource = {
+    size: inner.size,
+    read(target, position) {
+      reads.push({ at: position, length: target.byteLength, into: target.buffer });
+      return inner.read(target, position);
+    },
+  };
+  const read = await readContainer(source);
+  assert.ok(reads.every((r) => r.length <= READ_CHUNK), 'a read larger than READ_CHUNK');
+  const total = reads.reduce((n, r) => n + r.length, 0);
+  const last = read.header.sections.at(-1)!;
+  assert.equal(total, last.offset + last.length, 'bytes read more than once, or skipped');
+  const big = read.targets[4]!.memory!;
+  assert.ok(reads.filter((r) => r.into === big.buffer).length >= 3, 'the large section did not go straight into its memory');
+});
+
+test('a section whose checksum fails leaves nothing allocated: every target made is discarded', async () => {
+  const file = sampleFile();
+  const opened = openContainer(file);
+  for (const index of [1, 4, 5]) {
+    const broken = file.slice();
+    broken[opened.header.sections[index]!.offset]! ^= 0x10;
+    const live = new Set<number>();
+    const allocate = (_: unknown, i: number): SectionTarget => {
+      live.add(i);
+      const memory = new Uint8Array(opened.header.sections[i]!.length);
+      return { write: (b, at) => memory.set(b, at), discard: () => live.delete(i) };
+    };
+    await assert.rejects(readContainer(memoryByteSource(broken), { allocate }), (err: unknown) => err instanceof CheckpointError && err.code === 'SECTION_CHECKSUM');
+    assert.deepEqual([...live], [], `section ${index}: targets left behind`);
+  }
+});
+
+test('targets that only take writes receive every byte in order', async () => {
+  const file = sampleFile();
+  const opened = openContainer(file);
+  const copies = new Map<number, Uint8Array>();
+  const read = await readContainer(memoryByteSource(file), {
+    allocate: (info, i) => {
+      const copy = new Uint8Array(info.length);
+      copies.set(i, copy);
+      let expectedAt = 0;
+      return {
+        write(b, at) {
+          assert.equal(at, expectedAt);
+          expectedAt += b.byteLength;
+          copy.set(b, at);
+        },
+      };
+    },
+  });
+  assert.equal(read.targets.length, opened.header.sections.length);
+  for (const [i, copy] of copies) assert.deepEqual(copy, opened.section(i));
+});
+
+test('FileByteSource reads a file; a file that shrinks under it is TRUNCATED', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-source-'));
+  const file = path.join(dir, 'c.reprise');
+  const content = sampleFile(1024 * 1024 + 64);
+  fs.writeFileSync(file, content);
+  const source = await FileByteSource.open(file);
+  try {
+    assert.equal(source.size, content.length);
+    const read = await readContainer(source);
+    assert.deepEqual(read.targets[4]!.memory, openContainer(content).section(4));
+    fs.truncateSync(file, content.length - 100);
+    await assert.rejects(readContainer(source), (err: unknown) => err instanceof CheckpointError && err.code === 'TRUNCATED');
+  } finally {
+    await source.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  await assert.rejects(FileByteSource.open(file), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
+});
