@@ -1,15 +1,20 @@
-import { CheckpointError } from '../errors.js';
-import { openContainer, type OpenedContainer } from '../format/index.js';
+import { CheckpointError, CheckpointFormatError } from '../errors.js';
+import { openContainer, readContainer, type ByteSource, type OpenedContainer, type ReadContainer } from '../format/index.js';
 import { decodeGraph, type DecodeStats } from '../graph/index.js';
 import { defaultRegistry, type SectionView } from '../registry/index.js';
 import '../tensor/index.js';
 import { recordedBackend } from '../tensor/backend.js';
+import { releaseResidentSections, residentSectionView, tensorSectionAllocator, type TensorSectionTarget } from '../tensor/section-target.js';
 import type { DeserializeOptions } from './options.js';
 
 let warnedBackends = new Set<string>();
 
-/** Rebuilds the value of an opened container. Shared by `deserialize` and `load`. */
-export function decodeContainer(container: OpenedContainer, options: DeserializeOptions = {}): { value: unknown; stats: DecodeStats } {
+/**
+ * Rebuilds the value of an opened container (bytes in memory) or of one read section by
+ * section (`readContainer` with the tensor layer's allocator). Shared by `deserialize`
+ * and `load`.
+ */
+export function decodeContainer(container: OpenedContainer | ReadContainer<TensorSectionTarget>, options: DeserializeOptions = {}): { value: unknown; stats: DecodeStats } {
   const { registry = defaultRegistry, uniqueObjects, maxDepth, verifyChecksums: _v, onBackendMismatch = 'warn', ...codecOptions } = options;
   checkBackend(container.header.backend, container.header.sections.some((s) => s.kind === 'tensor'), onBackendMismatch);
   const { sections } = container.header;
@@ -20,6 +25,11 @@ export function decodeContainer(container: OpenedContainer, options: Deserialize
     options: codecOptions,
     fileOffset: sections[0]!.offset,
     section(index: number): SectionView {
+      if ('targets' in container) {
+        const view = residentSectionView(container, index);
+        if (view) return view;
+        throw new CheckpointFormatError('BAD_SECTION', `section ${index} does not exist (the file has ${sections.length - 1} data sections)`);
+      }
       const data = container.section(index);
       const info = sections[index]!;
       return { kind: info.kind as SectionView['kind'], data, dtype: info.dtype, shape: info.shape, device: info.device };
@@ -56,4 +66,20 @@ export function resetBackendWarnings(): void {
  */
 export function deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): unknown {
   return decodeContainer(openContainer(bytes, { verifyChecksums: options.verifyChecksums }), options).value;
+}
+
+/**
+ * Reads a checkpoint from `source` section by section — each tensor's bytes straight
+ * into the memory the tensor keeps (see `readContainer` and the tensor layer's
+ * `tensorSectionAllocator`), checksummed as they arrive — and rebuilds its value. Peak
+ * memory is the loaded value plus a bounded read buffer. Throws what {@link deserialize}
+ * throws; on any failure the sections read so far are freed.
+ */
+export async function decodeFromSource(source: ByteSource, options: DeserializeOptions = {}): Promise<{ value: unknown; stats: DecodeStats }> {
+  const container = await readContainer(source, { verifyChecksums: options.verifyChecksums, allocate: tensorSectionAllocator() });
+  try {
+    return decodeContainer(container, options);
+  } finally {
+    releaseResidentSections(container);
+  }
 }

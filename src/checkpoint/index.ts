@@ -1,5 +1,5 @@
 export { serialize, packValue } from './serialize.js';
-export { deserialize, decodeContainer } from './deserialize.js';
+export { deserialize, decodeContainer, decodeFromSource } from './deserialize.js';
 export { save, saveSync } from './save.js';
 export { load, loadSync } from './load.js';
 export type { SerializeOptions, DeserializeOptions } from './options.js';

@@ -44,9 +44,18 @@ export const READ_CHUNK = 4 * 1024 * 1024;
 /** Sections with host memory of at least this size are read into it directly, not through the read buffer. */
 const DIRECT_MIN = 1024 * 1024;
 
-/** A section in host memory of its own (an `ArrayBuffer` per section: a tensor keeping it keeps nothing else). */
+/**
+ * A section in host memory of its own (a tensor keeping it keeps nothing else of the
+ * file). Not zero-filled first: every byte is read into it before anyone sees it, and a
+ * failed read discards it.
+ */
 export function hostSectionTarget(info: SectionInfo): SectionTarget {
-  return { memory: new Uint8Array(info.length) };
+  // Small ones are zero-filled ArrayBuffers of their own: `allocUnsafe` would cut them
+  // from a shared pool, whose buffer (reachable as `.buffer`) holds other data.
+  if (info.length <= Buffer.poolSize) return { memory: new Uint8Array(info.length) };
+  const b = Buffer.allocUnsafeSlow(info.length);
+  // A plain Uint8Array view: `Buffer#slice` aliases, which a decoder's copy must not do.
+  return { memory: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
 }
 
 interface Segment {

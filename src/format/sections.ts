@@ -30,6 +30,13 @@ export interface SectionView {
   dtype: string;
   shape: number[];
   device: string;
+  /**
+   * The section already in the tensor backend's own memory, when the loader read it
+   * there (a `tf.Tensor` of the section's dtype and shape, owned by the loader; the
+   * tensor codecs share its data instead of copying `data`, which is then a copy made
+   * on demand). Absent for sections read into host memory.
+   */
+  resident?: unknown;
 }
 
 /** The tensor dtypes a checkpoint can hold (those of tfjs). */

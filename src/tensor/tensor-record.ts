@@ -87,6 +87,10 @@ export function decodeTensorRecord(record: unknown, ctx: TensorDecodeContext, na
   const { dtype, shape, size, section } = inspectTensorRecord(record, ctx);
   resolveDevice(section.device, ctx.options.mapLocation, { dtype, shape, ...(name === undefined ? {} : { name }) }, path);
   assertLittleEndian();
+  if (section.resident instanceof tf.Tensor) {
+    // Already in the backend's memory (see tensorSectionAllocator): share it; the record keeps its own shape.
+    return tf.keep(tf.reshape(section.resident, shape));
+  }
   const data = section.data;
   if (dtype === 'string') return tf.keep(tf.tensor(unpackStrings(data, size, path), shape, 'string'));
   if (dtype === 'bool') checkBooleans(data, path);
@@ -127,10 +131,11 @@ export function inspectTensorRecord(record: unknown, ctx: TensorDecodeContext): 
   }
   if (dtype !== 'string') {
     const expected = size * BYTES_PER_ELEMENT[dtype];
-    if (section.data.byteLength !== expected) {
+    const held = section.resident instanceof tf.Tensor ? section.resident.size * BYTES_PER_ELEMENT[dtype] : section.data.byteLength;
+    if (held !== expected) {
       throw new CheckpointFormatError(
         'BAD_TENSOR',
-        `a ${dtype} tensor of shape [${shape.join(', ')}] needs ${expected} bytes, its section has ${section.data.byteLength}`,
+        `a ${dtype} tensor of shape [${shape.join(', ')}] needs ${expected} bytes, its section has ${held}`,
         { path },
       );
     }

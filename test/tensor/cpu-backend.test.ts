@@ -7,7 +7,7 @@ const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 describe('tensor layer on the plain JavaScript backend', () => {
   it('the codec and exact-resume tests pass with REPRISE_BACKEND=cpu too', () => {
-    const files = ['./tensor-codec.test.js', './model-codec.test.js', './optimizer-codec.test.js', './resume.test.js'].map(here);
+    const files = ['./tensor-codec.test.js', './model-codec.test.js', './optimizer-codec.test.js', './resume.test.js', './section-load.test.js'].map(here);
     // NODE_TEST_CONTEXT, set by the outer runner, would make the inner one report upwards instead of running.
     const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
     const run = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...files], {
