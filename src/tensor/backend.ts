@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { CheckpointError } from '../errors.js';
 
@@ -45,6 +45,8 @@ export async function initBackend(
         await import('@tensorflow/tfjs-node' as string);
       } else if (name === 'wasm') {
         await import('@tensorflow/tfjs-backend-wasm');
+      } else {
+        await import('@tensorflow/tfjs-backend-cpu');
       }
       if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") returned false`);
       await tf.ready();

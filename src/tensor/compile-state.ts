@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointError, CheckpointFormatError } from '../errors.js';
 
 /**
@@ -27,12 +28,12 @@ type CompiledFields = {
 };
 
 /** Where `compile` keeps its fields: a `tf.Sequential` delegates to its inner model (and mirrors some). */
-function compiledCore(model: tf.LayersModel): CompiledFields | undefined {
-  return (model instanceof tf.Sequential ? (model as unknown as { model?: CompiledFields }).model : model) as CompiledFields | undefined;
+function compiledCore(model: tfl.LayersModel): CompiledFields | undefined {
+  return (model instanceof tfl.Sequential ? (model as unknown as { model?: CompiledFields }).model : model) as CompiledFields | undefined;
 }
 
 /** The compile state of `model`, or `null` when it was never compiled. Inverse: {@link restoreCompileState}. */
-export function compileStateOf(model: tf.LayersModel, weights: readonly { val: object }[]): CompileState | null {
+export function compileStateOf(model: tfl.LayersModel, weights: readonly { val: object }[]): CompileState | null {
   const fields = compiledCore(model);
   if (fields?.optimizer_ == null) return null;
   const index = new Map(weights.map((w, i) => [w as object, i]));
@@ -52,7 +53,7 @@ export function compileStateOf(model: tf.LayersModel, weights: readonly { val: o
  * @throws CheckpointFormatError `BAD_MODEL` for a malformed state; CheckpointError
  *   `MODEL_REBUILD` when tfjs refuses to compile with it.
  */
-export function restoreCompileState(model: tf.LayersModel, stored: unknown, weights: readonly object[], path: string): void {
+export function restoreCompileState(model: tfl.LayersModel, stored: unknown, weights: readonly object[], path: string): void {
   if (stored === null || stored === undefined) return;
   const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `the stored compile state is malformed: ${what}`, { path });
   if (typeof stored !== 'object') throw fail('expected a record');

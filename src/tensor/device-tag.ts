@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, UsageError } from '../errors.js';
 import { currentDeviceTag } from './backend.js';
 import { Device } from './device.js';

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
 import type { Registry } from '../registry/index.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
@@ -60,21 +61,21 @@ const MAX_REBUILD_ATTEMPTS = 64;
  * `CheckpointError` `MODEL_REBUILD` when tfjs refuses the stored topology or weights.
  */
 export function registerModelCodecs(registry: Registry): void {
-  registry.registerCodec(tf.Sequential, {
+  registry.registerCodec(tfl.Sequential, {
     name: SEQUENTIAL_CODEC_NAME,
-    encode: (model: tf.Sequential, ctx: TensorEncodeContext) => encodeModel(model, ctx),
-    decode: (record: unknown, ctx: TensorDecodeContext) => decodeModel(record, ctx, 'Sequential') as tf.Sequential,
+    encode: (model: tfl.Sequential, ctx: TensorEncodeContext) => encodeModel(model, ctx),
+    decode: (record: unknown, ctx: TensorDecodeContext) => decodeModel(record, ctx, 'Sequential') as tfl.Sequential,
   });
-  registry.registerCodec(tf.LayersModel, {
+  registry.registerCodec(tfl.LayersModel, {
     name: LAYERS_MODEL_CODEC_NAME,
-    encode: (model: tf.LayersModel, ctx: TensorEncodeContext) => encodeModel(model, ctx),
+    encode: (model: tfl.LayersModel, ctx: TensorEncodeContext) => encodeModel(model, ctx),
     decode: (record: unknown, ctx: TensorDecodeContext) => decodeModel(record, ctx, 'LayersModel'),
   });
 }
 
-type Container = { trainable: boolean; layers: tf.layers.Layer[] };
+type Container = { trainable: boolean; layers: tfl.layers.Layer[] };
 
-function encodeModel(model: tf.LayersModel, ctx: TensorEncodeContext): ModelRecord {
+function encodeModel(model: tfl.LayersModel, ctx: TensorEncodeContext): ModelRecord {
   let config: string;
   try {
     config = JSON.stringify(model.getConfig());
@@ -104,7 +105,7 @@ function encodeModel(model: tf.LayersModel, ctx: TensorEncodeContext): ModelReco
 }
 
 /** A tfjs-layers weight: `val` is the `tf.Variable` behind it. */
-type LayerWeight = tf.LayerVariable & { val: tf.Variable };
+type LayerWeight = tfl.LayerVariable & { val: tf.Variable };
 
 /**
  * Every weight of the model, layer by layer (nested models included), each layer's
@@ -133,7 +134,7 @@ function layerTrainability(container: Container): LayerTrainability[] {
   });
 }
 
-function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequential' | 'LayersModel'): tf.LayersModel {
+function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequential' | 'LayersModel'): tfl.LayersModel {
   const path = ctx.path();
   const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `a stored ${kind} is malformed: ${what}`, { path });
   if (typeof record !== 'object' || record === null) throw fail('expected a record');
@@ -151,8 +152,8 @@ function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequentia
         const fresh = parseStoredConfig(config, path) as tf.serialization.ConfigDict;
         const built =
           kind === 'Sequential'
-            ? tf.Sequential.fromConfig<tf.Sequential>(tf.Sequential, fresh, {}, true)
-            : tf.LayersModel.fromConfig<tf.LayersModel>(tf.LayersModel, fresh, {}, true);
+            ? tfl.Sequential.fromConfig<tfl.Sequential>(tfl.Sequential, fresh, {}, true)
+            : tfl.LayersModel.fromConfig<tfl.LayersModel>(tfl.LayersModel, fresh, {}, true);
         buildLazySequentials(built);
         return built;
       }),
@@ -189,7 +190,7 @@ function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequentia
  * before its flags are restored, or the first `apply` would undo them.
  */
 function buildLazySequentials(layer: unknown): void {
-  if (layer instanceof tf.Sequential) {
+  if (layer instanceof tfl.Sequential) {
     const sequential = layer as unknown as { model?: unknown; inputs: unknown[]; build(): void };
     if (sequential.model == null && sequential.inputs.length > 0) sequential.build();
   }
@@ -218,7 +219,7 @@ function restoreTrainability(container: Container, stored: unknown[], fail: (wha
  * is repeated — each clash advanced tfjs-layers' counter, so the next attempt picks a
  * free name.
  */
-function rebuild(build: () => tf.LayersModel, path: string): tf.LayersModel {
+function rebuild(build: () => tfl.LayersModel, path: string): tfl.LayersModel {
   for (let attempt = 1; ; attempt++) {
     const before = new Set(Object.keys(tf.engine().registeredVariables));
     try {

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { DecodeContext, EncodeContext } from '../registry/index.js';
 import type { Device } from './device.js';
 import type { MapLocation } from './map-location.js';

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import type { DecodeContext } from '../registry/index.js';
 import { decodeTensorRecord, inspectTensorRecord, type InspectedTensorRecord } from './tensor-record.js';
 
@@ -10,7 +11,7 @@ export interface StoredWeightEntry {
 }
 
 type AddWeight = (
-  this: tf.layers.Layer,
+  this: tfl.layers.Layer,
   name: string,
   shape: number[],
   dtype?: tf.DataType,
@@ -19,7 +20,7 @@ type AddWeight = (
   trainable?: boolean,
   constraint?: unknown,
   getInitializerFunc?: () => unknown,
-) => tf.LayerVariable;
+) => tfl.LayerVariable;
 
 let building = false;
 
@@ -74,11 +75,11 @@ export class StoredWeightSupply {
     this.claims = 0;
     this.received = new Map();
     this.handedOut = [];
-    const proto = tf.layers.Layer.prototype as unknown as { addWeight: AddWeight };
+    const proto = tfl.layers.Layer.prototype as unknown as { addWeight: AddWeight };
     const original = proto.addWeight;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const supply = this;
-    proto.addWeight = function (this: tf.layers.Layer, name, shape, dtype, _initializer, regularizer, trainable, constraint) {
+    proto.addWeight = function (this: tfl.layers.Layer, name, shape, dtype, _initializer, regularizer, trainable, constraint) {
       const index = supply.claim(this.name, name, shape, dtype ?? 'float32');
       const initializer = { apply: () => supply.take(index) };
       // Passed both ways: as the initializer, and as the one fastWeightInit would use instead.
@@ -104,7 +105,7 @@ export class StoredWeightSupply {
    * and assigns the stored value to any that received another one.
    * @throws `fail(…)` when the model has more or fewer weights than are stored.
    */
-  settle(targets: readonly (tf.LayerVariable & { val: tf.Variable })[]): void {
+  settle(targets: readonly (tfl.LayerVariable & { val: tf.Variable })[]): void {
     if (targets.length !== this.records.length) {
       throw this.fail(`it stores ${this.records.length} weights, its topology has ${targets.length} (${targets.map((w) => w.originalName).join(', ')})`);
     }

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { endianness } from 'node:os';
 import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
 import { DTYPE_SIZES as BYTES_PER_ELEMENT, MAX_RANK, TENSOR_DTYPES, type TensorDtype } from '../format/index.js';

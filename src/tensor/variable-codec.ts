@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointFormatError } from '../errors.js';
 import type { Registry } from '../registry/index.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
