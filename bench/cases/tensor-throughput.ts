@@ -10,12 +10,15 @@ export const tensorThroughputCase: BenchCase = {
   name: 'tensor-throughput',
   title: 'Tensor throughput',
   description:
-    'Ten large float32 tensors (bandwidth) and many 1,000-value tensors (per-tensor overhead), as `{ tensors: [...] }`.',
+    'Ten large float32 tensors (bandwidth), four very large ones (load memory) and many 1,000-value tensors (per-tensor overhead), as `{ tensors: [...] }`.',
   variants(mode) {
     const big = mode === 'full' ? 5_000_000 : 100_000;
     const count = mode === 'full' ? 2000 : 200;
+    const quarter = mode === 'full' ? 25_000_000 : 100_000;
     return [
       { id: 'large', label: `${mb(10 * big * 4)} in 10 float32 tensors`, params: { count: 10, size: big } },
+      // The load-memory case: a fresh process's peak resident memory against the file's size.
+      { id: 'four', label: `${mb(4 * quarter * 4)} in 4 float32 tensors`, params: { count: 4, size: quarter } },
       { id: 'small', label: `${count.toLocaleString('en')} tensors of 1,000 floats`, params: { count, size: 1000 } },
     ];
   },
