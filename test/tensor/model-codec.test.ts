@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { CheckpointError } from '../../src/errors.js';
 import { codecNodes, fakeLoad, fakeSave, setField } from './fake-context.js';
 import { ROUND_TRIPS, VIAS } from './round-trips.js';
-import { bytesOf, sameTensor } from './setup.js';
+import { bytesOf, sameTensor, tensorPeakOf } from './setup.js';
 
 let unique = 0;
 const uid = (stem: string) => `${stem}${process.pid}x${unique++}`;
@@ -239,25 +239,6 @@ test('a disposed model is refused with DISPOSED_TENSOR', () => {
   model.dispose();
   assert.throws(() => fakeSave({ model }), (err: unknown) => err instanceof CheckpointError && err.code === 'DISPOSED_TENSOR' && err.path === '.model');
 });
-
-/** Runs `fn` and returns the most tensor bytes the engine held at once while it ran, above what it held before. */
-function tensorPeakOf(fn: () => void): number {
-  const engine = tf.engine() as unknown as { makeTensor: (...args: unknown[]) => tf.Tensor; state: { numBytes: number } };
-  const start = engine.state.numBytes;
-  let peak = start;
-  const original = engine.makeTensor;
-  engine.makeTensor = function (this: unknown, ...args: unknown[]) {
-    const t = original.apply(this, args);
-    peak = Math.max(peak, engine.state.numBytes);
-    return t;
-  };
-  try {
-    fn();
-  } finally {
-    engine.makeTensor = original;
-  }
-  return peak - start;
-}
 
 test('a loaded model is built once with its stored weights: nothing zero-filled, tensor memory peaks at the weights', () => {
   for (const [via, roundTrip] of ROUND_TRIPS) {

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import { CheckpointError } from '../../src/errors.js';
 import { codecNodes, fakeLoad, fakeSave, setField } from './fake-context.js';
 import { OPTIMIZER_CASES, internal } from './optimizers.js';
-import { ROUND_TRIPS } from './round-trips.js';
-import { sameTensor } from './setup.js';
+import { ROUND_TRIPS, VIAS } from './round-trips.js';
+import { sameTensor, tensorPeakOf } from './setup.js';
 
 type Slot = { originalName: string; variable: tf.Variable };
 
@@ -138,4 +138,25 @@ test('a state tensor of the wrong shape is refused with BAD_OPTIMIZER', () => {
   assert.throws(() => fakeLoad(file), (err: unknown) => err instanceof CheckpointError && err.code === 'BAD_OPTIMIZER' && err.path === '.optimizer');
   optimizer.dispose();
   other.dispose();
+});
+
+test('optimizer slots are built once from their stored tensors: tensor memory peaks at the slots', () => {
+  const w = tf.variable(tf.randomNormal([256, 256], 0, 1, 'float32', 1));
+  const b = tf.variable(tf.randomNormal([256], 0, 1, 'float32', 2));
+  const optimizer = tf.train.adam(0.01);
+  const x = tf.randomNormal([8, 256], 0, 1, 'float32', 3);
+  for (let i = 0; i < 2; i++) optimizer.minimize(() => tf.tidy(() => tf.square(tf.matMul(x, w).add(b)).mean() as tf.Scalar), false, [w, b]);
+  const slotBytes = 2 * (256 * 256 + 256) * 4;
+  for (const via of VIAS) {
+    const load = via.save({ optimizer });
+    let back: tf.Optimizer | undefined;
+    const peak = tensorPeakOf(() => {
+      back = (load() as { optimizer: tf.Optimizer }).optimizer;
+    });
+    // The slots, plus the scalars the constructor makes (accBeta1, accBeta2, their stored values).
+    assert.ok(peak <= slotBytes + 64, `${via.name}: tensor memory peaked ${peak} bytes above the start; the slots are ${slotBytes}`);
+    back!.dispose();
+  }
+  tf.dispose([w, b, x]);
+  optimizer.dispose();
 });

@@ -19,3 +19,22 @@ export function bytesOf(t: tf.Tensor): Uint8Array {
 export function sameTensor(a: tf.Tensor, b: tf.Tensor): boolean {
   return a.dtype === b.dtype && tf.util.arraysEqual(a.shape, b.shape) && Buffer.from(bytesOf(a)).equals(Buffer.from(bytesOf(b)));
 }
+
+/** Runs `fn` and returns the most tensor bytes the engine held at once while it ran, above what it held before. */
+export function tensorPeakOf(fn: () => void): number {
+  const engine = tf.engine() as unknown as { makeTensor: (...args: unknown[]) => tf.Tensor; state: { numBytes: number } };
+  const start = engine.state.numBytes;
+  let peak = start;
+  const original = engine.makeTensor;
+  engine.makeTensor = function (this: unknown, ...args: unknown[]) {
+    const t = original.apply(this, args);
+    peak = Math.max(peak, engine.state.numBytes);
+    return t;
+  };
+  try {
+    fn();
+  } finally {
+    engine.makeTensor = original;
+  }
+  return peak - start;
+}
