@@ -15,6 +15,13 @@ interface WasmHeapBackend {
   wasm: { HEAPU8: Uint8Array };
 }
 
+/**
+ * Smaller tensor sections are read into host memory and copied into the backend when
+ * decoded, as tfjs does: for them a tensor of its own costs more (engine bookkeeping,
+ * a second tensor object, garbage) than the copy, and together they hold little.
+ */
+const RESIDENT_MIN = 64 * 1024;
+
 function wasmHeapBackend(): WasmHeapBackend | undefined {
   if (tf.getBackend() !== 'wasm') return undefined;
   const backend = tf.backend() as unknown as Partial<WasmHeapBackend>;
@@ -26,7 +33,7 @@ function wasmHeapBackend(): WasmHeapBackend | undefined {
  * Where a load puts each section as it is read (see `readContainer`), so that a tensor's
  * bytes exist once: on the WebAssembly backend a `float32`/`int32` tensor section is
  * allocated in the backend's heap and its bytes are copied there piece by piece from
- * the bounded read buffer; every other section (and every section on the `cpu` backend,
+ * the bounded read buffer (when it holds at least 64 KiB); every other section (and every section on the `cpu` backend,
  * whose tensors keep a host typed array as it is) gets host memory of its own, which
  * the tensor then keeps without copying (`cpu`) or copies once (`tensorflow`).
  * `bool` sections stay in host memory so that their 0/1 check runs on the bytes.
@@ -34,7 +41,7 @@ function wasmHeapBackend(): WasmHeapBackend | undefined {
 export function tensorSectionAllocator(): SectionAllocator<TensorSectionTarget> {
   const wasm = wasmHeapBackend();
   return (info: SectionInfo): TensorSectionTarget => {
-    if (!wasm || info.kind !== 'tensor' || (info.dtype !== 'float32' && info.dtype !== 'int32')) return hostSectionTarget(info);
+    if (!wasm || info.kind !== 'tensor' || (info.dtype !== 'float32' && info.dtype !== 'int32') || info.length < RESIDENT_MIN) return hostSectionTarget(info);
     const resident = tf.engine().makeTensorFromTensorInfo(wasm.makeOutput([...info.shape], info.dtype), tf.backend());
     const offset = wasm.getMemoryOffset(resident.dataId);
     return {
