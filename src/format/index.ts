@@ -9,5 +9,5 @@ export type { HeaderInfo, SectionInfo } from './header.js';
 export { writeAtomically, writeAtomicallySync, writevAllSync } from './atomic-write.js';
 export { FileByteSource, memoryByteSource } from './byte-source.js';
 export type { ByteSource } from './byte-source.js';
-export { readContainer, hostSectionTarget, READ_CHUNK } from './read-container.js';
+export { readContainer, hostSectionTarget, READ_CHUNK, STAGING_CHUNK } from './read-container.js';
 export type { ReadContainer, ReadContainerOptions, SectionAllocator, SectionTarget } from './read-container.js';

@@ -39,10 +39,12 @@ export interface ReadContainer<T extends SectionTarget> {
   targets: T[];
 }
 
-/** Pieces of at most this many bytes are read at once; two are in flight, so this bounds the read buffer. */
+/** No single read asks for more than this many bytes (large sections are read straight into their memory in such pieces). */
 export const READ_CHUNK = 4 * 1024 * 1024;
-/** Sections with host memory of at least this size are read into it directly, not through the read buffer. */
-const DIRECT_MIN = 1024 * 1024;
+/** Small sections and padding go through two staging buffers of this size: the bounded read buffer of a load. */
+export const STAGING_CHUNK = 1024 * 1024;
+/** Sections with host memory of at least this size are read into it directly, not through the staging buffers. */
+const DIRECT_MIN = 256 * 1024;
 
 /**
  * A section in host memory of its own (a tensor keeping it keeps nothing else of the
@@ -69,7 +71,7 @@ interface Segment {
  * Reads a checkpoint from `source` section by section, each straight into the target
  * `allocate` makes for it, verifying each section's CRC-32C as its bytes arrive and
  * every padding byte as zero, so that a load's memory is what its sections end up in
- * plus a bounded read buffer (two {@link READ_CHUNK} pieces), never the whole file
+ * plus a bounded read buffer (two {@link STAGING_CHUNK} buffers), never the whole file
  * again. Reads overlap with checksumming and copying (one piece is read while the
  * previous one is checked). Refuses every file {@link openContainer} refuses, with the
  * same codes, and checks everything in the preamble and header before allocating a
@@ -97,7 +99,7 @@ export async function readContainer<T extends SectionTarget = SectionTarget>(
   try {
     targets.push(hostSectionTarget(sections[0]!) as T);
     for (let i = 1; i < sections.length; i++) targets.push(allocate(sections[i]!, i));
-    const reader = new SectionReader(source, sections, targets, verify, Math.min(READ_CHUNK, size));
+    const reader = new SectionReader(source, sections, targets, verify, Math.min(STAGING_CHUNK, size));
     await reader.run(PREAMBLE_SIZE + headerLength);
   } catch (err) {
     for (const t of targets) t.discard?.();
@@ -175,7 +177,7 @@ class SectionReader<T extends SectionTarget> {
     const from = segments[0]!.from;
     const to = segments[segments.length - 1]!.to;
     const staging = (this.staging ??= [new Uint8Array(this.stagingSize), new Uint8Array(this.stagingSize)]);
-    const piece = (which: number, at: number) => staging[which]!.subarray(0, Math.min(READ_CHUNK, to - at));
+    const piece = (which: number, at: number) => staging[which]!.subarray(0, Math.min(this.stagingSize, to - at));
     let which = 0;
     let at = from;
     let cursor = 0;

@@ -12,6 +12,7 @@ import {
   packContainer,
   readContainer,
   READ_CHUNK,
+  STAGING_CHUNK,
   type ByteSource,
   type SectionPayload,
   type SectionTarget,
@@ -92,7 +93,7 @@ test('readContainer refuses what openContainer refuses, with the same code: ever
   assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(longer))), 'TRAILING_BYTES');
 });
 
-test('readContainer reads each byte once, in pieces no larger than READ_CHUNK, large sections straight into their memory', async () => {
+test('readContainer reads each byte once, in pieces no larger than READ_CHUNK, small sections through the bounded read buffer, large ones straight into their memory', async () => {
   const file = sampleFile();
   const inner = memoryByteSource(file);
   const reads: { at: number; length: number; into: ArrayBufferLike }[] = [];
@@ -110,6 +111,8 @@ test('readContainer reads each byte once, in pieces no larger than READ_CHUNK, l
   assert.equal(total, last.offset + last.length, 'bytes read more than once, or skipped');
   const big = read.targets[4]!.memory!;
   assert.ok(reads.filter((r) => r.into === big.buffer).length >= 3, 'the large section did not go straight into its memory');
+  const staged = reads.filter((r) => !read.targets.some((t) => t.memory?.buffer === r.into));
+  assert.ok(staged.length > 0 && staged.every((r) => r.length <= STAGING_CHUNK), 'a staged read larger than the read buffer');
 });
 
 test('a section whose checksum fails leaves nothing allocated: every target made is discarded', async () => {
