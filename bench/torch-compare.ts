@@ -19,6 +19,8 @@ import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { initBackend, maybeLoadCheckpoint, saveCheckpoint } from '../src/index.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { collectTensors } from './cases/strategy.js';
 import { buildRun, trainRun } from './cases/strategy-setup.js';
 
 const SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'torch', 'checkpoint_server.py');
@@ -71,6 +73,9 @@ for (let r = -1; r < rounds; r++) {
   await maybeLoadCheckpoint(fresh.strategy, ours, { uniqueObjects: fresh.benchmark, quiet: true });
   const load = performance.now() - t;
   const tl = await ask(`load ${theirs}`);
+  // Free what this round loaded (and the fresh run's own initial weights), as Python frees
+  // the state it loaded: otherwise every round grows the WebAssembly heap and pays for new pages.
+  tf.dispose(collectTensors(fresh.strategy));
   if (r < 0) continue;
   times.reprise.save.push(save);
   times.reprise.load.push(load);
