@@ -36,9 +36,12 @@ class Verifier {
   }
 
   check(ok: boolean, at: number, what: string): asserts ok {
-    if (!ok) {
-      throw new CheckpointFormatError('BAD_HEADER', `invalid FlatBuffers header: ${what}`, { offset: this.baseOffset + at });
-    }
+    if (!ok) this.fail(at, what);
+  }
+
+  /** Hot paths call this only on failure, so that their messages are not built on every check. */
+  fail(at: number, what: string): never {
+    throw new CheckpointFormatError('BAD_HEADER', `invalid FlatBuffers header: ${what}`, { offset: this.baseOffset + at });
   }
 
   inBounds(pos: number, size: number): boolean {
@@ -52,34 +55,34 @@ class Verifier {
 
   table(pos: number, schema: TableSchema, depth: number): void {
     this.check(depth <= MAX_DEPTH, pos, 'tables nested too deeply');
-    this.check(this.inBounds(pos, 4), pos, `${schema.name} table out of bounds`);
+    if (!(this.inBounds(pos, 4))) this.fail(pos, `${schema.name} table out of bounds`);
     const vtable = pos - this.view.getInt32(pos, true);
-    this.check(this.inBounds(vtable, 4), pos, `${schema.name} vtable out of bounds`);
+    if (!(this.inBounds(vtable, 4))) this.fail(pos, `${schema.name} vtable out of bounds`);
     const vtableSize = this.view.getUint16(vtable, true);
     const tableSize = this.view.getUint16(vtable + 2, true);
-    this.check(vtableSize >= 4 && vtableSize % 2 === 0 && this.inBounds(vtable, vtableSize), vtable, `${schema.name} vtable size ${vtableSize} invalid`);
-    this.check(tableSize >= 4 && this.inBounds(pos, tableSize), pos, `${schema.name} table size ${tableSize} invalid`);
+    if (!(vtableSize >= 4 && vtableSize % 2 === 0 && this.inBounds(vtable, vtableSize))) this.fail(vtable, `${schema.name} vtable size ${vtableSize} invalid`);
+    if (!(tableSize >= 4 && this.inBounds(pos, tableSize))) this.fail(pos, `${schema.name} table size ${tableSize} invalid`);
     const slots = (vtableSize - 4) / 2;
     schema.fields.forEach((field, i) => {
       const fieldOffset = i < slots ? this.view.getUint16(vtable + 4 + 2 * i, true) : 0;
       if (fieldOffset === 0) {
-        this.check(!('string' in field && field.required), pos, `${schema.name} field ${i} is required but absent`);
+        if ('string' in field && field.required) this.fail(pos, `${schema.name} field ${i} is required but absent`);
         return;
       }
       const at = pos + fieldOffset;
       if ('scalar' in field) {
-        this.check(fieldOffset + field.scalar <= tableSize, at, `${schema.name} field ${i} outside its table`);
+        if (!(fieldOffset + field.scalar <= tableSize)) this.fail(at, `${schema.name} field ${i} outside its table`);
         return;
       }
-      this.check(fieldOffset + 4 <= tableSize, at, `${schema.name} field ${i} outside its table`);
+      if (!(fieldOffset + 4 <= tableSize)) this.fail(at, `${schema.name} field ${i} outside its table`);
       const target = at + this.u32(at);
       const length = this.u32(target);
       if ('string' in field) {
-        this.check(this.inBounds(target + 4, length + 1), target, `${schema.name} string field ${i} runs past the end`);
+        if (!(this.inBounds(target + 4, length + 1))) this.fail(target, `${schema.name} string field ${i} runs past the end`);
       } else if ('vector' in field) {
-        this.check(this.inBounds(target + 4, length * field.vector), target, `${schema.name} vector field ${i} of ${length} runs past the end`);
+        if (!(this.inBounds(target + 4, length * field.vector))) this.fail(target, `${schema.name} vector field ${i} of ${length} runs past the end`);
       } else {
-        this.check(this.inBounds(target + 4, length * 4), target, `${schema.name} table vector field ${i} of ${length} runs past the end`);
+        if (!(this.inBounds(target + 4, length * 4))) this.fail(target, `${schema.name} table vector field ${i} of ${length} runs past the end`);
         for (let k = 0; k < length; k++) {
           const elem = target + 4 + 4 * k;
           this.table(elem + this.u32(elem), field.tables, depth + 1);
