@@ -5,6 +5,7 @@ export type { PendingMetric } from './line-logger.js';
 export { TextLogger } from './text-logger.js';
 export { InteractiveLogger } from './interactive-logger.js';
 export type { InteractiveLoggerOptions } from './interactive-logger.js';
+export { clearProgressBars, writeAboveProgress } from './progress-display.js';
 export type { OutputStream } from './progress-display.js';
 export { CSVLogger, TRAINING_CSV_HEADER, EVAL_CSV_HEADER } from './csv-logger.js';
 export { TensorboardLogger } from './tensorboard-logger.js';

@@ -42,6 +42,28 @@ function loadBar(): typeof barClass {
   return (barClass = { bar: Bar, preset: cliProgress.Presets.shades_classic });
 }
 
+/** The live (terminal) displays of this process: messages are written above them. */
+const liveDisplays = new Set<ProgressDisplay>();
+
+/**
+ * Writes `line` (a newline is added) so that it prints whole above any live progress
+ * bar: each bar's line is cleared first and redrawn after the line. Use it for every
+ * message a script prints while training runs (signal notices, per-experience reports).
+ */
+export function writeAboveProgress(stream: OutputStream, line: string): void {
+  for (const display of liveDisplays) display.clearLine();
+  stream.write(`${line}\n`);
+  for (const display of liveDisplays) display.redraw();
+}
+
+/**
+ * Clears the line of every live progress bar and stops redrawing them (the bars
+ * continue on their next update). Call it before printing an error and exiting.
+ */
+export function clearProgressBars(): void {
+  for (const display of liveDisplays) display.clearLine();
+}
+
 /**
  * Progress through one epoch or one eval experience. On a terminal it is a live
  * `cli-progress` bar redrawn in place (when that package is installed); elsewhere (a file, a pipe, CI) nothing is drawn
@@ -76,6 +98,24 @@ export class ProgressDisplay {
       cliProgress.preset,
     );
     this.bar.start(total ?? 0, start);
+    liveDisplays.add(this);
+  }
+
+  /**
+   * Erases the bar's line on the terminal (the cursor goes to its start) and turns line
+   * wrapping back on (the bar turns it off while it runs), so a long message wraps
+   * instead of being cut at the terminal's edge.
+   */
+  clearLine(): void {
+    if (this.bar && !this.stopped) this.stream.write('\r\x1b[2K\x1b[?7h');
+  }
+
+  /** Draws the bar again, on the cursor's line, with line wrapping off as the bar wants it. */
+  redraw(): void {
+    if (!this.bar || this.stopped) return;
+    this.stream.write('\x1b[?7l');
+    (this.bar as unknown as { lastDrawnString: string }).lastDrawnString = '';
+    this.bar.render();
   }
 
   /** One more iteration done. */
@@ -89,6 +129,7 @@ export class ProgressDisplay {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    liveDisplays.delete(this);
     if (this.bar) {
       this.bar.stop();
       return;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import type { Experience } from '../benchmarks/experience.js';
 import { uniqueSorted } from '../benchmarks/dataset.js';
@@ -7,7 +7,7 @@ import type { CLModel, MultiTaskModel } from './cl-model.js';
 import { cloneLayersModel } from './clone.js';
 
 /** Config of a Dense layer without what differs between heads. */
-type HeadConfig = Record<string, unknown>;
+export type HeadConfig = Record<string, unknown>;
 
 /**
  * A shared trunk and one Dense head per task label, the original's `as_multitask` +
@@ -141,26 +141,12 @@ export class MultiTaskModule implements MultiTaskModel {
   }
 
   private buildHead(units: number): tf.Sequential {
-    return tf.sequential({
-      layers: [tf.layers.dense({ ...(this.headConfig as object), units, inputShape: [this.inFeatures] } as Parameters<typeof tf.layers.dense>[0])],
-    });
+    return buildDenseHead(this.headConfig, this.inFeatures, units);
   }
 
   /** Replaces the head of `task` by a wider one whose first units keep the old weights (the original's IncrementalClassifier). */
   private growHead(task: number, units: number): void {
-    const old = this.heads.get(task)!;
-    const grown = this.buildHead(units);
-    const [oldKernel, oldBias] = old.getWeights();
-    const [newKernel, newBias] = grown.getWeights();
-    const oldUnits = oldKernel!.shape[1]!;
-    const weights = tf.tidy(() => {
-      const kernel = tf.concat([oldKernel!, tf.slice(newKernel!, [0, oldUnits], [-1, units - oldUnits])], 1);
-      return oldBias && newBias ? [kernel, tf.concat([oldBias, tf.slice(newBias, [oldUnits], [units - oldUnits])])] : [kernel];
-    });
-    grown.setWeights(weights);
-    tf.dispose(weights);
-    old.dispose();
-    this.heads.set(task, grown);
+    this.heads.set(task, growDenseHead(this.heads.get(task)!, this.headConfig, this.inFeatures, units));
   }
 
   private classesOfTask(experience: Experience, task: number): number[] {
@@ -171,6 +157,65 @@ export class MultiTaskModule implements MultiTaskModel {
   }
 }
 
+/** A head: a Sequential of one Dense layer of `units` built from `config`. */
+export function buildDenseHead(config: HeadConfig, inFeatures: number, units: number): tf.Sequential {
+  return tf.sequential({
+    layers: [tf.layers.dense({ ...(config as object), units, inputShape: [inFeatures] } as Parameters<typeof tf.layers.dense>[0])],
+  });
+}
+
+/**
+ * A head of `units` whose first units keep the weights of `old` (the others freshly
+ * initialised); `old` is disposed. The original's `IncrementalClassifier.adaptation`.
+ */
+export function growDenseHead(old: tf.Sequential, config: HeadConfig, inFeatures: number, units: number): tf.Sequential {
+  const grown = buildDenseHead(config, inFeatures, units);
+  const [oldKernel, oldBias] = old.getWeights();
+  const [newKernel, newBias] = grown.getWeights();
+  const oldUnits = oldKernel!.shape[1]!;
+  const weights = tf.tidy(() => {
+    const kernel = tf.concat([oldKernel!, tf.slice(newKernel!, [0, oldUnits], [-1, units - oldUnits])], 1);
+    return oldBias && newBias ? [kernel, tf.concat([oldBias, tf.slice(newBias, [oldUnits], [units - oldUnits])])] : [kernel];
+  });
+  grown.setWeights(weights);
+  tf.dispose(weights);
+  old.dispose();
+  return grown;
+}
+
+/** A single-head model cut at its classifier: the trunk, and what a head needs to be rebuilt. */
+export interface SplitClassifier {
+  trunk: tf.LayersModel;
+  inFeatures: number;
+  units: number;
+  config: HeadConfig;
+}
+
+/**
+ * Cuts `model` at the part named `classifierName` (a Sequential of one Dense layer).
+ * @throws UsageError `BAD_CONFIG` when the model has no such Dense part or more than one other part.
+ */
+export function splitClassifier(model: CLModel, classifierName: string, caller: string): SplitClassifier {
+  const parts = model.parts();
+  const classifier = parts.find(([name]) => name === classifierName)?.[1];
+  const others = parts.filter(([name]) => name !== classifierName);
+  const dense = classifier?.layers.length === 1 ? classifier.layers[0] : undefined;
+  if (!classifier || !dense || dense.getClassName() !== 'Dense') {
+    throw new UsageError(
+      'BAD_CONFIG',
+      `${caller}: the model has no part "${classifierName}" made of one Dense layer (parts: ${parts.map(([n]) => n).join(', ')})`,
+    );
+  }
+  if (others.length !== 1) {
+    throw new UsageError('BAD_CONFIG', `${caller}: expected one trunk part besides "${classifierName}", found ${others.length}`);
+  }
+  const config = { ...(dense.getConfig() as HeadConfig) };
+  const units = config.units as number;
+  for (const key of ['name', 'units', 'batchInputShape', 'inputShape', 'trainable', 'batchSize', 'dtype']) delete config[key];
+  const inFeatures = (classifier.inputs[0]!.shape[1] as number) ?? 0;
+  return { trunk: others[0]![1], inFeatures, units, config };
+}
+
 /**
  * Turns a single-head model into a {@link MultiTaskModule} whose heads replace the
  * part named `classifierName` (a Sequential of one Dense layer), as the original's
@@ -179,22 +224,6 @@ export class MultiTaskModule implements MultiTaskModel {
  * @throws UsageError `BAD_CONFIG` when the model has no such Dense part or more than one other part.
  */
 export function asMultitask(model: CLModel, classifierName: string): MultiTaskModule {
-  const parts = model.parts();
-  const classifier = parts.find(([name]) => name === classifierName)?.[1];
-  const others = parts.filter(([name]) => name !== classifierName);
-  const dense = classifier?.layers.length === 1 ? classifier.layers[0] : undefined;
-  if (!classifier || !dense || dense.getClassName() !== 'Dense') {
-    throw new UsageError(
-      'BAD_CONFIG',
-      `asMultitask: the model has no part "${classifierName}" made of one Dense layer (parts: ${parts.map(([n]) => n).join(', ')})`,
-    );
-  }
-  if (others.length !== 1) {
-    throw new UsageError('BAD_CONFIG', `asMultitask: expected one trunk part besides "${classifierName}", found ${others.length}`);
-  }
-  const config = { ...(dense.getConfig() as HeadConfig) };
-  const units = config.units as number;
-  for (const key of ['name', 'units', 'batchInputShape', 'inputShape', 'trainable', 'batchSize', 'dtype']) delete config[key];
-  const inFeatures = (classifier.inputs[0]!.shape[1] as number) ?? 0;
-  return new MultiTaskModule(others[0]![1], inFeatures, units, config);
+  const { trunk, inFeatures, units, config } = splitClassifier(model, classifierName, 'asMultitask');
+  return new MultiTaskModule(trunk, inFeatures, units, config);
 }

@@ -1,4 +1,5 @@
 export { Clock } from './clock.js';
+export { Cumulative } from './cumulative.js';
 export { crossEntropy } from './losses.js';
 export type { Criterion } from './losses.js';
 export { Naive } from './naive.js';

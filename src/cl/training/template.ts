@@ -221,9 +221,18 @@ export class SupervisedTemplate {
     return this.loss!.dataSync()[0]!;
   }
 
+  /**
+   * Sets {@link adaptedDataset}, the data trained on for `experience`, between the
+   * `beforeTrainDatasetAdaptation` and `afterTrainDatasetAdaptation` callbacks (the
+   * original's `train_dataset_adaptation`). Default: the experience's dataset, as set
+   * before the callbacks; strategies such as {@link Cumulative} override it.
+   */
+  protected trainDatasetAdaptation(_experience: Experience): void {}
+
   private async trainExperience(experience: Experience): Promise<void> {
     this.adaptedDataset = experience.dataset;
     await this.callback('beforeTrainDatasetAdaptation');
+    this.trainDatasetAdaptation(experience);
     await this.callback('afterTrainDatasetAdaptation');
     this.dataloader = new DataLoader(this.adaptedDataset!, { batchSize: this.trainMbSize, shuffle: true });
     this.model.adaptation(experience, true);
