@@ -24,11 +24,10 @@ export const EVAL_CSV_HEADER = ['eval_exp', 'training_exp', 'eval_accuracy', 'ev
  *
  * Files are opened on the first row, never by the constructor. A fresh logger starts
  * them empty with their header. A logger restored from a checkpoint appends without a
- * second header (a header is written only to a file that is missing or empty); if the
- * killed process left an unterminated last row, that partial row is cut off, so the file
- * always parses. Rows the killed process wrote after the checkpoint stay: the work it
- * redoes gives a second row with the same `training_exp, epoch` (or `eval_exp,
- * training_exp`) key, and the later row is the one of the resumed run.
+ * second header (a header is written only to a file that is missing or empty), after
+ * cutting each file back to its size when the checkpoint was taken: rows a killed
+ * process wrote after the checkpoint (and a partial last row) are dropped, and the
+ * resumed run writes them again, so each row is in the file once.
  * Rows are written at once (`writeSync`); files are synced at the end of each phase.
  *
  * @example
@@ -43,6 +42,13 @@ export class CSVLogger extends BaseLogger {
   /** Whether this run has written each file: a restored logger then appends. */
   protected trainingStarted = false;
   protected evalStarted = false;
+  /**
+   * Bytes of each file when this logger was last stored: a restored logger cuts its
+   * files back to them, so rows that a killed process wrote after the checkpoint are
+   * not followed by the same rows again.
+   */
+  protected trainingBytes: number | undefined = undefined;
+  protected evalBytes: number | undefined = undefined;
   /** The experience being trained, from `beforeTrainingExp`. */
   protected trainingExpId: number | undefined = undefined;
   /** `true` inside a training phase (an eval there is validation); `undefined` before any phase. */
@@ -159,7 +165,10 @@ export class CSVLogger extends BaseLogger {
   }
 
   private writeRow(which: 'training' | 'eval', fields: ReadonlyArray<string | number | undefined>): void {
-    this.open(which).write(csvLine(fields));
+    const file = this.open(which);
+    file.write(csvLine(fields));
+    if (which === 'training') this.trainingBytes = file.position;
+    else this.evalBytes = file.position;
   }
 
   private open(which: 'training' | 'eval'): LogFile {
@@ -167,7 +176,7 @@ export class CSVLogger extends BaseLogger {
     if (current?.isOpen) return current;
     const file = current ?? new LogFile(which === 'training' ? this.trainingPath : this.evalPath);
     const started = which === 'training' ? this.trainingStarted : this.evalStarted;
-    const size = file.open(started ? 'append' : 'truncate', 'drop');
+    const size = file.open(started ? 'append' : 'truncate', 'drop', which === 'training' ? this.trainingBytes : this.evalBytes);
     if (size === 0) file.write(csvLine(which === 'training' ? TRAINING_CSV_HEADER : EVAL_CSV_HEADER));
     if (which === 'training') {
       this.trainingFile = file;

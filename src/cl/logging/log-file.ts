@@ -30,8 +30,14 @@ const TAIL_CHUNK = 4096;
  */
 export class LogFile {
   private fd: number | undefined;
+  private size = 0;
 
   constructor(readonly path: string) {}
+
+  /** Bytes in the file as this process has it: the size once opened plus what was written since. */
+  get position(): number {
+    return this.size;
+  }
 
   get isOpen(): boolean {
     return this.fd !== undefined;
@@ -40,16 +46,22 @@ export class LogFile {
   /**
    * Opens the file, creating its directory if needed. `truncate` starts it empty;
    * `append` keeps its content and repairs an unterminated last line by `partialLine`.
+   * With `resumeAt` (append only), a file longer than that many bytes is first cut back
+   * to them: what a killed process wrote after the checkpoint that recorded the
+   * position is dropped, so the resumed run's rows are not written twice.
    * Returns the file's size once open (0 when it is new or was truncated).
    * Inverse: {@link close}. Throws `CheckpointError` `LOG_IO` when the file cannot be opened.
    */
-  open(mode: 'truncate' | 'append', partialLine: PartialLinePolicy = 'terminate'): number {
+  open(mode: 'truncate' | 'append', partialLine: PartialLinePolicy = 'terminate', resumeAt?: number): number {
     if (this.fd !== undefined) throw new CheckpointError('LOG_IO', `the log file ${this.path} is already open`);
     try {
       fs.mkdirSync(path.dirname(this.path), { recursive: true });
       this.fd = fs.openSync(this.path, mode === 'truncate' ? 'w' : 'a+');
-      if (mode === 'truncate') return 0;
-      return this.repairLastLine(partialLine);
+      if (mode === 'truncate') return (this.size = 0);
+      if (resumeAt !== undefined && Number.isInteger(resumeAt) && resumeAt >= 0 && fs.fstatSync(this.fd).size > resumeAt) {
+        fs.ftruncateSync(this.fd, resumeAt);
+      }
+      return (this.size = this.repairLastLine(partialLine));
     } catch (err) {
       if (this.fd !== undefined) this.close();
       if (err instanceof CheckpointError) throw err;
@@ -94,7 +106,11 @@ export class LogFile {
   private writeAll(fd: number, bytes: Uint8Array): void {
     try {
       let done = 0;
-      while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+      while (done < bytes.length) {
+        const n = fs.writeSync(fd, bytes, done, bytes.length - done);
+        done += n;
+        this.size += n;
+      }
     } catch (err) {
       throw logIoError('write', this.path, err);
     }

@@ -1,9 +1,10 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { serializable } from '../../registry/index.js';
 import type { MetricValue } from '../evaluation/metric-value.js';
 import { BaseLogger } from './base-logger.js';
-import { LogFile } from './log-file.js';
+import { LogFile, logIoError } from './log-file.js';
 import { encodeTfEvent, SessionStatus, TF_EVENT_FILE_VERSION, type TfEvent, type TfSummaryValue } from './tf-event.js';
 import { encodeTfRecord } from './tfrecord.js';
 
@@ -29,6 +30,7 @@ const EVENT_FILE_PREFIX = 'events.out.tfevents.';
  *   sort in the order they were written, which is the order TensorBoard reads them in;
  * - the second record of each file is a `SessionLog` `START` at the step after the
  *   largest one this run had logged when it was saved (0 for a fresh run).
+ * The newest file the checkpoint knew is also cut back to its size at the checkpoint.
  * What a killed process logged after the checkpoint is then dropped by TensorBoard, and
  * each curve continues without a fork: its Python loader purges every point at or after
  * a `START`'s step; its Rust data server ignores `START` but drops a tag's points at or
@@ -49,6 +51,8 @@ export class TensorboardLogger extends BaseLogger {
   protected eventFiles: string[] = [];
   /** The largest step logged so far, `undefined` before the first value. Stored in checkpoints. */
   protected maxStep: number | undefined = undefined;
+  /** Bytes of the newest event file when this logger was last stored. Stored in checkpoints. */
+  protected eventFileBytes: number | undefined = undefined;
   /** This process's file (kept, closed, after `close()`); excluded, so unset on a restored logger. */
   private file: LogFile | undefined = undefined;
 
@@ -107,6 +111,7 @@ export class TensorboardLogger extends BaseLogger {
   private writeSummary(step: number, value: TfSummaryValue[]): void {
     const file = this.open();
     file.writeBytes(encodeTfRecord(encodeTfEvent({ wallTime: Date.now() / 1000, step, summary: { value } })));
+    this.eventFileBytes = file.position;
     if (this.maxStep === undefined || step > this.maxStep) this.maxStep = step;
   }
 
@@ -117,6 +122,7 @@ export class TensorboardLogger extends BaseLogger {
       return this.file;
     }
     if (!Array.isArray(this.eventFiles)) this.eventFiles = [];
+    this.cutNewestFileBack();
     const name = this.nextFileName();
     const file = new LogFile(path.join(this.dir, name));
     file.open('truncate');
@@ -134,9 +140,28 @@ export class TensorboardLogger extends BaseLogger {
       },
     ];
     file.writeBytes(concat(header.map((e) => encodeTfRecord(encodeTfEvent(e)))));
+    this.eventFileBytes = file.position;
     this.eventFiles.push(name);
     this.file = file;
     return file;
+  }
+
+  /**
+   * A restored logger: cuts the newest event file it had written back to its size at the
+   * checkpoint, dropping the events a killed process appended after it (the `START`
+   * record covers files of processes that never reached a checkpoint). A file that is
+   * gone or shorter is left alone.
+   */
+  private cutNewestFileBack(): void {
+    const last = this.eventFiles[this.eventFiles.length - 1];
+    const bytes = this.eventFileBytes;
+    if (last === undefined || bytes === undefined || !Number.isInteger(bytes) || bytes < 0) return;
+    const file = path.join(this.dir, last);
+    try {
+      if (fs.statSync(file).size > bytes) fs.truncateSync(file, bytes);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw logIoError('truncate', file, err);
+    }
   }
 
   private nextFileName(): string {
@@ -145,7 +170,11 @@ export class TensorboardLogger extends BaseLogger {
     const lastSeconds = last === undefined ? NaN : Number(last.slice(EVENT_FILE_PREFIX.length).split('.')[0]);
     if (Number.isFinite(lastSeconds) && seconds <= lastSeconds) seconds = lastSeconds + 1;
     const host = os.hostname().replace(/[/\\]/g, '_');
-    return `${EVENT_FILE_PREFIX}${String(seconds).padStart(10, '0')}.${host}.${process.pid}.${this.eventFiles.length}${this.filenameSuffix}`;
+    const name = (s: number) => `${EVENT_FILE_PREFIX}${String(s).padStart(10, '0')}.${host}.${process.pid}.${this.eventFiles.length}${this.filenameSuffix}`;
+    // Another process with the same pid (a container's pid 1) may have written this
+    // name within the same second: never truncate its events, take a later second.
+    while (fs.existsSync(path.join(this.dir, name(seconds)))) seconds++;
+    return name(seconds);
   }
 }
 

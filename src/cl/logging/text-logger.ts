@@ -9,10 +9,11 @@ import { LogFile } from './log-file.js';
  * thrown away (as when a checkpoint's logger replaces it) creates and truncates nothing.
  * A fresh logger starts the file empty, as the original's `open(path, 'w')`. A logger
  * restored from a checkpoint appends instead, first a
- * `[TextLogger] Resuming from checkpoint. Current time is …` line; if the killed
- * process left an unterminated last line, it is kept and ended with `\n`. Lines that the
- * killed process wrote after the checkpoint stay in the file, so the work it redoes is
- * reported twice, after the resume line. Each line is written at once (`writeSync`);
+ * `[TextLogger] Resuming from checkpoint. Current time is …` line, after cutting the
+ * file back to its size when the checkpoint was taken: what a killed process wrote after
+ * the checkpoint is dropped (the resumed run reports that work again), so every line is
+ * in the file once. A file shorter than that (edited by hand) is kept; an unterminated
+ * last line is then ended with `\n`. Each line is written at once (`writeSync`);
  * the file is synced at the end of each training and eval phase.
  *
  * @example
@@ -26,6 +27,8 @@ export class TextLogger extends LineLogger {
   readonly path: string;
   /** True once this run has written to {@link path}: a restored logger then appends. */
   protected started = false;
+  /** Bytes in the file when this logger was last stored: a restored logger cuts the file back to them. */
+  protected writtenBytes: number | undefined = undefined;
   /** Handle of this process (kept, closed, after `close()`); excluded from checkpoints, so unset on a restored logger. */
   private file: LogFile | undefined = undefined;
 
@@ -51,17 +54,20 @@ export class TextLogger extends LineLogger {
 
   protected override writeLines(lines: readonly string[]): void {
     if (lines.length === 0) return;
-    this.open().write(lines.map((l) => `${l}\n`).join(''));
+    const file = this.open();
+    file.write(lines.map((l) => `${l}\n`).join(''));
+    this.writtenBytes = file.position;
   }
 
   private open(): LogFile {
     if (this.file?.isOpen) return this.file;
     const resumed = this.started && this.file === undefined;
     const file = this.file ?? new LogFile(this.path);
-    file.open(this.started ? 'append' : 'truncate', 'terminate');
+    file.open(this.started ? 'append' : 'truncate', 'terminate', resumed ? this.writtenBytes : undefined);
     this.file = file;
     this.started = true;
     if (resumed) file.write(`${this.resumeLine()}\n`);
+    this.writtenBytes = file.position;
     return file;
   }
 }

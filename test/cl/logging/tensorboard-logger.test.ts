@@ -189,7 +189,38 @@ test('TensorboardLogger: what a killed process logged after the checkpoint is dr
   const straight = straightRunPoints(path.join(dir, 'straight')).sort(byTagAndStep);
   assert.deepEqual(pythonLoaderView(files).sort(byTagAndStep), straight);
   assert.deepEqual(rustLoaderView(files).sort(byTagAndStep), straight);
-  assert.notDeepEqual(pointsOf(files.flat()).sort(byTagAndStep), straight, 'the files do hold the orphaned points');
+  // the file the checkpoint knew was cut back to its position: each point is on disk once
+  assert.deepEqual(pointsOf(files.flat()).sort(byTagAndStep), straight, 'the orphaned points were cut off the first file');
+});
+
+test('TensorboardLogger: a process killed before its first checkpoint leaves orphans that the next START hides', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const tb = path.join(dir, 'tb');
+  const first = new TensorboardLogger(tb);
+  const run = new FakeRun([first]);
+  run.experiences(0);
+  first.close();
+  // a resumed process logs past the checkpoint, other values, and dies before saving
+  const doomed = restoreAsCheckpointWould(first);
+  for (const step of [7, 8, 9]) doomed.logSingleMetric('Loss_MB/train_phase/train_stream/Task000', 99, step);
+  doomed.logMetrics([{ name: 'Top1_Acc_Epoch/train_phase/train_stream/Task000', value: 99, xPlot: 9 }]);
+  doomed.close();
+  // the next process resumes from the same checkpoint
+  const restored = restoreAsCheckpointWould(first);
+  const resumed = new FakeRun([restored], run.strategy);
+  resumed.train(1);
+  resumed.eval(1);
+  restored.close();
+
+  const files = runEvents(tb);
+  assert.equal(files.length, 3);
+  const starts = files.map((events) => events.find((e) => e.sessionLog !== undefined));
+  assert.deepEqual(starts.map((e) => e?.step), [0, 7, 7], 'each resumed file starts with START at the step after the checkpoint');
+  const straight = straightRunPoints(path.join(dir, 'straight')).sort(byTagAndStep);
+  assert.deepEqual(pythonLoaderView(files).sort(byTagAndStep), straight);
+  assert.deepEqual(rustLoaderView(files).sort(byTagAndStep), straight);
+  assert.notDeepEqual(pointsOf(files.flat()).sort(byTagAndStep), straight, 'the doomed file does hold orphaned points');
 });
 
 test('TensorboardLogger: a restored logger that had logged nothing starts its START at step 0', (t) => {

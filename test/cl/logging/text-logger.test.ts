@@ -93,7 +93,28 @@ test('TextLogger restored from a checkpoint appends after a resume line', (t) =>
   assert.equal(rest.slice(1).join('\n'), fs.readFileSync(straightFile, 'utf8').slice(EXPECTED_EXP0.length));
 });
 
-test('TextLogger: a line left unterminated by a killed process is kept and ended', (t) => {
+test('TextLogger: what a killed process wrote after the checkpoint, a partial line included, is cut off on resume', (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const file = path.join(dir, 'log.txt');
+  const first = new TextLogger(file);
+  new FakeRun([first]).train(0);
+  const restored = restoreAsCheckpointWould(first);
+  const atCheckpoint = fs.readFileSync(file, 'utf8');
+  new FakeRun([first]).eval(0); // the killed process goes on past the checkpoint…
+  first.close();
+  fs.appendFileSync(file, '\tLoss_Epoch/train_pha'); // …and dies in the middle of a line
+  new FakeRun([restored]).eval(0);
+  restored.close();
+  const text = fs.readFileSync(file, 'utf8');
+  assert.ok(text.startsWith(atCheckpoint), 'the lines before the checkpoint are kept');
+  const rest = text.slice(atCheckpoint.length).split('\n');
+  assert.match(rest[0]!, /Resuming from checkpoint/);
+  assert.ok(!text.includes('train_pha\n') && !/train_pha[^s]/.test(text), 'the partial line is gone');
+  assert.equal(text.split('-- >> Start of eval phase << --').length - 1, 1, 'the eval report is in the file once');
+});
+
+test('TextLogger: a file shorter than the checkpoint says (edited by hand) is kept, an unterminated line ended', (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const file = path.join(dir, 'log.txt');
@@ -101,13 +122,12 @@ test('TextLogger: a line left unterminated by a killed process is kept and ended
   new FakeRun([first]).train(0);
   const restored = restoreAsCheckpointWould(first);
   first.close();
-  fs.appendFileSync(file, '\tLoss_Epoch/train_pha');
+  fs.writeFileSync(file, 'kept\tpartial');
   new FakeRun([restored]).eval(0);
   restored.close();
   const lines = fs.readFileSync(file, 'utf8').split('\n');
-  const at = lines.indexOf('\tLoss_Epoch/train_pha');
-  assert.ok(at > 0);
-  assert.match(lines[at + 1]!, /Resuming from checkpoint/);
+  assert.equal(lines[0], 'kept\tpartial');
+  assert.match(lines[1]!, /Resuming from checkpoint/);
 });
 
 test('TextLogger: after close() the next line reopens the file and appends, without a resume line', (t) => {
