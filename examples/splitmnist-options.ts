@@ -133,7 +133,7 @@ function program(): Command {
     .option('--stop-after <n>', `exit 0 once experience n (0 … ${N_EXPERIENCES - 1}) is checkpointed`, integer(0, 'a non-negative integer'))
     .option('--metrics-out <dir>', 'write metrics_exp<N>.json (sorted keys) after each experience')
     .option('--quiet', 'no progress report on stdout (logs are still written)')
-    .allowExcessArguments(false)
+    .allowExcessArguments(true)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -160,6 +160,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     }
     throw err;
   }
+  if (cmd.args.length > 0) throw new UsageError(`unexpected argument ${cmd.args.map((a) => `'${a}'`).join(' ')}: every setting is a flag (see --help)`);
   const o = cmd.opts();
   const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
   const benchmark = o.benchmark as RunConfig['benchmark'];
@@ -172,7 +173,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const duplicate = plugins.find((p, i) => plugins.indexOf(p) !== i);
   if (duplicate) throw new UsageError(`--plugins lists ${duplicate} twice; give each plugin once`);
   const optimizer = o.optimizer as RunConfig['optimizer'];
-  if (optimizer === 'adam' && given('momentum')) throw new UsageError('--momentum applies to --optimizer sgd only; drop it or use --optimizer sgd');
+  if (optimizer === 'adam' && given('momentum')) throw new UsageError('--momentum applies to --optimizer sgd only, not adam; drop it or use --optimizer sgd');
   const ewcMode = o.ewcMode as RunConfig['ewcMode'];
   if (ewcMode === 'online' && o.ewcDecay === undefined) throw new UsageError('--ewc-mode online needs --ewc-decay (e.g. --ewc-decay 0.9)');
   if (ewcMode !== 'online' && o.ewcDecay !== undefined) throw new UsageError('--ewc-decay applies to --ewc-mode online only; add --ewc-mode online or drop it');

@@ -22,11 +22,11 @@ export function runFolder(label: string): { dir: string; args: string[]; metrics
 }
 
 /** Starts the example (compiled) with `args`; `onStart` gets the child, e.g. to kill it. */
-export function runExample(args: string[], onStart?: (child: ChildProcess) => void): Promise<ExampleRun> {
+export function runExample(args: string[], onStart?: (child: ChildProcess) => void, env: NodeJS.ProcessEnv = {}): Promise<ExampleRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [EXAMPLE, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, REPRISE_QUIET: '1' },
+      env: { ...process.env, REPRISE_QUIET: '1', REPRISE_DEBUG: '', ...env },
     });
     let stdout = '';
     let stderr = '';
