@@ -89,4 +89,13 @@ describe('errors that are not usage errors', () => {
     assert.equal(debug.code, 1);
     assert.match(debug.stderr, /^\s+at /m, 'REPRISE_DEBUG=1 shows the stack');
   });
+
+  it('a diverging run stops with one line naming where (LOSS_NOT_FINITE), exit 1', async () => {
+    const folder = runFolder('diverge');
+    const run = await runExample([...SYNTHETIC, '--plugins', 'none', '--lr', '1e30', ...folder.args]);
+    assert.equal(run.code, 1, run.stderr);
+    const lines = run.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('reprise: '));
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0]!, /^error \[LOSS_NOT_FINITE\]: training diverged: the loss is (NaN|-?Infinity) at experience \d, epoch \d, iteration \d+/);
+  });
 });

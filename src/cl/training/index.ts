@@ -1,5 +1,7 @@
 export { Clock } from './clock.js';
 export { Cumulative } from './cumulative.js';
+export { TrainingDivergedError } from './diverged-error.js';
+export type { DivergencePoint } from './diverged-error.js';
 export { crossEntropy } from './losses.js';
 export type { Criterion } from './losses.js';
 export { Naive } from './naive.js';

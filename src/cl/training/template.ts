@@ -12,6 +12,7 @@ import { EvaluationPlugin, defaultEvaluator, type MetricResults } from '../evalu
 import type { CLModel } from '../models/cl-model.js';
 import { trainableVariables } from '../models/parameters.js';
 import { Clock } from './clock.js';
+import { TrainingDivergedError } from './diverged-error.js';
 import { crossEntropy, type Criterion } from './losses.js';
 import { resetOptimizerState } from './optimizer-state.js';
 import { useFastWasmMatMul } from './wasm-matmul.js';
@@ -71,6 +72,10 @@ function yieldToEventLoop(): Promise<void> {
  * Before each training experience the optimizer's state is reset (momentum, Adam
  * moments), as the original's `make_optimizer` → `reset_optimizer` does; the trained
  * variables are the model's trainable weights at that point (`trainableVariables`).
+ *
+ * A loss that is NaN or infinite stops training with a {@link TrainingDivergedError}
+ * (code `LOSS_NOT_FINITE`, naming the experience, epoch and iteration) before the
+ * optimizer applies that iteration's gradients.
  *
  * Inside an iteration, `beforeForward`, `afterForward` and `beforeBackward` run inside
  * the gradient tape and must be synchronous; a plugin adds a penalty with
@@ -283,6 +288,16 @@ export class SupervisedTemplate {
     }, variables);
     this.loss = value;
     this.grads = grads;
+    const loss = this.lossValue();
+    if (!Number.isFinite(loss)) {
+      throw new TrainingDivergedError({
+        experience: this.experience?.currentExperience ?? -1,
+        epoch: this.clock.trainExpEpochs,
+        iteration: this.clock.trainEpochIterations,
+        runIteration: this.clock.trainIterations,
+        loss,
+      });
+    }
     await this.callback('afterBackward');
     await this.callback('beforeUpdate');
     this.optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
