@@ -6,6 +6,7 @@
 export * from './benchmarks/index.js';
 export { STRATEGY_CALLBACKS } from './core/callbacks.js';
 export type { StrategyCallbackName, StrategyCallbacks } from './core/callbacks.js';
+export type { ClockView, StrategyView } from './core/strategy-view.js';
 export * from './evaluation/index.js';
 export * from './logging/index.js';
 export * from './models/index.js';

@@ -2,8 +2,8 @@ import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { STRATEGY_CALLBACKS, type StrategyCallbackName, type StrategyCallbacks } from '../core/callbacks.js';
 import type { BaseLogger } from '../logging/base-logger.js';
-import type { SupervisedTemplate } from '../training/template.js';
-import type { MetricValue } from './metric-value.js';
+import type { StrategyView } from '../core/strategy-view.js';
+import type { MetricValue } from '../core/metric-value.js';
 import { accuracyMetrics } from './metrics/accuracy.js';
 import { lossMetrics } from './metrics/loss.js';
 import type { PluginMetric } from './metrics/plugin-metric.js';
@@ -24,7 +24,7 @@ export interface MetricHistory {
   values: Array<MetricValue['value']>;
 }
 
-export interface EvaluationPlugin extends StrategyCallbacks<SupervisedTemplate> {}
+export interface EvaluationPlugin extends StrategyCallbacks<StrategyView> {}
 
 /**
  * The original's `EvaluationPlugin`: on every strategy callback, calls that callback on
@@ -107,7 +107,7 @@ export class EvaluationPlugin {
   }
 
   /** Runs `callback` on the metrics and loggers; returns a promise only when a logger's callback did. */
-  dispatch(strategy: SupervisedTemplate, callback: StrategyCallbackName): void | Promise<void> {
+  dispatch(strategy: StrategyView, callback: StrategyCallbackName): void | Promise<void> {
     if (!this.active) return;
     const values: MetricValue[] = [];
     for (const metric of this.metrics) {
@@ -140,7 +140,7 @@ export class EvaluationPlugin {
 
 for (const name of STRATEGY_CALLBACKS) {
   Object.defineProperty(EvaluationPlugin.prototype, name, {
-    value(this: EvaluationPlugin, strategy: SupervisedTemplate) {
+    value(this: EvaluationPlugin, strategy: StrategyView) {
       return this.dispatch(strategy, name);
     },
     writable: true,

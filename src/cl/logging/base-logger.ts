@@ -1,5 +1,6 @@
 import type { StrategyCallbackName, StrategyCallbacks } from '../core/callbacks.js';
-import type { MetricValue } from '../evaluation/metric-value.js';
+import type { MetricValue } from '../core/metric-value.js';
+import type { StrategyView } from '../core/strategy-view.js';
 
 /**
  * The strategy callbacks as optional *methods*. (A mapped type over `STRATEGY_CALLBACKS`
@@ -7,36 +8,36 @@ import type { MetricValue } from '../evaluation/metric-value.js';
  * implements one as a method.) Checked below to list exactly `STRATEGY_CALLBACKS`.
  */
 export interface LoggerCallbacks {
-  beforeTraining?(strategy: any): void | Promise<void>;
-  beforeTrainingExp?(strategy: any): void | Promise<void>;
-  beforeTrainDatasetAdaptation?(strategy: any): void | Promise<void>;
-  afterTrainDatasetAdaptation?(strategy: any): void | Promise<void>;
-  beforeTrainingEpoch?(strategy: any): void | Promise<void>;
-  beforeTrainingIteration?(strategy: any): void | Promise<void>;
-  beforeForward?(strategy: any): void | Promise<void>;
-  afterForward?(strategy: any): void | Promise<void>;
-  beforeBackward?(strategy: any): void | Promise<void>;
-  afterBackward?(strategy: any): void | Promise<void>;
-  beforeUpdate?(strategy: any): void | Promise<void>;
-  afterUpdate?(strategy: any): void | Promise<void>;
-  afterTrainingIteration?(strategy: any): void | Promise<void>;
-  afterTrainingEpoch?(strategy: any): void | Promise<void>;
-  afterTrainingExp?(strategy: any): void | Promise<void>;
-  afterTraining?(strategy: any): void | Promise<void>;
-  beforeEval?(strategy: any): void | Promise<void>;
-  beforeEvalExp?(strategy: any): void | Promise<void>;
-  beforeEvalIteration?(strategy: any): void | Promise<void>;
-  beforeEvalForward?(strategy: any): void | Promise<void>;
-  afterEvalForward?(strategy: any): void | Promise<void>;
-  afterEvalIteration?(strategy: any): void | Promise<void>;
-  afterEvalExp?(strategy: any): void | Promise<void>;
-  afterEval?(strategy: any): void | Promise<void>;
+  beforeTraining?(strategy: StrategyView): void | Promise<void>;
+  beforeTrainingExp?(strategy: StrategyView): void | Promise<void>;
+  beforeTrainDatasetAdaptation?(strategy: StrategyView): void | Promise<void>;
+  afterTrainDatasetAdaptation?(strategy: StrategyView): void | Promise<void>;
+  beforeTrainingEpoch?(strategy: StrategyView): void | Promise<void>;
+  beforeTrainingIteration?(strategy: StrategyView): void | Promise<void>;
+  beforeForward?(strategy: StrategyView): void | Promise<void>;
+  afterForward?(strategy: StrategyView): void | Promise<void>;
+  beforeBackward?(strategy: StrategyView): void | Promise<void>;
+  afterBackward?(strategy: StrategyView): void | Promise<void>;
+  beforeUpdate?(strategy: StrategyView): void | Promise<void>;
+  afterUpdate?(strategy: StrategyView): void | Promise<void>;
+  afterTrainingIteration?(strategy: StrategyView): void | Promise<void>;
+  afterTrainingEpoch?(strategy: StrategyView): void | Promise<void>;
+  afterTrainingExp?(strategy: StrategyView): void | Promise<void>;
+  afterTraining?(strategy: StrategyView): void | Promise<void>;
+  beforeEval?(strategy: StrategyView): void | Promise<void>;
+  beforeEvalExp?(strategy: StrategyView): void | Promise<void>;
+  beforeEvalIteration?(strategy: StrategyView): void | Promise<void>;
+  beforeEvalForward?(strategy: StrategyView): void | Promise<void>;
+  afterEvalForward?(strategy: StrategyView): void | Promise<void>;
+  afterEvalIteration?(strategy: StrategyView): void | Promise<void>;
+  afterEvalExp?(strategy: StrategyView): void | Promise<void>;
+  afterEval?(strategy: StrategyView): void | Promise<void>;
 }
 
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 type CallbacksMatch = Assert<SameKeys<keyof LoggerCallbacks, StrategyCallbackName>>;
-type CallbacksAssignable = Assert<LoggerCallbacks extends StrategyCallbacks<any> ? true : false>;
+type CallbacksAssignable = Assert<LoggerCallbacks extends StrategyCallbacks<StrategyView> ? true : false>;
 
 /**
  * A logger receives every metric value the `EvaluationPlugin` emits (through

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { serializable } from '../../registry/index.js';
-import type { MetricValue } from '../evaluation/metric-value.js';
+import type { MetricValue } from '../core/metric-value.js';
 import { BaseLogger } from './base-logger.js';
 import { formatMetricValue } from './format-value.js';
 import { LogFile } from './log-file.js';

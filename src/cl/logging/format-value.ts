@@ -1,4 +1,4 @@
-import type { MetricValue } from '../evaluation/metric-value.js';
+import type { MetricValue } from '../core/metric-value.js';
 
 function formatNumber(v: number): string {
   if (Number.isNaN(v)) return 'nan';

@@ -15,4 +15,3 @@ export type { ReadTfRecordsOptions, TfRecord, TfEventRecord } from './tfrecord-r
 export { encodeTfRecord, maskedCrc32c } from './tfrecord.js';
 export { encodeTfEvent, decodeTfEvent, SessionStatus, TF_EVENT_FILE_VERSION } from './tf-event.js';
 export type { TfEvent, TfSessionLog, TfSummaryValue } from './tf-event.js';
-export type { StrategyView } from './strategy-view.js';

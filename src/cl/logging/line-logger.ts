@@ -1,4 +1,4 @@
-import type { MetricValue } from '../evaluation/metric-value.js';
+import type { MetricValue } from '../core/metric-value.js';
 import { BaseLogger } from './base-logger.js';
 import { formatMetricValue } from './format-value.js';
 import { clockValue, currentExperience, streamName, taskLabel } from './strategy-view.js';

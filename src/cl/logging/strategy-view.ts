@@ -1,31 +1,25 @@
-/**
- * What the loggers read from a strategy. Loggers see the strategy only through this
- * view and read every field defensively: a field that is missing (an older strategy,
- * a test double, a phase in which it is not set) makes a logger print less, never throw.
- */
-export interface StrategyView {
-  clock?: {
-    trainIterations?: number;
-    trainExpCounter?: number;
-    trainEpochs?: number;
-    trainExpEpochs?: number;
-    trainExpIterations?: number;
-    /** Iterations done in the current epoch, when the strategy's clock counts them. */
-    trainEpochIterations?: number;
-  };
-  experience?: {
-    currentExperience?: number;
-    taskLabel?: number;
-    taskLabels?: readonly number[];
-    originStream?: { name?: string };
-    streamName?: string;
-  };
-  /** The current data loader; its `length` (or `numBatches`) sizes the progress bar. */
-  dataloader?: { length?: number; numBatches?: number };
-}
+import type { StrategyView } from '../core/strategy-view.js';
 
-function asView(strategy: unknown): StrategyView {
-  return strategy !== null && typeof strategy === 'object' ? (strategy as StrategyView) : {};
+/**
+ * Loggers are typed against the one {@link StrategyView} (src/cl/core), but read it
+ * defensively: a field that is missing (an older strategy, a test double, a phase in
+ * which it is not set) makes a logger print less, never throw. These readers take
+ * `unknown` for that reason.
+ */
+type LooseView = {
+  clock?: Partial<Record<keyof StrategyView['clock'], unknown>>;
+  experience?: {
+    currentExperience?: unknown;
+    taskLabel?: unknown;
+    taskLabels?: readonly unknown[];
+    originStream?: { name?: unknown };
+    streamName?: unknown;
+  };
+  dataloader?: { length?: unknown; numBatches?: unknown };
+};
+
+function asView(strategy: unknown): LooseView {
+  return strategy !== null && typeof strategy === 'object' ? (strategy as LooseView) : {};
 }
 
 function finiteNumber(v: unknown): number | undefined {
@@ -33,7 +27,7 @@ function finiteNumber(v: unknown): number | undefined {
 }
 
 /** A clock counter of the strategy, or `undefined` when the strategy has no such counter. */
-export function clockValue(strategy: unknown, counter: keyof NonNullable<StrategyView['clock']>): number | undefined {
+export function clockValue(strategy: unknown, counter: keyof StrategyView['clock']): number | undefined {
   const clock = asView(strategy).clock;
   return clock !== null && typeof clock === 'object' ? finiteNumber(clock[counter]) : undefined;
 }

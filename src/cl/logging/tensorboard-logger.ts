@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { serializable } from '../../registry/index.js';
-import type { MetricValue } from '../evaluation/metric-value.js';
+import type { MetricValue } from '../core/metric-value.js';
 import { BaseLogger } from './base-logger.js';
 import { LogFile, logIoError } from './log-file.js';
 import { encodeTfEvent, SessionStatus, TF_EVENT_FILE_VERSION, type TfEvent, type TfSummaryValue } from './tf-event.js';

@@ -1,6 +1,6 @@
 import { serializable } from '../../../registry/index.js';
-import type { SupervisedTemplate } from '../../training/template.js';
-import type { MetricValue } from '../metric-value.js';
+import type { StrategyView } from '../../core/strategy-view.js';
+import type { MetricValue } from '../../core/metric-value.js';
 import { metricName } from './metric-name.js';
 import { GenericPluginMetric, meanOf, sampleTasks, sortedEntries, type EmitAt, type MeanState, type MetricMode, type ResetAt } from './plugin-metric.js';
 
@@ -21,7 +21,7 @@ export class AccuracyPluginMetric extends GenericPluginMetric {
     this.perTask = new Map();
   }
 
-  update(strategy: SupervisedTemplate): void {
+  update(strategy: StrategyView): void {
     const predicted = strategy.mbPredictions();
     const truth = strategy.mbYValues!;
     const tasks = sampleTasks(strategy);
@@ -39,7 +39,7 @@ export class AccuracyPluginMetric extends GenericPluginMetric {
     return new Map(sortedEntries(this.perTask).map(([t, m]) => [t, meanOf(m)]));
   }
 
-  protected packageResult(strategy: SupervisedTemplate): MetricValue[] {
+  protected packageResult(strategy: StrategyView): MetricValue[] {
     const xPlot = strategy.clock.trainIterations;
     return [...this.result()].map(([task, value]) => ({
       name: metricName(this.name, strategy, { addExperience: this.emitAt === 'experience', addTask: task }),
@@ -72,13 +72,13 @@ export class TrainedExperienceAccuracy extends AccuracyPluginMetric {
     super('Accuracy_On_Trained_Experiences', 'stream', 'stream', 'eval');
   }
 
-  override afterTrainingExp(strategy: SupervisedTemplate): MetricValue[] | void {
+  override afterTrainingExp(strategy: StrategyView): MetricValue[] | void {
     this.lastTrainedExperience = strategy.experience!.currentExperience;
     this.reset();
     return super.afterTrainingExp(strategy);
   }
 
-  override update(strategy: SupervisedTemplate): void {
+  override update(strategy: StrategyView): void {
     if (strategy.experience!.currentExperience <= this.lastTrainedExperience) super.update(strategy);
   }
 }

@@ -1,6 +1,6 @@
 import { serializable } from '../../../registry/index.js';
-import type { SupervisedTemplate } from '../../training/template.js';
-import type { MetricValue } from '../metric-value.js';
+import type { StrategyView } from '../../core/strategy-view.js';
+import type { MetricValue } from '../../core/metric-value.js';
 import { addToClassCounts, classAccuracies, emptyClassCounts, type ClassCounts, type DeclaredClasses } from './class-counts.js';
 import { taskSuffix } from './metric-name.js';
 import type { PluginMetric } from './plugin-metric.js';
@@ -66,7 +66,7 @@ export class AMCAPluginMetric implements PluginMetric {
     this.isTraining = false;
   }
 
-  beforeEvalExp(strategy: SupervisedTemplate): void {
+  beforeEvalExp(strategy: StrategyView): void {
     if (this.ignored()) return;
     this.currentStream = strategy.experience!.streamName;
     if (!this.streams.has(this.currentStream)) {
@@ -74,14 +74,14 @@ export class AMCAPluginMetric implements PluginMetric {
     }
   }
 
-  afterEvalIteration(strategy: SupervisedTemplate): void {
+  afterEvalIteration(strategy: StrategyView): void {
     if (this.ignored() || this.currentStream === undefined) return;
     const state = this.streams.get(this.currentStream)!;
     state.updated = true;
     addToClassCounts(state.counts, strategy.mbPredictions(), strategy.mbYValues!, strategy.mbTaskValues!);
   }
 
-  afterEval(strategy: SupervisedTemplate): MetricValue[] | void {
+  afterEval(strategy: StrategyView): MetricValue[] | void {
     if (this.ignored()) return;
     for (const state of this.streams.values()) {
       if (state.updated) state.previous.push(meanClassAccuracies(state.counts));

@@ -1,6 +1,6 @@
 import { serializable } from '../../../registry/index.js';
-import type { SupervisedTemplate } from '../../training/template.js';
-import type { MetricValue } from '../metric-value.js';
+import type { StrategyView } from '../../core/strategy-view.js';
+import type { MetricValue } from '../../core/metric-value.js';
 import { addToClassCounts, classAccuracies, emptyClassCounts, type ClassCounts, type DeclaredClasses } from './class-counts.js';
 import { taskSuffix } from './metric-name.js';
 import { GenericPluginMetric, type EmitAt, type MetricMode, type ResetAt } from './plugin-metric.js';
@@ -23,7 +23,7 @@ export class ClassAccuracyPluginMetric extends GenericPluginMetric {
     this.counts = emptyClassCounts(this.classes);
   }
 
-  update(strategy: SupervisedTemplate): void {
+  update(strategy: StrategyView): void {
     addToClassCounts(this.counts, strategy.mbPredictions(), strategy.mbYValues!, strategy.mbTaskValues!);
   }
 
@@ -31,7 +31,7 @@ export class ClassAccuracyPluginMetric extends GenericPluginMetric {
     return classAccuracies(this.counts);
   }
 
-  protected packageResult(strategy: SupervisedTemplate): MetricValue[] {
+  protected packageResult(strategy: StrategyView): MetricValue[] {
     const phase = strategy.isTraining ? 'train' : 'eval';
     const stream = strategy.experience!.streamName;
     const xPlot = strategy.clock.trainIterations;

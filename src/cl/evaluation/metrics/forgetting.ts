@@ -1,6 +1,6 @@
 import { serializable } from '../../../registry/index.js';
-import type { SupervisedTemplate } from '../../training/template.js';
-import type { MetricValue } from '../metric-value.js';
+import type { StrategyView } from '../../core/strategy-view.js';
+import type { MetricValue } from '../../core/metric-value.js';
 import { metricName } from './metric-name.js';
 import type { MeanState, PluginMetric } from './plugin-metric.js';
 
@@ -31,19 +31,19 @@ export class ExperienceForgetting implements PluginMetric {
     return i === undefined || l === undefined ? undefined : i - l;
   }
 
-  beforeTrainingExp(strategy: SupervisedTemplate): void {
+  beforeTrainingExp(strategy: StrategyView): void {
     this.trainExpId = strategy.experience!.currentExperience;
   }
 
-  beforeEval(_strategy?: SupervisedTemplate): void {
+  beforeEval(_strategy?: StrategyView): void {
     this.last = new Map();
   }
 
-  beforeEvalExp(_strategy?: SupervisedTemplate): void {
+  beforeEvalExp(_strategy?: StrategyView): void {
     this.current = { sum: 0, weight: 0 };
   }
 
-  afterEvalIteration(strategy: SupervisedTemplate): void {
+  afterEvalIteration(strategy: StrategyView): void {
     this.evalExpId = strategy.experience!.currentExperience;
     const predicted = strategy.mbPredictions();
     const truth = strategy.mbYValues!;
@@ -53,7 +53,7 @@ export class ExperienceForgetting implements PluginMetric {
     this.current.weight += truth.length;
   }
 
-  afterEvalExp(strategy: SupervisedTemplate): MetricValue[] | void {
+  afterEvalExp(strategy: StrategyView): MetricValue[] | void {
     this.record();
     const forgetting = this.evalExpId === undefined ? undefined : this.forgettingOf(this.evalExpId);
     if (forgetting === undefined) return;
@@ -96,7 +96,7 @@ export class StreamForgetting extends ExperienceForgetting {
     }
   }
 
-  afterEval(strategy: SupervisedTemplate): MetricValue[] {
+  afterEval(strategy: StrategyView): MetricValue[] {
     const m = this.streamForgetting;
     return [
       {

@@ -1,6 +1,6 @@
 import { serializable } from '../../../registry/index.js';
-import type { SupervisedTemplate } from '../../training/template.js';
-import type { MetricValue } from '../metric-value.js';
+import type { StrategyView } from '../../core/strategy-view.js';
+import type { MetricValue } from '../../core/metric-value.js';
 import { metricName } from './metric-name.js';
 import { GenericPluginMetric, meanOf, sortedEntries, type EmitAt, type MeanState, type MetricMode, type ResetAt } from './plugin-metric.js';
 
@@ -21,7 +21,7 @@ export class LossPluginMetric extends GenericPluginMetric {
     this.perTask = new Map();
   }
 
-  update(strategy: SupervisedTemplate): void {
+  update(strategy: StrategyView): void {
     const labels = strategy.experience!.taskLabels;
     const task = labels.length === 1 ? labels[0]! : 0;
     const n = strategy.mbYValues!.length;
@@ -39,7 +39,7 @@ export class LossPluginMetric extends GenericPluginMetric {
     return new Map(sortedEntries(this.perTask).map(([t, m]) => [t, meanOf(m)]));
   }
 
-  protected packageResult(strategy: SupervisedTemplate): MetricValue[] {
+  protected packageResult(strategy: StrategyView): MetricValue[] {
     const xPlot = strategy.clock.trainIterations;
     return [...this.result()].map(([task, value]) => ({
       name: metricName(this.name, strategy, { addExperience: this.emitAt === 'experience', addTask: task }),

@@ -1,4 +1,4 @@
-import type { SupervisedTemplate } from '../../training/template.js';
+import type { StrategyView } from '../../core/strategy-view.js';
 
 export interface MetricNameOptions {
   /** Append `/Exp<current experience>`. Default false. */
@@ -16,7 +16,7 @@ export function taskSuffix(task: number): string {
  * A metric's full name as the original's `get_metric_name`:
  * `<metric>/<train|eval>_phase/<stream>_stream[/TaskNNN][/ExpNNN]`.
  */
-export function metricName(metric: string, strategy: SupervisedTemplate, options: MetricNameOptions = {}): string {
+export function metricName(metric: string, strategy: StrategyView, options: MetricNameOptions = {}): string {
   const experience = strategy.experience!;
   const base = `${metric}/${strategy.isTraining ? 'train' : 'eval'}_phase/${experience.streamName}_stream`;
   const exp = options.addExperience ? `/Exp${String(experience.currentExperience).padStart(3, '0')}` : '';

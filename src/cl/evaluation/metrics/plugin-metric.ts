@@ -1,6 +1,6 @@
 import type { StrategyCallbackName } from '../../core/callbacks.js';
-import type { SupervisedTemplate } from '../../training/template.js';
-import type { MetricValue } from '../metric-value.js';
+import type { StrategyView } from '../../core/strategy-view.js';
+import type { MetricValue } from '../../core/metric-value.js';
 
 /** When a metric forgets what it accumulated. */
 export type ResetAt = 'iteration' | 'epoch' | 'experience' | 'stream' | 'never';
@@ -11,7 +11,7 @@ export type MetricMode = 'train' | 'eval';
 
 /** A metric as the evaluation plugin sees it: callbacks that may return values to emit. */
 export type PluginMetric = {
-  [K in StrategyCallbackName]?: (strategy: SupervisedTemplate) => MetricValue[] | void;
+  [K in StrategyCallbackName]?: (strategy: StrategyView) => MetricValue[] | void;
 };
 
 /**
@@ -30,14 +30,14 @@ export abstract class GenericPluginMetric implements PluginMetric {
   ) {}
 
   abstract reset(): void;
-  abstract update(strategy: SupervisedTemplate): void;
+  abstract update(strategy: StrategyView): void;
   /** The values to emit now. */
-  protected abstract packageResult(strategy: SupervisedTemplate): MetricValue[];
+  protected abstract packageResult(strategy: StrategyView): MetricValue[];
 
   beforeTraining(): void {
     if (this.resetAt === 'stream' && this.mode === 'train') this.reset();
   }
-  beforeTrainingExp(_strategy?: SupervisedTemplate): void {
+  beforeTrainingExp(_strategy?: StrategyView): void {
     if (this.resetAt === 'experience' && this.mode === 'train') this.reset();
   }
   beforeTrainingEpoch(): void {
@@ -46,42 +46,42 @@ export abstract class GenericPluginMetric implements PluginMetric {
   beforeTrainingIteration(): void {
     if (this.resetAt === 'iteration' && this.mode === 'train') this.reset();
   }
-  afterTrainingIteration(strategy: SupervisedTemplate): MetricValue[] | void {
+  afterTrainingIteration(strategy: StrategyView): MetricValue[] | void {
     if (this.mode === 'train') this.update(strategy);
     if (this.emitAt === 'iteration' && this.mode === 'train') return this.packageResult(strategy);
   }
-  afterTrainingEpoch(strategy: SupervisedTemplate): MetricValue[] | void {
+  afterTrainingEpoch(strategy: StrategyView): MetricValue[] | void {
     if (this.emitAt === 'epoch' && this.mode === 'train') return this.packageResult(strategy);
   }
-  afterTrainingExp(strategy: SupervisedTemplate): MetricValue[] | void {
+  afterTrainingExp(strategy: StrategyView): MetricValue[] | void {
     if (this.emitAt === 'experience' && this.mode === 'train') return this.packageResult(strategy);
   }
-  afterTraining(strategy: SupervisedTemplate): MetricValue[] | void {
+  afterTraining(strategy: StrategyView): MetricValue[] | void {
     if (this.emitAt === 'stream' && this.mode === 'train') return this.packageResult(strategy);
   }
-  beforeEval(_strategy?: SupervisedTemplate): void {
+  beforeEval(_strategy?: StrategyView): void {
     if (this.resetAt === 'stream' && this.mode === 'eval') this.reset();
   }
-  beforeEvalExp(_strategy?: SupervisedTemplate): void {
+  beforeEvalExp(_strategy?: StrategyView): void {
     if (this.resetAt === 'experience' && this.mode === 'eval') this.reset();
   }
   beforeEvalIteration(): void {
     if (this.resetAt === 'iteration' && this.mode === 'eval') this.reset();
   }
-  afterEvalIteration(strategy: SupervisedTemplate): MetricValue[] | void {
+  afterEvalIteration(strategy: StrategyView): MetricValue[] | void {
     if (this.mode === 'eval') this.update(strategy);
     if (this.emitAt === 'iteration' && this.mode === 'eval') return this.packageResult(strategy);
   }
-  afterEvalExp(strategy: SupervisedTemplate): MetricValue[] | void {
+  afterEvalExp(strategy: StrategyView): MetricValue[] | void {
     if (this.emitAt === 'experience' && this.mode === 'eval') return this.packageResult(strategy);
   }
-  afterEval(strategy: SupervisedTemplate): MetricValue[] | void {
+  afterEval(strategy: StrategyView): MetricValue[] | void {
     if (this.emitAt === 'stream' && this.mode === 'eval') return this.packageResult(strategy);
   }
 }
 
 /** The task label each sample of the mini-batch counts under: the experience's when it has one, else the sample's own (as the original). */
-export function sampleTasks(strategy: SupervisedTemplate): { single: number } | { perSample: Int32Array } {
+export function sampleTasks(strategy: StrategyView): { single: number } | { perSample: Int32Array } {
   const labels = strategy.experience!.taskLabels;
   return labels.length === 1 ? { single: labels[0]! } : { perSample: strategy.mbTaskValues! };
 }
