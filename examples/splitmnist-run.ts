@@ -128,6 +128,9 @@ export async function main({ config, session, explicit }: ParsedCommandLine): Pr
     }
     const conflicts = describeConflicts(stored, config, explicit, session.checkpointDir);
     if (conflicts) throw new UsageError(conflicts);
+    if (session.stopAfter !== undefined && session.stopAfter < initialExp && initialExp < benchmark.trainStream.length) {
+      throw new UsageError(`--stop-after ${session.stopAfter} would never stop: this run resumes at experience ${initialExp}; give a later experience or leave the flag out`);
+    }
     say(`reprise example: resumed at experience ${initialExp} from ${session.checkpointDir} (${backend} backend): ${describeRun(config)}`);
   } else {
     // Only when not resuming: create the model, plugins, metrics, loggers and strategy.

@@ -63,6 +63,9 @@ describe('resuming refuses a command line that contradicts the stored run', () =
     assertRefused(several, [/--scenario is class but .* started with task/, /--epochs is 3 but .* started with 2/]);
     assert.equal(fs.readdirSync(folder.checkpoints).filter((f) => f.endsWith('.reprise')).length, 1, 'the refusals saved nothing');
 
+    const early = await runExample([...base, '--stop-after', '0']);
+    assertRefused(early, [/--stop-after 0 would never stop/, /resumes at experience 1/]);
+
     // --stop-after, --quiet, --metrics-out and --log-dir may change between sessions
     const resumed = await runExample([...base, '--stop-after', '1', '--metrics-out', path.join(folder.dir, 'other-metrics')]);
     assert.equal(resumed.code, 0, resumed.stderr);
