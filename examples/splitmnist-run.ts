@@ -105,6 +105,23 @@ export function streamAccuracy(results: MetricResults, benchmark: SplitBenchmark
   return weight > 0 ? sum / weight : undefined;
 }
 
+/**
+ * What may change between sessions, applied to a restored run: the interactive report
+ * on or off (`--quiet`), where metrics files go (`--metrics-out`). The text, CSV and
+ * TensorBoard logs continue in the run's own folder; a different `--log-dir` is noted.
+ */
+function applySession(strategy: SupervisedTemplate, session: ParsedCommandLine['session']): void {
+  const evaluator = strategy.evaluator;
+  const loggers = evaluator.loggers.filter((l) => !(l instanceof InteractiveLogger) && !(l instanceof JsonMetricsLogger));
+  if (!session.quiet) loggers.push(evaluator.loggers.find((l) => l instanceof InteractiveLogger) ?? new InteractiveLogger());
+  if (session.metricsOut) loggers.push(new JsonMetricsLogger(session.metricsOut));
+  evaluator.loggers = loggers;
+  const text = loggers.find((l): l is TextLogger => l instanceof TextLogger);
+  if (text && path.resolve(path.dirname(text.path)) !== path.resolve(session.logDir)) {
+    say(`reprise example: this run's logs continue in ${path.dirname(text.path)} (--log-dir ${session.logDir} applies to new runs)`);
+  }
+}
+
 export async function main({ config, session, explicit }: ParsedCommandLine): Promise<void> {
   const backend = await initBackend();
 
@@ -131,6 +148,7 @@ export async function main({ config, session, explicit }: ParsedCommandLine): Pr
     if (session.stopAfter !== undefined && session.stopAfter < initialExp && initialExp < benchmark.trainStream.length) {
       throw new UsageError(`--stop-after ${session.stopAfter} would never stop: this run resumes at experience ${initialExp}; give a later experience or leave the flag out`);
     }
+    applySession(strategy, session);
     say(`reprise example: resumed at experience ${initialExp} from ${session.checkpointDir} (${backend} backend): ${describeRun(config)}`);
   } else {
     // Only when not resuming: create the model, plugins, metrics, loggers and strategy.

@@ -67,10 +67,16 @@ describe('resuming refuses a command line that contradicts the stored run', () =
     assertRefused(early, [/--stop-after 0 would never stop/, /resumes at experience 1/]);
 
     // --stop-after, --quiet, --metrics-out and --log-dir may change between sessions
-    const resumed = await runExample([...base, '--stop-after', '1', '--metrics-out', path.join(folder.dir, 'other-metrics')]);
+    const otherMetrics = path.join(folder.dir, 'other-metrics');
+    const session = [...base.filter((a) => a !== '--quiet'), '--stop-after', '1', '--metrics-out', otherMetrics, '--log-dir', path.join(folder.dir, 'elsewhere')];
+    const resumed = await runExample(session);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stdout, /resumed at experience 1/);
     assert.match(resumed.stdout, /stopping after experience 1/);
+    assert.match(resumed.stdout, /-- >> Start of training phase << --/, 'without --quiet the interactive report is back');
+    assert.match(resumed.stdout, /logs continue in .*logs \(--log-dir .*elsewhere applies to new runs\)/);
+    assert.ok(fs.existsSync(path.join(otherMetrics, 'metrics_exp1.json')), 'metrics go where this session says');
+    assert.ok(!fs.existsSync(path.join(folder.metrics, 'metrics_exp1.json')));
   });
 });
 
