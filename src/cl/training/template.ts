@@ -8,6 +8,7 @@ import type { ClassificationDataset } from '../benchmarks/dataset.js';
 import type { Experience } from '../benchmarks/experience.js';
 import { disposeMiniBatch, type MiniBatch } from '../benchmarks/mini-batch.js';
 import type { StrategyCallbackName, StrategyCallbacks } from '../core/callbacks.js';
+import type { StrategyView } from '../core/strategy-view.js';
 import { EvaluationPlugin, defaultEvaluator, type MetricResults } from '../evaluation/evaluation-plugin.js';
 import type { CLModel } from '../models/cl-model.js';
 import { trainableVariables } from '../models/parameters.js';
@@ -84,7 +85,7 @@ function yieldToEventLoop(): Promise<void> {
  * `afterTrainingIteration` / `afterEvalIteration` returns, then disposed.
  */
 @serializable({ name: 'reprise.cl.SupervisedTemplate', exclude: TRANSIENT_FIELDS })
-export class SupervisedTemplate {
+export class SupervisedTemplate implements StrategyView {
   model: CLModel;
   optimizer: tf.Optimizer;
   criterion: Criterion;
