@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointPlugin, FileSystemCheckpointStorage } from '../../src/checkpoint/index.js';
+import { Naive, SimpleMLP } from '../../src/cl/index.js';
+import { initBackend } from '../../src/tensor/backend.js';
 import { runExample, runFolder, type ExampleRun } from '../helpers/example-runner.js';
 
 /** A refusal: exit 2, one line on stderr (naming what `mentions` lists), no stack trace, nothing trained. */
@@ -77,6 +81,19 @@ describe('resuming refuses a command line that contradicts the stored run', () =
     assert.match(resumed.stdout, /logs continue in .*logs \(--log-dir .*elsewhere applies to new runs\)/);
     assert.ok(fs.existsSync(path.join(otherMetrics, 'metrics_exp1.json')), 'metrics go where this session says');
     assert.ok(!fs.existsSync(path.join(folder.metrics, 'metrics_exp1.json')));
+  });
+});
+
+describe('a checkpoint directory of another script', () => {
+  it('is refused with one line saying so (exit 2), not resumed with guessed settings', async () => {
+    process.env.REPRISE_QUIET = '1';
+    await initBackend({ quiet: true });
+    const folder = runFolder('foreign');
+    const strategy = new Naive({ model: new SimpleMLP({ inputSize: 16, hiddenSize: 8 }), optimizer: tf.train.sgd(0.1) });
+    strategy.clock.trainExpCounter = 1;
+    await new CheckpointPlugin(new FileSystemCheckpointStorage({ directory: folder.checkpoints })).saveCheckpoint(strategy);
+    const run = await runExample(['--benchmark', 'synthetic', ...folder.args]);
+    assertRefused(run, [/hold no run configuration/, /--checkpoint-dir/]);
   });
 });
 
