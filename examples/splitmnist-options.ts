@@ -76,8 +76,8 @@ const BENCHMARK_DEFAULTS = {
 } as const;
 
 /** A command-line mistake: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+export class CommandLineError extends Error {
+  override readonly name = 'CommandLineError';
 }
 
 function integer(min: number, what: string) {
@@ -147,7 +147,7 @@ export interface ParsedCommandLine {
 
 /**
  * Parses `argv` (without node and the script). Exits 0 after `--help`; throws
- * {@link UsageError} for a value that cannot work (commander's own refusals exit 2 after
+ * {@link CommandLineError} for a value that cannot work (commander's own refusals exit 2 after
  * printing their one line).
  */
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
@@ -160,7 +160,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     }
     throw err;
   }
-  if (cmd.args.length > 0) throw new UsageError(`unexpected argument ${cmd.args.map((a) => `'${a}'`).join(' ')}: every setting is a flag (see --help)`);
+  if (cmd.args.length > 0) throw new CommandLineError(`unexpected argument ${cmd.args.map((a) => `'${a}'`).join(' ')}: every setting is a flag (see --help)`);
   const o = cmd.opts();
   const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
   const benchmark = o.benchmark as RunConfig['benchmark'];
@@ -168,20 +168,20 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const scenario = o.scenario as RunConfig['scenario'];
   const plugins = o.plugins as Array<PluginName | 'none'>;
   if (plugins.includes('none') && plugins.length > 1) {
-    throw new UsageError(`--plugins none means no plugin; it cannot be combined with ${plugins.filter((p) => p !== 'none').join(' ')}`);
+    throw new CommandLineError(`--plugins none means no plugin; it cannot be combined with ${plugins.filter((p) => p !== 'none').join(' ')}`);
   }
   const duplicate = plugins.find((p, i) => plugins.indexOf(p) !== i);
-  if (duplicate) throw new UsageError(`--plugins lists ${duplicate} twice; give each plugin once`);
+  if (duplicate) throw new CommandLineError(`--plugins lists ${duplicate} twice; give each plugin once`);
   const optimizer = o.optimizer as RunConfig['optimizer'];
-  if (optimizer === 'adam' && given('momentum')) throw new UsageError('--momentum applies to --optimizer sgd only, not adam; drop it or use --optimizer sgd');
+  if (optimizer === 'adam' && given('momentum')) throw new CommandLineError('--momentum applies to --optimizer sgd only, not adam; drop it or use --optimizer sgd');
   const ewcMode = o.ewcMode as RunConfig['ewcMode'];
-  if (ewcMode === 'online' && o.ewcDecay === undefined) throw new UsageError('--ewc-mode online needs --ewc-decay (e.g. --ewc-decay 0.9)');
-  if (ewcMode !== 'online' && o.ewcDecay !== undefined) throw new UsageError('--ewc-decay applies to --ewc-mode online only; add --ewc-mode online or drop it');
+  if (ewcMode === 'online' && o.ewcDecay === undefined) throw new CommandLineError('--ewc-mode online needs --ewc-decay (e.g. --ewc-decay 0.9)');
+  if (ewcMode !== 'online' && o.ewcDecay !== undefined) throw new CommandLineError('--ewc-decay applies to --ewc-mode online only; add --ewc-mode online or drop it');
   const head = (o.head ?? (scenario === 'task' ? 'multi' : 'single')) as RunConfig['head'];
   const chosen = plugins.filter((p): p is PluginName => p !== 'none');
-  if (chosen.includes('cwr') && head !== 'single') throw new UsageError(`--plugins cwr consolidates one fixed classifier; it needs --head single (this run has --head ${head})`);
+  if (chosen.includes('cwr') && head !== 'single') throw new CommandLineError(`--plugins cwr consolidates one fixed classifier; it needs --head single (this run has --head ${head})`);
   if (o.stopAfter !== undefined && o.stopAfter >= N_EXPERIENCES) {
-    throw new UsageError(`--stop-after ${o.stopAfter} would never stop: the experiences are 0 … ${N_EXPERIENCES - 1}`);
+    throw new CommandLineError(`--stop-after ${o.stopAfter} would never stop: the experiences are 0 … ${N_EXPERIENCES - 1}`);
   }
   const config: RunConfig = {
     benchmark,

@@ -42,7 +42,7 @@ import {
 } from '../src/cl/index.js';
 import { JsonMetricsLogger } from './json-metrics-logger.js';
 import { RunConfiguration } from './run-configuration.js';
-import { describeConflicts, describeRun, N_EXPERIENCES, UsageError, type ParsedCommandLine, type RunConfig } from './splitmnist-options.js';
+import { describeConflicts, describeRun, N_EXPERIENCES, CommandLineError, type ParsedCommandLine, type RunConfig } from './splitmnist-options.js';
 
 /** Clears a live progress bar so that an error line prints whole. */
 export const clearProgress = clearProgressBars;
@@ -141,12 +141,12 @@ export async function main({ config, session, explicit }: ParsedCommandLine): Pr
     // A resumed run keeps the settings it was started with.
     const stored = RunConfiguration.find(strategy.plugins)?.values;
     if (stored === undefined) {
-      throw new UsageError(`the checkpoints in ${session.checkpointDir} hold no run configuration (written by another script); use another --checkpoint-dir or delete ${session.checkpointDir}`);
+      throw new CommandLineError(`the checkpoints in ${session.checkpointDir} hold no run configuration (written by another script); use another --checkpoint-dir or delete ${session.checkpointDir}`);
     }
     const conflicts = describeConflicts(stored, config, explicit, session.checkpointDir);
-    if (conflicts) throw new UsageError(conflicts);
+    if (conflicts) throw new CommandLineError(conflicts);
     if (session.stopAfter !== undefined && session.stopAfter < initialExp && initialExp < benchmark.trainStream.length) {
-      throw new UsageError(`--stop-after ${session.stopAfter} would never stop: this run resumes at experience ${initialExp}; give a later experience or leave the flag out`);
+      throw new CommandLineError(`--stop-after ${session.stopAfter} would never stop: this run resumes at experience ${initialExp}; give a later experience or leave the flag out`);
     }
     applySession(strategy, session);
     say(`reprise example: resumed at experience ${initialExp} from ${session.checkpointDir} (${backend} backend): ${describeRun(config)}`);

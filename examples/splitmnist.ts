@@ -18,7 +18,7 @@
  * and the way out. Command-line mistakes print one line, never a stack trace
  * (`REPRISE_DEBUG=1` shows it for other errors).
  */
-import { parseCommandLine, UsageError } from './splitmnist-options.js';
+import { parseCommandLine, CommandLineError } from './splitmnist-options.js';
 
 /** Prints `err` as one line on stderr and exits: 2 for a usage error, 1 otherwise. */
 function fail(err: unknown, clearProgress: () => void): never {
@@ -26,7 +26,7 @@ function fail(err: unknown, clearProgress: () => void): never {
   const debug = process.env.REPRISE_DEBUG === '1';
   const e = err instanceof Error ? err : new Error(String(err));
   const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
-  if (e instanceof UsageError) {
+  if (e instanceof CommandLineError) {
     process.stderr.write(`error: ${oneLine(e.message)}\n`);
     process.exit(2);
   }

@@ -14,6 +14,7 @@ interface UnrefBar {
   start(total: number, start: number): void;
   update(value: number): void;
   stop(): void;
+  render(): void;
 }
 type UnrefBarClass = new (options: CliProgress.Options, preset: CliProgress.Preset) => UnrefBar;
 let barClass: { bar: UnrefBarClass; preset: CliProgress.Preset } | null | undefined;
