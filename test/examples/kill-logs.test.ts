@@ -89,7 +89,8 @@ describe('logs after SIGKILL (the example on the synthetic benchmark)', () => {
 
     const files = eventFiles(logs);
     assert.ok(files.length >= 3, 'one event file per process');
-    for (const events of files.slice(1)) {
+    // (a process killed between creating its event file and writing its header leaves it empty, which TensorBoard skips)
+    for (const events of files.slice(1).filter((f) => f.length > 0)) {
       const start = events.find((e) => e.sessionLog !== undefined);
       assert.equal(start?.sessionLog?.status, SessionStatus.START, 'every resumed file starts with a START');
     }
