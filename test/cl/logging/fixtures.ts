@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultRegistry } from '../../../src/registry/index.js';
+import { deserialize, serialize } from '../../../src/checkpoint/index.js';
 import type { MetricValue } from '../../../src/cl/core/metric-value.js';
 import type { BaseLogger } from '../../../src/cl/logging/base-logger.js';
 import type { StrategyView } from '../../../src/cl/core/strategy-view.js';
@@ -21,17 +21,14 @@ export function listFiles(dir: string): string[] {
 }
 
 /**
- * What the serializer does to a logger across a checkpoint: a new object with the same
- * prototype, the constructor not called, and a deep copy of each own enumerable field
- * except the class's registered `exclude` list.
+ * A logger as the next process gets it back from a checkpoint: saved and loaded by the
+ * real serializer (`serialize` then `deserialize`), so a field the serializer cannot
+ * store, or a logger class it does not know, fails here as it would in a run.
  */
 export function restoreAsCheckpointWould<T extends object>(obj: T): T {
-  const entry = defaultRegistry.lookup(obj);
-  if (!entry || entry.kind !== 'fields') throw new Error(`${obj.constructor.name} is not registered with @serializable`);
-  const restored = Object.create(Object.getPrototypeOf(obj)) as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
-    if (entry.exclude.has(key)) continue;
-    restored[key] = structuredClone((obj as Record<string, unknown>)[key]);
+  const restored = deserialize(serialize(obj));
+  if (Object.getPrototypeOf(restored) !== Object.getPrototypeOf(obj)) {
+    throw new Error(`${obj.constructor.name} came back from the serializer as ${String((restored as object)?.constructor?.name)}`);
   }
   return restored as T;
 }
