@@ -101,8 +101,16 @@ describe('LwFPlugin', () => {
     assert.notEqual(lwf.prevModel, s.model);
     assert.deepEqual(weights(lwf.prevModel!), weights(s.model));
     assert.deepEqual([...lwf.prevClassesByTask], [[0, b.classesInExperience[0]]]);
+    const afterFirst = weights(s.model);
+    const firstCopy = lwf.prevModel;
     await s.train(b.trainStream[1]!);
-    assert.notDeepEqual(weights(lwf.prevModel!), weights(naive([]).model));
+    // the copy is replaced by the model as trained on the second experience, not kept from the first
+    assert.equal(lwf.expCount, 2);
+    assert.notEqual(lwf.prevModel, firstCopy);
+    assert.notEqual(lwf.prevModel, s.model);
+    assert.deepEqual(weights(lwf.prevModel!), weights(s.model));
+    assert.notDeepEqual(weights(lwf.prevModel!), afterFirst, 'training on the second experience moved the weights');
+    assert.deepEqual([...lwf.prevClassesByTask], [[0, [...b.classesInExperience[0]!, ...b.classesInExperience[1]!].sort((x, y) => x - y)]]);
   });
 
   it('adds a distillation loss that is zero while the model equals its copy and positive once it moved', async () => {
