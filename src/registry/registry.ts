@@ -44,7 +44,8 @@ export type ClassEntry = FieldsEntry | ConstructorEntry | CodecEntry;
 export class Registry {
   private readonly byName = new Map<string, ClassEntry>();
   private readonly byProto = new Map<object, ClassEntry>();
-  private readonly lookupCache = new WeakMap<object, ClassEntry | null>();
+  /** Results of {@link lookup} by prototype, misses included; emptied by every registration. */
+  private lookupCache = new WeakMap<object, ClassEntry | null>();
   private readonly functionsByName = new Map<string, Function>();
   private readonly functionNames = new Map<Function, string>();
 
@@ -69,7 +70,9 @@ export class Registry {
     }
     this.byName.set(entry.name, entry);
     this.byProto.set(proto, entry);
-    this.lookupCache.delete(proto);
+    // A new entry can change the answer for other prototypes too: a subclass codec
+    // covers subclasses looked up (and cached as misses) before it was registered.
+    this.lookupCache = new WeakMap();
   }
 
   /** The entry for an object's class: exact prototype first, then a `subclasses` codec up the chain. */
