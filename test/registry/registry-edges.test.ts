@@ -82,13 +82,14 @@ describe('Registry edges', () => {
       const err = refusal(() => registry.registerCodec(notAClass as never, codec('my.codec')));
       assert.match(err.message, /my\.codec/);
     }
+    refusal(() => registry.registerCodec(42 as never, undefined as never));
     assert.deepEqual(registry.names(), []);
   });
 
   it('registerFunction refuses an empty name and names what it refuses', () => {
     const registry = new Registry();
     const f = () => 1;
-    refusal(() => registry.registerFunction('', f));
+    assert.match(refusal(() => registry.registerFunction('', f)).message, /name/);
     assert.equal(registry.functionName(f), undefined);
     registry.registerFunction('f.one', f);
     assert.match(refusal(() => registry.registerFunction('f.one', () => 2)).message, /f\.one/);
