@@ -1,6 +1,7 @@
 import { CheckpointError } from '../errors.js';
 import { openContainer, PREAMBLE_SIZE, type HeaderInfo } from '../format/index.js';
-import { summarizeGraph, type GraphSummary } from '../graph/index.js';
+import { inspectGraph, type GraphSummary } from '../graph/index.js';
+import type { Registry, SectionView } from '../registry/index.js';
 
 /** Everything `reprise inspect` reports about a file, found without running any of its code. */
 export interface FileReport {
@@ -14,16 +15,38 @@ export interface FileReport {
   tensorBytes: number;
 }
 
+export interface InspectOptions {
+  /**
+   * Check class, codec and function names against this registry as loading would
+   * (registered, same kind, version, migrate hook), running none of their code. Default:
+   * none — names are only listed, since the command line knows no user classes.
+   */
+  registry?: Registry;
+  /** Deepest nesting accepted, as `load`'s `maxDepth`. Default: no limit. */
+  maxDepth?: number;
+}
+
 /**
- * Verifies a checkpoint (preamble, header, every checksum, the graph stream's
- * structure) and describes it, without decoding values or running constructors.
- * @throws CheckpointFormatError for a broken file.
+ * Verifies a checkpoint (preamble, header, every checksum, the graph stream) and
+ * describes it, without building values or running constructors. The graph stream is
+ * read by the decoder itself, in its non-building mode (`inspectGraph`), so a file
+ * `load` refuses for its bytes fails here with the same code and path.
+ * @throws CheckpointFormatError for a broken file (UnknownClassError, MigrationError
+ *   too when a `registry` is given).
  */
-export function inspectBytes(bytes: Uint8Array): FileReport {
+export function inspectBytes(bytes: Uint8Array, options: InspectOptions = {}): FileReport {
   const container = openContainer(bytes);
   const header: HeaderInfo = container.header;
-  const graph = summarizeGraph(container.graph, header.sections[0]!.offset);
-  for (const ref of graph.sectionRefs) container.section(ref);
+  const graph = inspectGraph(container.graph, {
+    registry: options.registry,
+    maxDepth: options.maxDepth,
+    fileOffset: header.sections[0]!.offset,
+    section(index: number): SectionView {
+      const data = container.section(index);
+      const info = header.sections[index]!;
+      return { kind: info.kind as SectionView['kind'], data, dtype: info.dtype, shape: info.shape, device: info.device };
+    },
+  });
   return {
     bytes: bytes.byteLength,
     formatVersion: header.formatVersion,
@@ -72,7 +95,9 @@ export function formatReport(file: string, r: FileReport, maxSections = 40): str
   return lines.join('\n');
 }
 
+/** One line for an error: `Name [CODE]: message` for a CheckpointError, the message otherwise (never a stack). */
 export function describeError(err: unknown): string {
   if (err instanceof CheckpointError) return `${err.name} [${err.code}]: ${err.message}`;
-  return String((err as Error)?.message ?? err);
+  const code = (err as { code?: unknown })?.code;
+  return `${typeof code === 'string' ? `[${code}] ` : ''}${String((err as Error)?.message ?? err)}`;
 }

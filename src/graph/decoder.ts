@@ -2,7 +2,7 @@ import { CheckpointError, CheckpointFormatError, MigrationError, UnknownClassErr
 import type { ClassEntry, DecodeContext, Registry, SectionView } from '../registry/index.js';
 import { ByteReader } from './byte-reader.js';
 import { formatPath, type PathStep } from './graph-path.js';
-import { DEFAULT_MAX_DEPTH, ERROR_CLASSES, isStackOverflow, Tag, TYPED_ARRAY_KINDS } from './tags.js';
+import { ERROR_CLASSES, Tag, TYPED_ARRAY_KINDS } from './tags.js';
 import { UniqueObjectIndex } from './unique-object-index.js';
 
 export interface DecodeGraphOptions {
@@ -15,6 +15,25 @@ export interface DecodeGraphOptions {
   uniqueObjects?: unknown;
   /** Offset of the graph stream in the file, for error messages. */
   fileOffset?: number;
+  /**
+   * Deepest nesting of object definitions accepted before `DEPTH_LIMIT`. Default: no
+   * limit. The walk is iterative, so depth costs one small frame per level and every
+   * level takes at least two bytes of the stream: memory stays proportional to the file.
+   */
+  maxDepth?: number;
+}
+
+/** Options of {@link inspectGraph}: what {@link DecodeGraphOptions} needs, minus what only building needs. */
+export interface InspectGraphOptions {
+  /** Returns section `index`, checksum verified; section references are resolved and checked through it. */
+  section(index: number): SectionView;
+  /**
+   * When given, every class, codec and function name is checked against it (registered,
+   * same kind, version not newer, a `migrate` hook for an older one) as loading would,
+   * without running any of its code. Without it names are only recorded.
+   */
+  registry?: Registry;
+  fileOffset?: number;
   maxDepth?: number;
 }
 
@@ -25,53 +44,160 @@ export interface DecodeStats {
   rebuilt: number;
 }
 
+/** What a graph stream holds, found by {@link inspectGraph} without building any value or running any code. */
+export interface GraphSummary {
+  /** Object definitions by kind (`Array`, `Object`, `Map`, …); classes and codecs are counted in `classes`. */
+  objects: Record<string, number>;
+  /** Class, constructor and codec names with their stored versions (`name@version`). */
+  classes: Record<string, number>;
+  functions: string[];
+  strings: number;
+  references: number;
+  /** `Bytes` sections the stream refers to (tensor sections are referred to inside codec values). */
+  sectionRefs: number[];
+}
+
+const KIND_NAMES: Readonly<Record<number, string>> = {
+  [Tag.ARRAY]: 'Array',
+  [Tag.OBJECT]: 'Object',
+  [Tag.NULL_PROTO_OBJECT]: 'Object(null)',
+  [Tag.MAP]: 'Map',
+  [Tag.SET]: 'Set',
+  [Tag.DATE]: 'Date',
+  [Tag.REGEXP]: 'RegExp',
+  [Tag.ARRAY_BUFFER]: 'ArrayBuffer',
+  [Tag.ARRAY_BUFFER_SECTION]: 'ArrayBuffer',
+  [Tag.TYPED_ARRAY]: 'TypedArray',
+  [Tag.DATA_VIEW]: 'DataView',
+  [Tag.ERROR]: 'Error',
+  [Tag.FUNCTION]: 'Function',
+  [Tag.NODE_BUFFER]: 'Buffer',
+};
+
+/** An object id whose definition has started but whose value does not exist yet. */
 const PENDING: unique symbol = Symbol('pending');
 const HOLE: unique symbol = Symbol('hole');
+
+/** What stands for an object when inspecting: its tag, and the byte length of an ArrayBuffer. */
+class Checked {
+  constructor(
+    readonly tag: number,
+    readonly byteLength = 0,
+  ) {}
+}
+
+/** Frame kinds: one open object definition waiting for its children. */
+const enum F {
+  ARRAY,
+  /** OBJECT, NULL_PROTO_OBJECT and CLASS_FIELDS: key/value pairs. */
+  FIELDS,
+  /** Keys and values alternate: `n` is twice the entry count. */
+  MAP,
+  SET,
+  /** TYPED_ARRAY and DATA_VIEW: the buffer value, then two varints read when it is done. */
+  VIEW,
+  /** ERROR: the stack value, then the cause value. */
+  ERROR,
+  /** CLASS_STATE, CONSTRUCTOR, CODEC: one inner value. */
+  INNER,
+}
+
+/** How a FIELDS frame stores a field. */
+const enum Store {
+  /** `obj[key] = v`, except `__proto__`, which becomes an own data property. */
+  ASSIGN,
+  /** Always an own data property (class instances at the current version). */
+  DEFINE,
+  /** Collected into a null-prototype state for `migrate`/`setState`. */
+  STATE,
+}
+
+class Frame {
+  i = 0;
+  /** The pending Map key, or the key of the field being read. */
+  key: unknown = undefined;
+  /** The inner value of INNER, the buffer of VIEW. */
+  inner: unknown = undefined;
+  entry: ClassEntry | undefined = undefined;
+  version = 0;
+  store: Store = Store.ASSIGN;
+  /** The class instance a FIELDS/INNER frame with a state fills. */
+  owner: unknown = undefined;
+  label: PathStep = '';
+  constructor(
+    readonly kind: F,
+    readonly tag: number,
+    /** The object being filled (a `Checked` when inspecting). */
+    readonly target: any,
+    /** Children to read. */
+    readonly n: number,
+    /** The object id this definition took. */
+    readonly id: number,
+    /** Stream offset of the tag, for errors. */
+    readonly at: number,
+  ) {}
+}
 
 /**
  * Rebuilds a value from the graph stream. Inverse of {@link encodeGraph}.
  * Never runs code the file names except constructors, codecs, hooks and functions
- * registered in `options.registry` by this process.
+ * registered in `options.registry` by this process. Iterative: depth costs memory,
+ * never stack.
  * @throws CheckpointFormatError for malformed streams, UnknownClassError for names not
  *   registered here, MigrationError for versions that cannot be migrated.
  */
 export function decodeGraph(bytes: Uint8Array, options: DecodeGraphOptions): { value: unknown; stats: DecodeStats } {
-  const dec = new GraphDecoder(bytes, options);
-  let value: unknown;
-  try {
-    value = dec.value();
-  } catch (err) {
-    if (isStackOverflow(err)) {
-      throw new CheckpointFormatError('DEPTH_LIMIT', 'the graph is nested too deeply for the stack', { path: dec.path(), offset: dec.reader.pos, cause: err });
-    }
-    throw err;
-  }
-  if (value === HOLE) dec.reader.fail('a hole outside an array');
-  if (dec.reader.remaining !== 0) dec.reader.fail(`${dec.reader.remaining} bytes after the root value`);
+  const dec = new GraphDecoder(bytes, options, true);
+  const value = dec.run();
   return { value, stats: dec.stats };
+}
+
+/**
+ * Reads a graph stream exactly as {@link decodeGraph} does — the same grammar, the same
+ * checks, the same error codes and paths — but builds no values and runs no code: the
+ * basis of `reprise inspect` and `verify`. What it cannot know without building
+ * (a codec's or constructor's own checks, a `migrate` or `setState` that throws) only
+ * loading finds.
+ * @throws CheckpointFormatError for a malformed stream; with a `registry`, also
+ *   UnknownClassError and MigrationError as `decodeGraph` would.
+ */
+export function inspectGraph(bytes: Uint8Array, options: InspectGraphOptions): GraphSummary {
+  const dec = new GraphDecoder(bytes, options, false);
+  dec.run();
+  return dec.summary;
 }
 
 class GraphDecoder implements DecodeContext {
   readonly reader: ByteReader;
   readonly options: Readonly<Record<string, unknown>>;
   readonly stats: DecodeStats = { reused: 0, rebuilt: 0 };
-  private readonly registry: Registry;
+  readonly summary: GraphSummary = { objects: {}, classes: {}, functions: [], strings: 0, references: 0, sectionRefs: [] };
+  private readonly registry: Registry | undefined;
   private readonly objects: unknown[] = [];
   private readonly strings: string[] = [];
   private readonly steps: PathStep[] = [];
+  private readonly stack: Frame[] = [];
   private readonly maxDepth: number;
-  private readonly unique: UniqueObjectIndex;
-  private depth = 0;
+  private readonly unique: UniqueObjectIndex | undefined;
+  /** Bytes sections already defined as an ArrayBuffer: a second definition would copy the section again. */
+  private readonly usedByteSections = new Set<number>();
 
   constructor(
     bytes: Uint8Array,
-    private readonly opts: DecodeGraphOptions,
+    private readonly opts: DecodeGraphOptions | InspectGraphOptions,
+    /** False: inspect only (no values, no code). */
+    private readonly build: boolean,
   ) {
     this.reader = new ByteReader(bytes, opts.fileOffset ?? 0, () => this.path());
     this.registry = opts.registry;
-    this.options = opts.options ?? {};
-    this.maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
-    this.unique = new UniqueObjectIndex(opts.registry, opts.uniqueObjects);
+    this.maxDepth = opts.maxDepth ?? Infinity;
+    if (build) {
+      const o = opts as DecodeGraphOptions;
+      this.options = o.options ?? {};
+      this.unique = new UniqueObjectIndex(o.registry, o.uniqueObjects);
+    } else {
+      this.options = {};
+    }
   }
 
   path(): string {
@@ -82,8 +208,33 @@ class GraphDecoder implements DecodeContext {
     return this.opts.section(index);
   }
 
-  value(): unknown {
+  /** Reads the root value: one loop over an explicit stack of open definitions. */
+  run(): unknown {
     const r = this.reader;
+    const stack = this.stack;
+    let v = this.value();
+    for (;;) {
+      if (v !== PENDING) {
+        if (stack.length === 0) break;
+        this.accept(stack[stack.length - 1]!, v);
+      }
+      const top = stack[stack.length - 1]!;
+      if (this.next(top)) {
+        v = this.value();
+        continue;
+      }
+      stack.pop();
+      v = this.finish(top);
+    }
+    if (v === HOLE) r.fail('a hole outside an array');
+    if (r.remaining !== 0) r.fail(`${r.remaining} bytes after the root value`);
+    return v;
+  }
+
+  /** Reads one value: a finished one, or `PENDING` when it opened a frame on the stack. */
+  private value(): unknown {
+    const r = this.reader;
+    const at = r.pos;
     const tag = r.u8();
     switch (tag) {
       case Tag.UNDEFINED:
@@ -96,7 +247,7 @@ class GraphDecoder implements DecodeContext {
         return true;
       case Tag.INT: {
         const z = r.varint();
-        if (z > 0xffffffff) r.fail('INT out of 32-bit range');
+        if (z > 0xffffffff) r.fail('INT out of 32-bit range', at);
         return (z >>> 1) ^ -(z & 1);
       }
       case Tag.FLOAT64:
@@ -104,220 +255,323 @@ class GraphDecoder implements DecodeContext {
       case Tag.STRING:
       case Tag.STRING16:
       case Tag.STRING_REF:
-        return this.stringAfterTag(tag);
-      case Tag.BIGINT:
-        return this.bigint();
+        return this.stringAfterTag(tag, at);
+      case Tag.BIGINT: {
+        const sign = r.u8();
+        if (sign > 1) r.fail('BIGINT sign byte must be 0 or 1', r.pos - 1);
+        const magnitude = r.bigintMagnitude(r.varint());
+        return sign ? -magnitude : magnitude;
+      }
       case Tag.REF: {
-        const at = r.pos;
         const id = r.varint();
-        if (id >= this.objects.length) r.fail(`reference to object ${id}, but only ${this.objects.length} are defined`, at);
+        if (id >= this.objects.length) r.fail(`reference to object ${id}, but only ${this.objects.length} are defined`, at + 1);
         const v = this.objects[id];
         if (v === PENDING) {
-          throw new CheckpointFormatError('CONSTRUCTOR_CYCLE', `reference to object ${id} while its constructor arguments are being read`, { path: this.path(), offset: at });
+          throw new CheckpointFormatError('CONSTRUCTOR_CYCLE', `reference to object ${id} while its constructor arguments are being read`, { path: this.path(), offset: at + 1 });
         }
+        this.summary.references++;
         return v;
       }
       case Tag.HOLE:
         return HOLE;
     }
-    if (++this.depth > this.maxDepth) {
-      throw new CheckpointFormatError('DEPTH_LIMIT', `the graph is nested deeper than ${this.maxDepth} levels`, { path: this.path(), offset: r.pos });
+    if (this.stack.length >= this.maxDepth) {
+      throw new CheckpointFormatError('DEPTH_LIMIT', `the graph is nested deeper than ${this.maxDepth} levels (maxDepth)`, { path: this.path(), offset: at });
     }
-    const v = this.definition(tag);
-    this.depth--;
-    return v;
+    return this.definition(tag, at);
   }
 
-  string(): string {
-    return this.stringAfterTag(this.reader.u8());
+  private string(): string {
+    const at = this.reader.pos;
+    return this.stringAfterTag(this.reader.u8(), at);
   }
 
-  private stringAfterTag(tag: number): string {
+  private stringAfterTag(tag: number, at: number): string {
     const r = this.reader;
     if (tag === Tag.STRING_REF) {
-      const at = r.pos;
       const id = r.varint();
-      if (id >= this.strings.length) r.fail(`reference to string ${id}, but only ${this.strings.length} are defined`, at);
+      if (id >= this.strings.length) r.fail(`reference to string ${id}, but only ${this.strings.length} are defined`, at + 1);
       return this.strings[id]!;
     }
-    if (tag !== Tag.STRING && tag !== Tag.STRING16) r.fail(`expected a string, found tag 0x${tag.toString(16)}`, r.pos - 1);
+    if (tag !== Tag.STRING && tag !== Tag.STRING16) r.fail(`expected a string, found tag 0x${tag.toString(16)}`, at);
     const s = tag === Tag.STRING ? r.utf8() : r.utf16();
     this.strings.push(s);
+    this.summary.strings++;
     return s;
   }
 
-  private bigint(): bigint {
-    const r = this.reader;
-    const sign = r.u8();
-    if (sign > 1) r.fail('BIGINT sign byte must be 0 or 1');
-    const bytes = r.bytesView(r.varint());
-    let v = 0n;
-    for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
-    return sign ? -v : v;
+  /** Takes the next object id for `v` (a `Checked` stand-in when inspecting). */
+  private define(v: unknown, tag: number): number {
+    if (!this.build) {
+      const kind = KIND_NAMES[tag];
+      if (kind) this.summary.objects[kind] = (this.summary.objects[kind] ?? 0) + 1;
+    }
+    return this.objects.push(v) - 1;
   }
 
-  private define<T>(v: T): T {
-    this.objects.push(v);
-    return v;
+  private open(kind: F, tag: number, target: unknown, n: number, id: number, at: number): Frame {
+    const frame = new Frame(kind, tag, target, n, id, at);
+    this.stack.push(frame);
+    return frame;
   }
 
-  private definition(tag: number): unknown {
+  /** An object definition whose tag was read at `at`: a finished object, or `PENDING` with a frame opened. */
+  private definition(tag: number, at: number): unknown {
     const r = this.reader;
+    const build = this.build;
     switch (tag) {
       case Tag.ARRAY: {
         const n = r.count();
-        const arr: unknown[] = this.define(new Array(n));
-        for (let i = 0; i < n; i++) {
-          this.steps.push(i);
-          const v = this.value();
-          this.steps.pop();
-          if (v !== HOLE) arr[i] = v;
-        }
-        return arr;
+        const arr = build ? new Array(n) : new Checked(tag);
+        this.open(F.ARRAY, tag, arr, n, this.define(arr, tag), at);
+        return PENDING;
       }
       case Tag.OBJECT:
-        return this.plainFields(this.define({}));
-      case Tag.NULL_PROTO_OBJECT:
-        return this.plainFields(this.define(Object.create(null)));
+      case Tag.NULL_PROTO_OBJECT: {
+        const obj = build ? (tag === Tag.OBJECT ? {} : Object.create(null)) : new Checked(tag);
+        const id = this.define(obj, tag);
+        this.open(F.FIELDS, tag, obj, r.count(2), id, at);
+        return PENDING;
+      }
       case Tag.MAP: {
-        const n = r.count(2);
-        const map = this.define(new Map<unknown, unknown>());
-        for (let i = 0; i < n; i++) {
-          this.steps.push({ mapEntryKey: i });
-          const key = this.plain(this.value());
-          this.steps.pop();
-          this.steps.push({ mapKey: key });
-          map.set(key, this.plain(this.value()));
-          this.steps.pop();
-        }
-        return map;
+        const map = build ? new Map() : new Checked(tag);
+        const id = this.define(map, tag);
+        this.open(F.MAP, tag, map, 2 * r.count(2), id, at);
+        return PENDING;
       }
       case Tag.SET: {
-        const n = r.count();
-        const set = this.define(new Set<unknown>());
-        for (let i = 0; i < n; i++) {
-          this.steps.push({ setItem: i });
-          set.add(this.plain(this.value()));
-          this.steps.pop();
-        }
-        return set;
+        const set = build ? new Set() : new Checked(tag);
+        const id = this.define(set, tag);
+        this.open(F.SET, tag, set, r.count(), id, at);
+        return PENDING;
       }
-      case Tag.DATE:
-        return this.define(new Date(r.f64()));
+      case Tag.DATE: {
+        const id = this.define(PENDING, tag);
+        const time = r.f64();
+        return (this.objects[id] = build ? new Date(time) : new Checked(tag));
+      }
       case Tag.REGEXP: {
-        const id = this.objects.length;
-        this.define(PENDING);
+        const id = this.define(PENDING, tag);
         const source = this.string();
         const flags = this.string();
+        let re: RegExp;
         try {
-          return (this.objects[id] = new RegExp(source, flags));
+          re = new RegExp(source, flags);
         } catch {
           return r.fail(`invalid regular expression /${source}/${flags}`);
         }
+        return (this.objects[id] = build ? re : new Checked(tag));
       }
-      case Tag.ARRAY_BUFFER: {
-        const n = r.varint();
-        return this.define(r.bytesView(n).slice().buffer);
+      case Tag.ARRAY_BUFFER:
+      case Tag.NODE_BUFFER: {
+        const id = this.define(PENDING, tag);
+        const bytes = r.bytesView(r.varint());
+        if (!build) return (this.objects[id] = new Checked(tag, bytes.length));
+        // A fresh ArrayBuffer of exactly these bytes (a Node Buffer from a pool would not be).
+        const buffer = bytes.slice().buffer;
+        return (this.objects[id] = tag === Tag.NODE_BUFFER ? Buffer.from(buffer) : buffer);
       }
       case Tag.ARRAY_BUFFER_SECTION: {
-        const at = r.pos;
-        const s = this.section(r.varint());
-        if (s.kind !== 'bytes') r.fail(`ArrayBuffer refers to a ${s.kind} section`, at);
-        return this.define(s.data.slice().buffer);
+        const id = this.define(PENDING, tag);
+        const index = r.varint();
+        const s = this.section(index);
+        if (s.kind !== 'bytes') r.fail(`ArrayBuffer refers to a ${s.kind} section`, at + 1);
+        if (this.usedByteSections.has(index)) {
+          r.fail(`bytes section ${index} is already the ArrayBuffer of an earlier definition; a second one would copy it (refer to the first with REF)`, at + 1);
+        }
+        this.usedByteSections.add(index);
+        if (!build) this.summary.sectionRefs.push(index);
+        return (this.objects[id] = build ? s.data.slice().buffer : new Checked(tag, s.data.length));
       }
-      case Tag.NODE_BUFFER:
-        return this.define(Buffer.from(r.bytesView(r.varint()).slice().buffer));
       case Tag.TYPED_ARRAY:
-        return this.view(true);
-      case Tag.DATA_VIEW:
-        return this.view(false);
-      case Tag.ERROR:
-        return this.error();
-      case Tag.FUNCTION: {
-        const id = this.objects.length;
-        this.define(PENDING);
+      case Tag.DATA_VIEW: {
+        const code = tag === Tag.TYPED_ARRAY ? r.u8() : -1;
+        if (tag === Tag.TYPED_ARRAY && !TYPED_ARRAY_KINDS[code]) r.fail(`unknown typed array kind ${code}`, at + 1);
+        const frame = this.open(F.VIEW, tag, code, 1, this.define(PENDING, tag), at);
+        frame.label = { label: 'buffer' };
+        return PENDING;
+      }
+      case Tag.ERROR: {
+        const id = this.define(PENDING, tag);
         const name = this.string();
-        const fn = this.registry.functionByName(name);
-        if (!fn) throw new UnknownClassError(name, 'function', this.path());
-        return (this.objects[id] = fn);
+        const message = this.string();
+        let err: unknown = new Checked(tag);
+        if (build) {
+          const e = new (ERROR_CLASSES.get(name) ?? Error)(message);
+          if (e.name !== name) Object.defineProperty(e, 'name', { value: name, writable: true, enumerable: false, configurable: true });
+          err = e;
+        }
+        this.objects[id] = err;
+        this.open(F.ERROR, tag, err, 2, id, at);
+        return PENDING;
+      }
+      case Tag.FUNCTION: {
+        const id = this.define(PENDING, tag);
+        const name = this.string();
+        const fn = this.registry?.functionByName(name);
+        if (!fn && (build || this.registry)) throw new UnknownClassError(name, 'function', this.path());
+        if (!build) this.summary.functions.push(name);
+        return (this.objects[id] = build ? fn : new Checked(tag));
       }
       case Tag.CLASS_FIELDS:
       case Tag.CLASS_STATE:
-        return this.classInstance(tag);
+        return this.classInstance(tag, at);
       case Tag.CONSTRUCTOR:
-        return this.constructed();
-      case Tag.CODEC:
-        return this.codec();
+      case Tag.CODEC: {
+        const id = this.define(PENDING, tag);
+        const isCodec = tag === Tag.CODEC;
+        const { entry, version, name } = this.entry(isCodec ? 'codec' : 'constructor', isCodec ? 'codec value' : 'constructor-serialized class');
+        const frame = this.open(F.INNER, tag, undefined, 1, id, at);
+        frame.entry = entry;
+        frame.version = version;
+        frame.label = { label: isCodec ? `<${name}>` : '<args>' };
+        frame.key = name;
+        return PENDING;
+      }
       default:
-        return r.fail(`unknown tag 0x${tag.toString(16)}`, r.pos - 1);
+        return r.fail(`unknown tag 0x${tag.toString(16)}`, at);
     }
   }
 
-  /** A value that must be a real value, not a hole. */
-  private plain(v: unknown): unknown {
-    if (v === HOLE) this.reader.fail('a hole outside an array');
-    return v;
-  }
-
-  private plainFields(obj: Record<string, unknown>): Record<string, unknown> {
-    const n = this.reader.count(2);
-    for (let i = 0; i < n; i++) {
-      const key = this.string();
-      this.steps.push(key);
-      const v = this.plain(this.value());
-      this.steps.pop();
-      if (key === '__proto__') Object.defineProperty(obj, key, { value: v, writable: true, enumerable: true, configurable: true });
-      else obj[key] = v;
+  private classInstance(tag: number, at: number): unknown {
+    const { entry, version } = this.entry('fields', 'class');
+    let obj: unknown = new Checked(tag);
+    let store = Store.DEFINE;
+    if (entry?.kind === 'fields') {
+      const { setState, create } = entry.options;
+      if (this.build) obj = create ? create() : Object.create(entry.ctor.prototype);
+      if (setState || version !== entry.version) store = Store.STATE;
     }
-    return obj;
+    const id = this.define(obj, tag);
+    const frame =
+      tag === Tag.CLASS_STATE
+        ? this.open(F.INNER, tag, undefined, 1, id, at)
+        : this.open(F.FIELDS, tag, this.build && store === Store.STATE ? Object.create(null) : obj, this.reader.count(2), id, at);
+    frame.entry = entry;
+    frame.version = version;
+    frame.store = store;
+    frame.owner = obj;
+    frame.label = { label: '<state>' };
+    return PENDING;
   }
 
-  private view(typed: boolean): ArrayBufferView {
-    const r = this.reader;
-    const at = r.pos;
-    const code = typed ? r.u8() : -1;
-    const Kind = typed ? TYPED_ARRAY_KINDS[code] : undefined;
-    if (typed && !Kind) r.fail(`unknown typed array kind ${code}`, at);
-    const id = this.objects.length;
-    this.define(PENDING);
-    this.steps.push({ label: 'buffer' });
-    const buffer = this.value();
+  /**
+   * The next child of `frame`: pushes its path step (and reads a field's key) and
+   * returns true, or returns false when the frame has all its children.
+   */
+  private next(frame: Frame): boolean {
+    if (frame.i >= frame.n) return false;
+    switch (frame.kind) {
+      case F.ARRAY:
+        this.steps.push(frame.i);
+        break;
+      case F.FIELDS:
+        frame.key = this.string();
+        this.steps.push(frame.key as string);
+        break;
+      case F.MAP:
+        this.steps.push(frame.i % 2 === 0 ? { mapEntryKey: frame.i / 2 } : { mapKey: frame.key });
+        break;
+      case F.SET:
+        this.steps.push({ setItem: frame.i });
+        break;
+      case F.ERROR:
+        this.steps.push(frame.i === 0 ? 'stack' : 'cause');
+        break;
+      default:
+        this.steps.push(frame.label);
+    }
+    return true;
+  }
+
+  /** A value for `frame`'s current child. Only an ARRAY element may be a HOLE. */
+  private accept(frame: Frame, v: unknown): void {
     this.steps.pop();
-    if (!(buffer instanceof ArrayBuffer)) return r.fail('a typed array or DataView whose buffer is not an ArrayBuffer', at);
+    const i = frame.i++;
+    if (v === HOLE) {
+      if (frame.kind !== F.ARRAY) this.reader.fail('a hole outside an array');
+      return;
+    }
+    if (!this.build) {
+      frame.inner = v;
+      return;
+    }
+    const target = frame.target;
+    switch (frame.kind) {
+      case F.ARRAY:
+        target[i] = v;
+        return;
+      case F.FIELDS: {
+        const key = frame.key as string;
+        if (frame.store === Store.ASSIGN && key !== '__proto__') target[key] = v;
+        else Object.defineProperty(target, key, { value: v, writable: true, enumerable: true, configurable: true });
+        return;
+      }
+      case F.MAP:
+        if (i % 2 === 0) frame.key = v;
+        else target.set(frame.key, v);
+        return;
+      case F.SET:
+        target.add(v);
+        return;
+      case F.ERROR:
+        if (i === 0) Object.defineProperty(target, 'stack', { value: v, writable: true, enumerable: false, configurable: true });
+        else if (v !== undefined) Object.defineProperty(target, 'cause', { value: v, writable: true, enumerable: false, configurable: true });
+        return;
+      default:
+        frame.inner = v;
+    }
+  }
+
+  /** Completes a frame whose children are all read; returns the finished object. */
+  private finish(frame: Frame): unknown {
+    switch (frame.kind) {
+      case F.VIEW:
+        return this.view(frame);
+      case F.FIELDS:
+        if (frame.tag === Tag.CLASS_FIELDS && frame.store === Store.STATE) {
+          this.applyState(frame, frame.target);
+          return frame.owner;
+        }
+        return frame.target;
+      case F.INNER:
+        if (frame.tag === Tag.CLASS_STATE) {
+          this.applyState(frame, frame.inner);
+          return frame.owner;
+        }
+        return frame.tag === Tag.CODEC ? this.codec(frame) : this.constructed(frame);
+      default:
+        return frame.target;
+    }
+  }
+
+  private view(frame: Frame): unknown {
+    const r = this.reader;
+    const Kind = frame.tag === Tag.TYPED_ARRAY ? TYPED_ARRAY_KINDS[frame.target as number]! : undefined;
+    const buffer = frame.inner;
+    // A NODE_BUFFER is a view, not an ArrayBuffer: it is no typed array's buffer.
+    const isBuffer = buffer instanceof ArrayBuffer || (buffer instanceof Checked && (buffer.tag === Tag.ARRAY_BUFFER || buffer.tag === Tag.ARRAY_BUFFER_SECTION));
+    const byteLength = isBuffer ? (buffer as ArrayBuffer | Checked).byteLength : -1;
+    if (byteLength < 0) return r.fail('a typed array or DataView whose buffer is not an ArrayBuffer', frame.at + 1);
     const byteOffset = r.varint();
     const length = r.varint();
     const bytesPerElement = Kind ? Kind.BYTES_PER_ELEMENT : 1;
-    if (byteOffset % bytesPerElement !== 0 || byteOffset + length * bytesPerElement > buffer.byteLength) {
-      r.fail(`view of ${length} elements at offset ${byteOffset} does not fit its ${buffer.byteLength}-byte buffer`, at);
+    if (byteOffset % bytesPerElement !== 0 || byteOffset + length * bytesPerElement > byteLength) {
+      r.fail(`view of ${length} elements at offset ${byteOffset} does not fit its ${byteLength}-byte buffer`, frame.at + 1);
     }
-    const v = Kind ? new Kind(buffer, byteOffset, length) : new DataView(buffer, byteOffset, length);
-    this.objects[id] = v;
-    return v;
+    const v = !this.build ? new Checked(frame.tag) : Kind ? new Kind(buffer as ArrayBuffer, byteOffset, length) : new DataView(buffer as ArrayBuffer, byteOffset, length);
+    return (this.objects[frame.id] = v);
   }
 
-  private error(): Error {
-    const id = this.objects.length;
-    this.define(PENDING);
-    const name = this.string();
-    const message = this.string();
-    const Ctor = ERROR_CLASSES.get(name) ?? Error;
-    const err = new Ctor(message);
-    if (err.name !== name) Object.defineProperty(err, 'name', { value: name, writable: true, enumerable: false, configurable: true });
-    this.objects[id] = err;
-    this.steps.push('stack');
-    const stack = this.plain(this.value());
-    this.steps.pop();
-    Object.defineProperty(err, 'stack', { value: stack, writable: true, enumerable: false, configurable: true });
-    this.steps.push('cause');
-    const cause = this.plain(this.value());
-    this.steps.pop();
-    if (cause !== undefined) Object.defineProperty(err, 'cause', { value: cause, writable: true, enumerable: false, configurable: true });
-    return err;
-  }
-
-  private entry(kind: ClassEntry['kind'], label: string): { entry: ClassEntry; version: number } {
+  /**
+   * Reads a class, codec or constructor name and version and checks them against the
+   * registry (when inspecting without one, only records them).
+   */
+  private entry(kind: ClassEntry['kind'], label: string): { entry: ClassEntry | undefined; version: number; name: string } {
     const name = this.string();
     const version = this.reader.varint();
+    if (!this.build) this.summary.classes[`${name}@${version}`] = (this.summary.classes[`${name}@${version}`] ?? 0) + 1;
+    if (!this.registry) return { entry: undefined, version, name };
     const entry = this.registry.byStableName(name);
     if (!entry) throw new UnknownClassError(name, label, this.path());
     if (entry.kind !== kind) {
@@ -330,18 +584,18 @@ class GraphDecoder implements DecodeContext {
         { path: this.path() },
       );
     }
-    return { entry, version };
-  }
-
-  private migrate<T>(entry: ClassEntry, version: number, data: T, migrate: ((d: T, v: number) => T) | undefined): T {
-    if (version === entry.version) return data;
-    if (!migrate) {
+    if (entry.kind !== 'codec' && version !== entry.version && !entry.options.migrate) {
       throw new MigrationError(
         'NO_MIGRATION',
         `"${entry.name}" was saved at version ${version} but is registered at version ${entry.version} without a migrate hook`,
         { path: this.path() },
       );
     }
+    return { entry, version, name };
+  }
+
+  private migrate<T>(entry: ClassEntry, version: number, data: T, migrate: ((d: T, v: number) => T) | undefined): T {
+    if (version === entry.version || !migrate) return data;
     try {
       return migrate(data, version);
     } catch (err) {
@@ -349,65 +603,53 @@ class GraphDecoder implements DecodeContext {
     }
   }
 
-  private classInstance(tag: number): object {
-    const { entry, version } = this.entry('fields', 'class');
-    if (entry.kind !== 'fields') throw new Error('unreachable');
-    const { setState, migrate, create } = entry.options;
-    const obj = this.define((create ? create() : Object.create(entry.ctor.prototype)) as Record<string, unknown>);
-    if (tag === Tag.CLASS_STATE) {
-      this.steps.push({ label: '<state>' });
-      const state = this.migrate(entry, version, this.plain(this.value()), migrate);
-      this.steps.pop();
-      this.applyState(entry.name, obj, state, setState);
-      return obj;
+  private applyState(frame: Frame, raw: unknown): void {
+    const entry = frame.entry;
+    if (entry?.kind !== 'fields') return; // inspecting without a registry
+    const { setState, migrate } = entry.options;
+    if (!this.build) {
+      // What a state must be is known only when no hook can change it.
+      const isObject = raw instanceof Checked && raw.tag !== Tag.FUNCTION;
+      if (!setState && frame.version === entry.version && !isObject) this.notAnObject(entry.name);
+      return;
     }
-    if (!setState && version === entry.version) {
-      const n = this.reader.count(2);
-      for (let i = 0; i < n; i++) {
-        const key = this.string();
-        this.steps.push(key);
-        const v = this.plain(this.value());
-        this.steps.pop();
-        Object.defineProperty(obj, key, { value: v, writable: true, enumerable: true, configurable: true });
-      }
-      return obj;
-    }
-    const state = this.migrate(entry, version, this.plainFields(Object.create(null)), migrate);
-    this.applyState(entry.name, obj, state, setState);
-    return obj;
-  }
-
-  private applyState(name: string, obj: Record<string, unknown>, state: unknown, setState?: (obj: any, state: any) => void): void {
+    const state = this.migrate(entry, frame.version, raw, migrate);
+    const obj = frame.owner as Record<string, unknown>;
     if (setState) {
       try {
         setState(obj, state);
       } catch (err) {
         if (err instanceof CheckpointError) throw err;
-        throw new CheckpointError('SET_STATE_FAILED', `setState of "${name}" failed: ${(err as Error)?.message}`, { path: this.path(), cause: err });
+        throw new CheckpointError('SET_STATE_FAILED', `setState of "${entry.name}" failed: ${(err as Error)?.message}`, { path: this.path(), cause: err });
       }
       return;
     }
-    if (typeof state !== 'object' || state === null) {
-      throw new CheckpointFormatError('BAD_GRAPH', `state of "${name}" is not an object and the class has no setState`, { path: this.path() });
-    }
+    if (typeof state !== 'object' || state === null) this.notAnObject(entry.name);
     for (const key of Object.keys(state)) {
       Object.defineProperty(obj, key, { value: (state as Record<string, unknown>)[key], writable: true, enumerable: true, configurable: true });
     }
   }
 
-  private constructed(): object {
-    const id = this.objects.length;
-    this.define(PENDING);
-    const { entry, version } = this.entry('constructor', 'constructor-serialized class');
-    if (entry.kind !== 'constructor') throw new Error('unreachable');
-    this.steps.push({ label: '<args>' });
-    const raw = this.value();
-    if (!Array.isArray(raw)) this.reader.fail(`arguments of "${entry.name}" are not an array`);
-    const args = this.migrate(entry, version, raw, entry.options.migrate);
+  private notAnObject(name: string): never {
+    throw new CheckpointFormatError('BAD_GRAPH', `state of "${name}" is not an object and the class has no setState`, { path: this.path() });
+  }
+
+  private constructed(frame: Frame): unknown {
+    const raw = frame.inner;
+    const isArray = this.build ? Array.isArray(raw) : raw instanceof Checked && raw.tag === Tag.ARRAY;
+    this.steps.push(frame.label);
+    if (!isArray) this.reader.fail(`arguments of "${frame.key as string}" are not an array`, frame.at);
+    const entry = frame.entry;
+    if (!this.build || entry?.kind !== 'constructor') {
+      this.steps.pop();
+      return (this.objects[frame.id] = new Checked(frame.tag));
+    }
+    const id = frame.id;
+    const args = this.migrate(entry, frame.version, raw as unknown[], entry.options.migrate);
     this.steps.pop();
     let obj: object | undefined;
     if (entry.options.deduplicate) {
-      obj = this.unique.find(entry.name, args);
+      obj = this.unique!.find(entry.name, args);
       if (obj) {
         this.stats.reused++;
         const liveArgs = entry.argsOf(obj);
@@ -424,8 +666,7 @@ class GraphDecoder implements DecodeContext {
         throw new CheckpointError('CONSTRUCTOR_FAILED', `constructing "${entry.name}" from its stored arguments failed: ${(err as Error)?.message}`, { path: this.path(), cause: err });
       }
     }
-    this.objects[id] = obj;
-    return obj;
+    return (this.objects[id] = obj);
   }
 
   /**
@@ -461,22 +702,16 @@ class GraphDecoder implements DecodeContext {
     }
   }
 
-  private codec(): unknown {
-    const id = this.objects.length;
-    this.define(PENDING);
-    const { entry, version } = this.entry('codec', 'codec value');
-    if (entry.kind !== 'codec') throw new Error('unreachable');
-    this.steps.push({ label: `<${entry.name}>` });
-    const encoded = this.plain(this.value());
-    this.steps.pop();
+  private codec(frame: Frame): unknown {
+    const entry = frame.entry;
+    if (!this.build || entry?.kind !== 'codec') return (this.objects[frame.id] = new Checked(frame.tag));
     let obj: unknown;
     try {
-      obj = entry.decode(encoded, this, version);
+      obj = entry.decode(frame.inner, this, frame.version);
     } catch (err) {
       if (err instanceof CheckpointError) throw err;
       throw new CheckpointError('CODEC_FAILED', `codec "${entry.name}" failed to decode: ${(err as Error)?.message}`, { path: this.path(), cause: err });
     }
-    this.objects[id] = obj;
-    return obj;
+    return (this.objects[frame.id] = obj);
   }
 }

@@ -4,13 +4,16 @@ import type { ClassEntry, Registry } from '../registry/index.js';
 import type { EncodeContext, SectionInput } from '../registry/index.js';
 import { ByteWriter } from './byte-writer.js';
 import { formatPath, type PathStep } from './graph-path.js';
-import { ARRAY_BUFFER_SECTION_THRESHOLD, DEFAULT_MAX_DEPTH, ERROR_CLASSES, isStackOverflow, Tag, TYPED_ARRAY_KINDS } from './tags.js';
+import { ARRAY_BUFFER_SECTION_THRESHOLD, ERROR_CLASSES, Tag, TYPED_ARRAY_KINDS } from './tags.js';
 
 export interface EncodeGraphOptions {
   registry: Registry;
   /** Passed to codecs as `ctx.options`. */
   options?: Readonly<Record<string, unknown>>;
-  /** Deepest nesting accepted before `DEPTH_LIMIT`. Default 1000. */
+  /**
+   * Deepest nesting of objects accepted before `DEPTH_LIMIT`. Default: no limit (the
+   * walk is iterative: depth costs one small frame per level, never stack).
+   */
   maxDepth?: number;
   /** Fields to leave out of particular `@serializable` instances (saveCheckpoint's `exclude`). */
   excludeFields?: ReadonlyMap<object, ReadonlySet<string>>;
@@ -34,19 +37,46 @@ const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): 
  * starts — before its children — so repeated objects and cycles are both written as
  * back-references. Constructor and codec objects are "pending" while their arguments
  * are written: a reference back to one of them is a cycle that cannot be rebuilt and
- * is refused at save time. Inverse: {@link decodeGraph}.
+ * is refused at save time. Iterative (an explicit stack of open objects), so depth
+ * costs memory, never stack. Only own enumerable string-keyed properties are stored:
+ * symbol keys and non-enumerable properties are dropped, as `Object.keys` and
+ * `structuredClone` drop them. Inverse: {@link decodeGraph}.
+ * @throws UnsupportedValueError for what cannot be saved; CheckpointError
+ *   `GETTER_FAILED`, `GET_STATE_FAILED` or `ARGS_FAILED` (with the graph path and the
+ *   original error as `cause`) when a getter, `getState` or an `args` function throws.
  */
 export function encodeGraph(value: unknown, options: EncodeGraphOptions): EncodedGraph {
   const enc = new GraphEncoder(options);
-  try {
-    enc.value(value);
-  } catch (err) {
-    if (isStackOverflow(err)) {
-      throw new CheckpointError('DEPTH_LIMIT', 'the graph is nested too deeply for the stack; flatten it, or raise maxDepth together with node --stack-size', { path: enc.path(), cause: err });
-    }
-    throw err;
-  }
+  enc.run(value);
   return { graph: enc.out.result(), sections: enc.sections };
+}
+
+/** Frame kinds of the encoder: one open object whose children are being written. */
+const enum F {
+  ARRAY,
+  FIELDS,
+  MAP,
+  SET,
+  /** A fixed list of labelled inner values (constructor arguments, codec value, state, view buffer, error stack and cause). */
+  INNER,
+}
+
+class Frame {
+  i = 0;
+  /** Whether a path step of the current child is on the path. */
+  stepped = false;
+  /** A Map entry whose key is written and whose value is next. */
+  entry: [unknown, unknown] | undefined = undefined;
+  constructor(
+    readonly kind: F,
+    /** The object (ARRAY, FIELDS) or the values (INNER). */
+    readonly v: any,
+    readonly n: number,
+    /** FIELDS: the keys; INNER: the path steps of the values; MAP/SET: the iterator. */
+    readonly aux: any,
+    /** Called when the frame is done (the varints after a view's buffer; leaving the pending set). */
+    readonly done?: () => void,
+  ) {}
 }
 
 class GraphEncoder implements EncodeContext {
@@ -61,12 +91,12 @@ class GraphEncoder implements EncodeContext {
   private readonly stringIds = new Map<string, number>();
   private readonly sectionKeys = new Map<unknown, number>();
   private readonly steps: PathStep[] = [];
-  private depth = 0;
+  private readonly stack: Frame[] = [];
 
   constructor(options: EncodeGraphOptions) {
     this.registry = options.registry;
     this.options = options.options ?? {};
-    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxDepth = options.maxDepth ?? Infinity;
     this.excludeFields = options.excludeFields;
   }
 
@@ -84,6 +114,99 @@ class GraphEncoder implements EncodeContext {
     const index = this.sections.length; // file section index: 0 is the graph
     if (dedupKey !== undefined) this.sectionKeys.set(dedupKey, index);
     return index;
+  }
+
+  /** Writes the root value: one loop over an explicit stack of open objects. */
+  run(root: unknown): void {
+    this.value(root);
+    const stack = this.stack;
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.stepped) {
+        this.steps.pop();
+        frame.stepped = false;
+      }
+      if (!this.next(frame)) {
+        stack.pop();
+        frame.done?.();
+      }
+    }
+  }
+
+  /** Writes `frame`'s next child (which may open a frame of its own); false when there is none. */
+  private next(frame: Frame): boolean {
+    const steps = this.steps;
+    switch (frame.kind) {
+      case F.ARRAY: {
+        const arr = frame.v as unknown[];
+        for (; frame.i < frame.n; frame.i++) {
+          if (frame.i in arr) break;
+          this.out.u8(Tag.HOLE);
+        }
+        if (frame.i >= frame.n) return false;
+        const i = frame.i++;
+        steps.push(i);
+        frame.stepped = true;
+        this.value(arr[i]);
+        return true;
+      }
+      case F.FIELDS: {
+        if (frame.i >= frame.n) return false;
+        const key = (frame.aux as string[])[frame.i++]!;
+        this.string(key);
+        steps.push(key);
+        frame.stepped = true;
+        let child: unknown;
+        try {
+          child = (frame.v as Record<string, unknown>)[key];
+        } catch (err) {
+          throw this.userCodeFailed('GETTER_FAILED', `reading the property failed: ${message(err)}`, err);
+        }
+        this.value(child);
+        return true;
+      }
+      case F.MAP: {
+        if (frame.i >= frame.n) return false;
+        const half = frame.i >> 1;
+        frame.stepped = true;
+        if (frame.i++ % 2 === 0) {
+          const entry = (frame.aux as Iterator<[unknown, unknown]>).next().value as [unknown, unknown];
+          frame.entry = entry;
+          steps.push({ mapEntryKey: half });
+          this.value(entry[0]);
+        } else {
+          const entry = frame.entry!;
+          frame.entry = undefined;
+          steps.push({ mapKey: entry[0] });
+          this.value(entry[1]);
+        }
+        return true;
+      }
+      case F.SET: {
+        if (frame.i >= frame.n) return false;
+        steps.push({ setItem: frame.i++ });
+        frame.stepped = true;
+        this.value((frame.aux as Iterator<unknown>).next().value);
+        return true;
+      }
+      case F.INNER: {
+        if (frame.i >= frame.n) return false;
+        const i = frame.i++;
+        steps.push((frame.aux as PathStep[])[i]!);
+        frame.stepped = true;
+        this.value((frame.v as unknown[])[i]);
+        return true;
+      }
+    }
+  }
+
+  private open(kind: F, v: unknown, n: number, aux: unknown, done?: () => void): void {
+    this.stack.push(new Frame(kind, v, n, aux, done));
+  }
+
+  private userCodeFailed(code: string, what: string, err: unknown): CheckpointError {
+    if (err instanceof CheckpointError) return err;
+    return new CheckpointError(code, what, { path: this.path(), cause: err });
   }
 
   value(v: unknown): void {
@@ -142,18 +265,15 @@ class GraphEncoder implements EncodeContext {
     }
   }
 
+  /** Sign byte, byte length, little-endian magnitude; in time linear in the size (through hexadecimal). */
   private bigint(v: bigint): void {
     this.out.u8(Tag.BIGINT);
     const negative = v < 0n;
-    let magnitude = negative ? -v : v;
-    const bytes: number[] = [];
-    while (magnitude > 0n) {
-      bytes.push(Number(magnitude & 0xffn));
-      magnitude >>= 8n;
-    }
+    const hex = (negative ? -v : v).toString(16);
+    const bytes = v === 0n ? new Uint8Array(0) : Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').reverse();
     this.out.u8(negative ? 1 : 0);
     this.out.varint(bytes.length);
-    this.out.bytes(Uint8Array.from(bytes));
+    this.out.bytes(bytes);
   }
 
   private object(v: object): void {
@@ -171,19 +291,18 @@ class GraphEncoder implements EncodeContext {
       this.out.varint(id);
       return;
     }
-    if (++this.depth > this.maxDepth) {
-      throw new CheckpointError('DEPTH_LIMIT', `the graph is nested deeper than ${this.maxDepth} levels; raise maxDepth or flatten it`, { path: this.path() });
+    if (this.stack.length >= this.maxDepth) {
+      throw new CheckpointError('DEPTH_LIMIT', `the graph is nested deeper than ${this.maxDepth} levels (maxDepth); raise maxDepth or flatten it`, { path: this.path() });
     }
     this.objectIds.set(v, this.objectIds.size);
     if (typeof v === 'function') {
       this.func(v);
-    } else {
-      const proto = Object.getPrototypeOf(v) as object | null;
-      const handler: Handler | undefined = proto === null ? nullProtoObject : BUILTIN_HANDLERS.get(proto);
-      if (handler) handler(this, v);
-      else this.other(v, proto!);
+      return;
     }
-    this.depth--;
+    const proto = Object.getPrototypeOf(v) as object | null;
+    const handler: Handler | undefined = proto === null ? nullProtoObject : BUILTIN_HANDLERS.get(proto);
+    if (handler) handler(this, v);
+    else this.other(v, proto!);
   }
 
   private func(fn: Function): void {
@@ -203,7 +322,7 @@ class GraphEncoder implements EncodeContext {
     const entry = this.registry.lookup(v);
     if (entry) return this.registered(v, entry);
     const code = TYPED_ARRAY_CODES.get(proto);
-    if (code !== undefined) return this.typedArray(v as ArrayBufferView, code);
+    if (code !== undefined) return this.view(v as ArrayBufferView, code);
     if (Buffer.isBuffer(v)) return this.nodeBuffer(v);
     if (ERROR_PROTOS.has(proto)) return this.error(v as Error);
     const ctorName = (proto as { constructor?: { name?: string } }).constructor?.name || '(anonymous class)';
@@ -221,26 +340,35 @@ class GraphEncoder implements EncodeContext {
     if (entry.kind === 'fields') {
       const { getState } = entry.options;
       if (getState) {
+        let state: unknown;
+        try {
+          state = getState(v);
+        } catch (err) {
+          throw this.userCodeFailed('GET_STATE_FAILED', `getState of "${entry.name}" failed: ${message(err)}`, err);
+        }
         out.u8(Tag.CLASS_STATE);
         this.string(entry.name);
         out.varint(entry.version);
-        this.steps.push({ label: '<state>' });
-        this.value(getState(v));
-        this.steps.pop();
+        this.open(F.INNER, [state], 1, [{ label: '<state>' }]);
         return;
       }
       out.u8(Tag.CLASS_FIELDS);
       this.string(entry.name);
       out.varint(entry.version);
       const extra = this.excludeFields?.get(v);
-      const keys =
-        entry.exclude.size === 0 && !extra ? Object.keys(v) : Object.keys(v).filter((k) => !entry.exclude.has(k) && !extra?.has(k));
-      this.fields(v as unknown as Record<string, unknown>, keys);
+      const keys = this.keysOf(v);
+      this.fields(v, entry.exclude.size === 0 && !extra ? keys : keys.filter((k) => !entry.exclude.has(k) && !extra?.has(k)));
       return;
     }
     this.pending.add(v);
+    const leave = () => void this.pending.delete(v);
     if (entry.kind === 'constructor') {
-      const args = entry.argsOf(v);
+      let args: unknown;
+      try {
+        args = entry.argsOf(v);
+      } catch (err) {
+        throw this.userCodeFailed('ARGS_FAILED', `the args function of "${entry.name}" failed: ${message(err)}`, err);
+      }
       if (!Array.isArray(args)) {
         throw new CheckpointError(
           'NO_CONSTRUCTOR_ARGS',
@@ -251,79 +379,51 @@ class GraphEncoder implements EncodeContext {
       out.u8(Tag.CONSTRUCTOR);
       this.string(entry.name);
       out.varint(entry.version);
-      this.steps.push({ label: '<args>' });
-      this.value(args);
-      this.steps.pop();
+      this.open(F.INNER, [args], 1, [{ label: '<args>' }], leave);
     } else {
       let encoded: unknown;
       try {
         encoded = entry.encode(v, this);
       } catch (err) {
-        if (err instanceof CheckpointError) throw err;
-        throw new CheckpointError('CODEC_FAILED', `codec "${entry.name}" failed to encode: ${(err as Error)?.message ?? String(err)}`, { path: this.path(), cause: err });
+        throw this.userCodeFailed('CODEC_FAILED', `codec "${entry.name}" failed to encode: ${message(err)}`, err);
       }
       out.u8(Tag.CODEC);
       this.string(entry.name);
       out.varint(entry.version);
-      this.steps.push({ label: `<${entry.name}>` });
-      this.value(encoded);
-      this.steps.pop();
+      this.open(F.INNER, [encoded], 1, [{ label: `<${entry.name}>` }], leave);
     }
-    this.pending.delete(v);
   }
 
-  fields(v: Record<string, unknown>, keys: readonly string[]): void {
-    this.out.varint(keys.length);
-    const steps = this.steps;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      this.string(key);
-      steps.push(key);
-      this.value(v[key]);
-      steps.pop();
+  /** Own enumerable string keys: symbol keys and non-enumerable properties are not stored. */
+  keysOf(v: object): string[] {
+    try {
+      return Object.keys(v);
+    } catch (err) {
+      throw this.userCodeFailed('GETTER_FAILED', `listing the properties failed: ${message(err)}`, err);
     }
+  }
+
+  fields(v: object, keys: string[]): void {
+    this.out.varint(keys.length);
+    this.open(F.FIELDS, v, keys.length, keys);
   }
 
   array(v: unknown[]): void {
-    const out = this.out;
-    out.u8(Tag.ARRAY);
-    const n = v.length;
-    out.varint(n);
-    const steps = this.steps;
-    for (let i = 0; i < n; i++) {
-      if (!(i in v)) {
-        out.u8(Tag.HOLE);
-        continue;
-      }
-      steps.push(i);
-      this.value(v[i]);
-      steps.pop();
-    }
+    this.out.u8(Tag.ARRAY);
+    this.out.varint(v.length);
+    this.open(F.ARRAY, v, v.length, undefined);
   }
 
   map(v: Map<unknown, unknown>): void {
     this.out.u8(Tag.MAP);
     this.out.varint(v.size);
-    let i = 0;
-    for (const [key, val] of v) {
-      this.steps.push({ mapEntryKey: i++ });
-      this.value(key);
-      this.steps.pop();
-      this.steps.push({ mapKey: key });
-      this.value(val);
-      this.steps.pop();
-    }
+    this.open(F.MAP, v, 2 * v.size, Map.prototype.entries.call(v));
   }
 
   set(v: Set<unknown>): void {
     this.out.u8(Tag.SET);
     this.out.varint(v.size);
-    let i = 0;
-    for (const item of v) {
-      this.steps.push({ setItem: i++ });
-      this.value(item);
-      this.steps.pop();
-    }
+    this.open(F.SET, v, v.size, Set.prototype.values.call(v));
   }
 
   arrayBuffer(v: ArrayBuffer): void {
@@ -337,29 +437,22 @@ class GraphEncoder implements EncodeContext {
     }
   }
 
-  typedArray(v: ArrayBufferView, code: number): void {
+  /** TYPED_ARRAY / DATA_VIEW: the buffer value, then the byte offset and the length. */
+  view(v: ArrayBufferView, code: number): void {
     if (!(v.buffer instanceof ArrayBuffer)) {
-      throw new UnsupportedValueError('UNSUPPORTED_VALUE', 'cannot save a typed array over a SharedArrayBuffer', { path: this.path() });
+      throw new UnsupportedValueError('UNSUPPORTED_VALUE', `cannot save a ${code < 0 ? 'DataView' : 'typed array'} over a SharedArrayBuffer`, { path: this.path() });
     }
-    this.out.u8(Tag.TYPED_ARRAY);
-    this.out.u8(code);
-    this.steps.push({ label: 'buffer' });
-    this.value(v.buffer);
-    this.steps.pop();
-    this.out.varint(v.byteOffset);
-    this.out.varint((v as unknown as { length: number }).length);
-  }
-
-  dataView(v: DataView): void {
-    if (!(v.buffer instanceof ArrayBuffer)) {
-      throw new UnsupportedValueError('UNSUPPORTED_VALUE', 'cannot save a DataView over a SharedArrayBuffer', { path: this.path() });
+    if (code < 0) {
+      this.out.u8(Tag.DATA_VIEW);
+    } else {
+      this.out.u8(Tag.TYPED_ARRAY);
+      this.out.u8(code);
     }
-    this.out.u8(Tag.DATA_VIEW);
-    this.steps.push({ label: 'buffer' });
-    this.value(v.buffer);
-    this.steps.pop();
-    this.out.varint(v.byteOffset);
-    this.out.varint(v.byteLength);
+    const length = code < 0 ? v.byteLength : (v as unknown as { length: number }).length;
+    this.open(F.INNER, [v.buffer], 1, [{ label: 'buffer' }], () => {
+      this.out.varint(v.byteOffset);
+      this.out.varint(length);
+    });
   }
 
   /** A Node Buffer is stored as its own bytes: small Buffers share a pool that must not leak into the file. */
@@ -373,23 +466,22 @@ class GraphEncoder implements EncodeContext {
     this.out.u8(Tag.ERROR);
     this.string(String(v.name));
     this.string(String(v.message));
-    this.steps.push('stack');
-    this.value(typeof v.stack === 'string' ? v.stack : undefined);
-    this.steps.pop();
-    this.steps.push('cause');
-    this.value('cause' in v ? v.cause : undefined);
-    this.steps.pop();
+    this.open(F.INNER, [typeof v.stack === 'string' ? v.stack : undefined, 'cause' in v ? v.cause : undefined], 2, ['stack', 'cause']);
   }
+}
+
+function message(err: unknown): string {
+  return String((err as Error)?.message ?? err);
 }
 
 function plainObject(enc: GraphEncoder, v: Record<string, unknown>): void {
   enc.out.u8(Tag.OBJECT);
-  enc.fields(v, Object.keys(v));
+  enc.fields(v, enc.keysOf(v));
 }
 
 function nullProtoObject(enc: GraphEncoder, v: Record<string, unknown>): void {
   enc.out.u8(Tag.NULL_PROTO_OBJECT);
-  enc.fields(v, Object.keys(v));
+  enc.fields(v, enc.keysOf(v));
 }
 
 const BUILTIN_HANDLERS = new Map<object, Handler>([
@@ -398,7 +490,7 @@ const BUILTIN_HANDLERS = new Map<object, Handler>([
   [Map.prototype, (enc, v) => enc.map(v)],
   [Set.prototype, (enc, v) => enc.set(v)],
   [ArrayBuffer.prototype, (enc, v) => enc.arrayBuffer(v)],
-  [DataView.prototype, (enc, v) => enc.dataView(v)],
+  [DataView.prototype, (enc, v) => enc.view(v, -1)],
   [
     Date.prototype,
     (enc, v: Date) => {

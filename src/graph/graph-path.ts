@@ -7,12 +7,29 @@ export type PathStep = string | number | { mapKey: unknown } | { mapEntryKey: nu
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** Formats steps as `.plugins[1].storage.get("k")`; the root is the empty string. */
+/** Paths longer than this many steps keep their first and last `PATH_KEEP` steps, with a count in between. */
+export const PATH_MAX_STEPS = 64;
+const PATH_KEEP = 24;
+/** A key longer than this many characters is shortened in the middle. */
+const KEY_MAX = 80;
+
+/**
+ * Formats steps as `.plugins[1].storage.get("k")`; the root is the empty string. A path
+ * of more than {@link PATH_MAX_STEPS} steps (a 100,000-node linked list) is shortened
+ * in the middle: `.next.next….<99,952 more steps>….next.value`, and so are very long keys.
+ */
 export function formatPath(steps: readonly PathStep[]): string {
+  if (steps.length <= PATH_MAX_STEPS) return formatSteps(steps, 0, steps.length);
+  const skipped = steps.length - 2 * PATH_KEEP;
+  return `${formatSteps(steps, 0, PATH_KEEP)}.<${skipped} more steps>${formatSteps(steps, steps.length - PATH_KEEP, steps.length)}`;
+}
+
+function formatSteps(steps: readonly PathStep[], from: number, to: number): string {
   let out = '';
-  for (const step of steps) {
+  for (let i = from; i < to; i++) {
+    const step = steps[i]!;
     if (typeof step === 'number') out += `[${step}]`;
-    else if (typeof step === 'string') out += IDENTIFIER.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`;
+    else if (typeof step === 'string') out += IDENTIFIER.test(step) && step.length <= KEY_MAX ? `.${step}` : `[${quote(step)}]`;
     else if ('mapKey' in step) out += `.get(${describeKey(step.mapKey)})`;
     else if ('mapEntryKey' in step) out += `.keys()[${step.mapEntryKey}]`;
     else if ('setItem' in step) out += `.values()[${step.setItem}]`;
@@ -21,9 +38,15 @@ export function formatPath(steps: readonly PathStep[]): string {
   return out;
 }
 
+function quote(s: string): string {
+  if (s.length <= KEY_MAX) return JSON.stringify(s);
+  const half = KEY_MAX / 2;
+  return `${JSON.stringify(s.slice(0, half)).slice(0, -1)}…<${s.length - KEY_MAX} more characters>…${JSON.stringify(s.slice(-half)).slice(1)}`;
+}
+
 function describeKey(key: unknown): string {
-  if (typeof key === 'string') return JSON.stringify(key);
+  if (typeof key === 'string') return quote(key);
   if (typeof key === 'number' || typeof key === 'boolean' || key === null || key === undefined) return String(key);
-  if (typeof key === 'bigint') return `${key}n`;
+  if (typeof key === 'bigint') return key >= -(10n ** 20n) && key <= 10n ** 20n ? `${key}n` : '<bigint>';
   return `<${typeof key}>`;
 }

@@ -75,14 +75,3 @@ export const ERROR_CLASSES: ReadonlyMap<string, ErrorConstructor> = new Map<stri
 
 /** ArrayBuffers at least this large are stored in their own aligned section instead of inline. */
 export const ARRAY_BUFFER_SECTION_THRESHOLD = 4096;
-/**
- * Default nesting limit of the graph, inside Node's default stack (about 1 MB, where
- * the walk overflows somewhere between 1,500 and 2,500 levels). Deeper graphs need
- * `maxDepth` raised together with `node --stack-size`.
- */
-export const DEFAULT_MAX_DEPTH = 1000;
-
-/** True for the RangeError V8 throws when the stack overflows. */
-export function isStackOverflow(err: unknown): boolean {
-  return err instanceof RangeError && /call stack/i.test(err.message);
-}
