@@ -486,12 +486,10 @@ class GraphDecoder implements DecodeContext {
 
   /** A value for `frame`'s current child. Only an ARRAY element may be a HOLE. */
   private accept(frame: Frame, v: unknown): void {
+    if (v === HOLE && frame.kind !== F.ARRAY) this.reader.fail('a hole outside an array', this.reader.pos - 1);
     this.steps.pop();
     const i = frame.i++;
-    if (v === HOLE) {
-      if (frame.kind !== F.ARRAY) this.reader.fail('a hole outside an array');
-      return;
-    }
+    if (v === HOLE) return;
     if (!this.build) {
       frame.inner = v;
       return;

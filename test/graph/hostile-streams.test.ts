@@ -81,8 +81,15 @@ describe('hostile graph streams', () => {
     expectCode([Tag.ARRAY_BUFFER_SECTION, 3], 'BAD_SECTION');
   });
 
-  it('refuses nesting deeper than the limit without overflowing the stack', () => {
-    expectCode(new Array(200_000).fill(0).flatMap(() => [Tag.ARRAY, 1]), 'DEPTH_LIMIT');
+  it('reads 200,000 levels of nesting without a stack, and a truncated one is BAD_GRAPH, not a crash', () => {
+    const deep = new Array(200_000).fill(0).flatMap(() => [Tag.ARRAY, 1]);
+    let v = fromBytes(container([...deep, Tag.NULL])).value as unknown[];
+    let depth = 0;
+    for (; Array.isArray(v); v = v[0] as unknown[]) depth++;
+    assert.equal(depth, 200_000);
+    const err = expectCode(deep, 'BAD_GRAPH');
+    assert.ok(err.path.startsWith('[0][0]'), err.path);
+    assert.ok(err.path.length < 400, 'a 200,000-step path is shortened in the middle');
   });
 
   it('never reaches a prototype through __proto__ or constructor keys', () => {

@@ -6,6 +6,7 @@ export interface GraphRoundTripOptions {
   registry?: Registry;
   uniqueObjects?: unknown;
   options?: Record<string, unknown>;
+  maxDepth?: number;
 }
 
 /** Encodes a value into a full container and decodes it back, through the graph and format layers only. */
@@ -20,6 +21,7 @@ export function fromBytes(bytes: Uint8Array, opts: GraphRoundTripOptions = {}) {
     registry: opts.registry ?? new Registry(),
     uniqueObjects: opts.uniqueObjects,
     options: opts.options,
+    maxDepth: opts.maxDepth,
     fileOffset: container.header.sections[0]!.offset,
     section(index): SectionView {
       const data = container.section(index);
