@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Tag } from '../../src/graph/index.js';
+import { container, varint } from './stream-helpers.js';
+
+/**
+ * The rows of issue 10's cost table, each loaded and inspected in a child process of its
+ * own so that its peak memory is its own. The bounds are limits, not benchmarks: they are
+ * far above what the linear code needs (bench/graph-cost.ts measures that) and far below
+ * what the old code took (a 1 MiB BIGINT ran past 90 s and 1.8 GB; 2,000 definitions of
+ * one 1 MiB section took 2 GB), so contention cannot fail them and a regression does.
+ */
+const child = fileURLToPath(new URL('./cost-child.js', import.meta.url));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-cost-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const MiB = 1 << 20;
+
+export interface Cost {
+  ms: number;
+  growthBytes: number;
+  code: string;
+}
+
+export function costOf(mode: 'load' | 'inspect', file: string, timeoutMs = 60_000): Cost {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=2048', child, mode, file], { encoding: 'utf8', timeout: timeoutMs });
+  assert.equal(r.status, 0, `child ${mode} ${path.basename(file)}: ${r.signal ?? ''} ${r.stderr}`);
+  return JSON.parse(r.stdout) as Cost;
+}
+
+/** Loads and inspects `bytes`; both must give `code`, within `seconds` and a peak growth of 4 × the file + 64 MiB. */
+function bounded(name: string, bytes: Uint8Array, code: string, seconds: number): Cost {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, bytes);
+  const memoryBound = 4 * bytes.length + 64 * MiB;
+  let loaded: Cost | undefined;
+  for (const mode of ['load', 'inspect'] as const) {
+    const cost = costOf(mode, file);
+    assert.equal(cost.code, code, `${mode} ${name}`);
+    assert.ok(cost.ms < seconds * 1000, `${mode} ${name}: ${Math.round(cost.ms)} ms, bound ${seconds} s`);
+    assert.ok(cost.growthBytes < memoryBound, `${mode} ${name}: peak grew ${(cost.growthBytes / MiB).toFixed(0)} MiB, bound ${(memoryBound / MiB).toFixed(0)} MiB`);
+    loaded ??= cost;
+  }
+  return loaded!;
+}
+
+describe('cost bounded by the file (issue 10 table rows)', () => {
+  it('a BIGINT with a 1 MiB magnitude: linear time', () => {
+    const g = new Uint8Array(2 + varint(MiB).length + MiB).fill(0xa7);
+    g.set([Tag.BIGINT, 0, ...varint(MiB)]);
+    bounded('bigint.reprise', container(g), 'OK', 10);
+  });
+
+  it('a STRING16 of 20 M code units (40 MB): allocated once', () => {
+    const n = 20_000_000;
+    const head = [Tag.STRING16, ...varint(n)];
+    const g = new Uint8Array(head.length + 2 * n).fill(0x61);
+    g.set(head);
+    for (let i = head.length + 1; i < g.length; i += 2) g[i] = 0;
+    g[head.length + 1] = 0xd8; // a lone surrogate first
+    bounded('string16.reprise', container(g), 'OK', 20);
+  });
+
+  it('2,000 definitions over one 1 MiB bytes section are refused, not copied 2,000 times', () => {
+    const refs = [Tag.ARRAY, ...varint(2000)];
+    for (let i = 0; i < 2000; i++) refs.push(Tag.ARRAY_BUFFER_SECTION, 1);
+    bounded('shared-section.reprise', container(refs, [{ kind: 'bytes', data: new Uint8Array(MiB) }]), 'BAD_GRAPH', 10);
+  });
+
+  it('2,000 typed arrays over one 1 MiB section through REF share one copy', () => {
+    const g = [Tag.ARRAY, ...varint(2000)];
+    for (let i = 0; i < 2000; i++) g.push(Tag.TYPED_ARRAY, 1, ...(i === 0 ? [Tag.ARRAY_BUFFER_SECTION, 1] : [Tag.REF, 2]), ...varint(i * 512), ...varint(512));
+    bounded('views.reprise', container(g, [{ kind: 'bytes', data: new Uint8Array(MiB) }]), 'OK', 10);
+  });
+
+  it('a linked list of 100,000 nodes and 5,000 levels of nesting, with no flags', () => {
+    const list: number[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      list.push(Tag.OBJECT, 2, ...(i === 0 ? [Tag.STRING, 1, 0x76] : [Tag.STRING_REF, 0]), Tag.INT, ...varint(2 * i));
+      list.push(...(i === 0 ? [Tag.STRING, 4, 0x6e, 0x65, 0x78, 0x74] : [Tag.STRING_REF, 1]));
+    }
+    list.push(Tag.NULL);
+    bounded('list.reprise', container(list), 'OK', 10);
+    const nesting = [...new Array(5000).fill(0).flatMap(() => [Tag.ARRAY, 1]), Tag.NULL];
+    bounded('nesting.reprise', container(nesting), 'OK', 10);
+  });
+});
