@@ -491,7 +491,8 @@ class GraphDecoder implements DecodeContext {
     const i = frame.i++;
     if (v === HOLE) return;
     if (!this.build) {
-      frame.inner = v;
+      if (frame.kind === F.MAP && i % 2 === 0) frame.key = v; // for the path of the value
+      else frame.inner = v;
       return;
     }
     const target = frame.target;

@@ -5,9 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CheckpointFormatError } from '../../src/errors.js';
+import { CheckpointError, CheckpointFormatError } from '../../src/errors.js';
 import { inspectBytes } from '../../src/cli/inspect.js';
-import { serialize } from '../../src/index.js';
+import { deserialize, serialize } from '../../src/index.js';
 import { ROUND_TRIP_FIXTURES } from '../graph/fixtures.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -46,5 +46,66 @@ describe('reprise inspect / verify', () => {
     assert.equal(verify.status, 1);
     assert.match(verify.stdout, /good\.reprise: OK/);
     assert.match(verify.stdout, /bad\.reprise: BROKEN .*TRUNCATED/);
+  });
+
+  it('verify on the command line and load agree on a corrupted-file corpus', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-cli-'));
+    const good = serialize({ list: [1, 2, { m: new Map([['k', new Set([1n])]]) }], buf: new Uint8Array(5000).fill(3), when: new Date(0) });
+    const files: string[] = [];
+    const expected: string[] = [];
+    const add = (name: string, bytes: Uint8Array) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, bytes);
+      files.push(file);
+      try {
+        deserialize(bytes);
+        expected.push('OK');
+      } catch (err) {
+        assert.ok(err instanceof CheckpointError, String(err));
+        expected.push(err.code);
+      }
+    };
+    add('good.reprise', good);
+    for (let n = 0; n < good.length; n += 997) add(`cut-${n}.reprise`, good.subarray(0, n));
+    for (let i = 0; i < good.length; i += 613) {
+      const copy = good.slice();
+      copy[i]! ^= 0x10;
+      add(`flip-${i}.reprise`, copy);
+    }
+    const r = spawnSync(process.execPath, [cli, 'verify', ...files], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, files.length);
+    lines.forEach((line, i) => {
+      const code = line.includes(': OK') ? 'OK' : /\[([A-Z_]+)\]/.exec(line)?.[1];
+      assert.equal(code, expected[i], `${path.basename(files[i]!)}: ${line}`);
+    });
+    assert.ok(new Set(expected).size >= 4, `the corpus covers several codes: ${[...new Set(expected)].join(', ')}`);
+  });
+
+  it('usage errors exit 2 with a one-line message and the usage hint, no stack trace', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+    for (const args of [['frobnicate'], ['inspect'], ['verify'], ['inspect', '--sections', 'many', 'x'], ['inspect', '--nope', 'x'], []]) {
+      const r = run(...args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+    }
+    assert.equal(run('--help').status, 0);
+    assert.equal(run('--version').status, 0);
+  });
+
+  it('a file that cannot be read exits 1 with one line; REPRISE_DEBUG adds the stack', () => {
+    const missing = path.join(os.tmpdir(), 'reprise-no-such-file.reprise');
+    const r = spawnSync(process.execPath, [cli, 'inspect', missing], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /ENOENT/);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    const v = spawnSync(process.execPath, [cli, 'verify', missing], { encoding: 'utf8' });
+    assert.equal(v.status, 1);
+    assert.match(v.stdout, /BROKEN .*ENOENT/);
+    const debug = spawnSync(process.execPath, [cli, 'inspect', missing], { encoding: 'utf8', env: { ...process.env, REPRISE_DEBUG: '1' } });
+    assert.equal(debug.status, 1);
+    assert.match(debug.stderr, /^\s+at /m, 'the stack with REPRISE_DEBUG');
   });
 });
