@@ -112,9 +112,20 @@ const enum Store {
   STATE,
 }
 
+/** One open definition. Frames are reused (a pool as deep as the deepest nesting), so a wide graph allocates none per object. */
 class Frame {
+  kind: F = F.ARRAY;
+  tag = 0;
+  /** The object being filled (a `Checked` when inspecting). */
+  target: any = undefined;
+  /** Children to read. */
+  n = 0;
+  /** The object id this definition took. */
+  id = 0;
+  /** Stream offset of the tag, for errors. */
+  at = 0;
   i = 0;
-  /** The pending Map key, or the key of the field being read. */
+  /** The pending Map key, the key of the field being read, or the name of a CONSTRUCTOR/CODEC. */
   key: unknown = undefined;
   /** The inner value of INNER, the buffer of VIEW. */
   inner: unknown = undefined;
@@ -124,18 +135,24 @@ class Frame {
   /** The class instance a FIELDS/INNER frame with a state fills. */
   owner: unknown = undefined;
   label: PathStep = '';
-  constructor(
-    readonly kind: F,
-    readonly tag: number,
-    /** The object being filled (a `Checked` when inspecting). */
-    readonly target: any,
-    /** Children to read. */
-    readonly n: number,
-    /** The object id this definition took. */
-    readonly id: number,
-    /** Stream offset of the tag, for errors. */
-    readonly at: number,
-  ) {}
+
+  reset(kind: F, tag: number, target: unknown, n: number, id: number, at: number): this {
+    this.kind = kind;
+    this.tag = tag;
+    this.target = target;
+    this.n = n;
+    this.id = id;
+    this.at = at;
+    this.i = 0;
+    this.key = undefined;
+    this.inner = undefined;
+    this.entry = undefined;
+    this.version = 0;
+    this.store = Store.ASSIGN;
+    this.owner = undefined;
+    this.label = '';
+    return this;
+  }
 }
 
 /**
@@ -177,6 +194,7 @@ class GraphDecoder implements DecodeContext {
   private readonly strings: string[] = [];
   private readonly steps: PathStep[] = [];
   private readonly stack: Frame[] = [];
+  private readonly pool: Frame[] = [];
   private readonly maxDepth: number;
   private readonly unique: UniqueObjectIndex | undefined;
   /** Bytes sections already defined as an ArrayBuffer: a second definition would copy the section again. */
@@ -225,6 +243,8 @@ class GraphDecoder implements DecodeContext {
       }
       stack.pop();
       v = this.finish(top);
+      top.reset(F.ARRAY, 0, undefined, 0, 0, 0); // drop references before pooling
+      this.pool.push(top);
     }
     if (v === HOLE) r.fail('a hole outside an array');
     if (r.remaining !== 0) r.fail(`${r.remaining} bytes after the root value`);
@@ -310,7 +330,7 @@ class GraphDecoder implements DecodeContext {
   }
 
   private open(kind: F, tag: number, target: unknown, n: number, id: number, at: number): Frame {
-    const frame = new Frame(kind, tag, target, n, id, at);
+    const frame = (this.pool.pop() ?? new Frame()).reset(kind, tag, target, n, id, at);
     this.stack.push(frame);
     return frame;
   }

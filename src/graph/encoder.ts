@@ -61,22 +61,33 @@ const enum F {
   INNER,
 }
 
+/** One open object. Frames are reused (a pool as deep as the deepest nesting), so a wide graph allocates none per object. */
 class Frame {
+  kind: F = F.ARRAY;
+  /** The object (ARRAY, FIELDS) or the values (INNER). */
+  v: any = undefined;
+  n = 0;
+  /** FIELDS: the keys; INNER: the path steps of the values; MAP/SET: the iterator. */
+  aux: any = undefined;
+  /** Called when the frame is done (the varints after a view's buffer; leaving the pending set). */
+  done: (() => void) | undefined = undefined;
   i = 0;
   /** Whether a path step of the current child is on the path. */
   stepped = false;
   /** A Map entry whose key is written and whose value is next. */
   entry: [unknown, unknown] | undefined = undefined;
-  constructor(
-    readonly kind: F,
-    /** The object (ARRAY, FIELDS) or the values (INNER). */
-    readonly v: any,
-    readonly n: number,
-    /** FIELDS: the keys; INNER: the path steps of the values; MAP/SET: the iterator. */
-    readonly aux: any,
-    /** Called when the frame is done (the varints after a view's buffer; leaving the pending set). */
-    readonly done?: () => void,
-  ) {}
+
+  reset(kind: F, v: unknown, n: number, aux: unknown, done: (() => void) | undefined): this {
+    this.kind = kind;
+    this.v = v;
+    this.n = n;
+    this.aux = aux;
+    this.done = done;
+    this.i = 0;
+    this.stepped = false;
+    this.entry = undefined;
+    return this;
+  }
 }
 
 class GraphEncoder implements EncodeContext {
@@ -92,6 +103,7 @@ class GraphEncoder implements EncodeContext {
   private readonly sectionKeys = new Map<unknown, number>();
   private readonly steps: PathStep[] = [];
   private readonly stack: Frame[] = [];
+  private readonly pool: Frame[] = [];
 
   constructor(options: EncodeGraphOptions) {
     this.registry = options.registry;
@@ -129,6 +141,7 @@ class GraphEncoder implements EncodeContext {
       if (!this.next(frame)) {
         stack.pop();
         frame.done?.();
+        this.pool.push(frame.reset(F.ARRAY, undefined, 0, undefined, undefined));
       }
     }
   }
@@ -201,7 +214,7 @@ class GraphEncoder implements EncodeContext {
   }
 
   private open(kind: F, v: unknown, n: number, aux: unknown, done?: () => void): void {
-    this.stack.push(new Frame(kind, v, n, aux, done));
+    this.stack.push((this.pool.pop() ?? new Frame()).reset(kind, v, n, aux, done));
   }
 
   private userCodeFailed(code: string, what: string, err: unknown): CheckpointError {
