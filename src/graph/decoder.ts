@@ -86,6 +86,14 @@ class Checked {
   ) {}
 }
 
+const CHECKED = new Map<number, Checked>();
+/** The shared stand-in of a kind: inspecting keeps no object per definition, only per ArrayBuffer (its length). */
+function checked(tag: number): Checked {
+  let c = CHECKED.get(tag);
+  if (!c) CHECKED.set(tag, (c = new Checked(tag)));
+  return c;
+}
+
 /** Frame kinds: one open object definition waiting for its children. */
 const enum F {
   ARRAY,
@@ -342,25 +350,25 @@ class GraphDecoder implements DecodeContext {
     switch (tag) {
       case Tag.ARRAY: {
         const n = r.count();
-        const arr = build ? new Array(n) : new Checked(tag);
+        const arr = build ? new Array(n) : checked(tag);
         this.open(F.ARRAY, tag, arr, n, this.define(arr, tag), at);
         return PENDING;
       }
       case Tag.OBJECT:
       case Tag.NULL_PROTO_OBJECT: {
-        const obj = build ? (tag === Tag.OBJECT ? {} : Object.create(null)) : new Checked(tag);
+        const obj = build ? (tag === Tag.OBJECT ? {} : Object.create(null)) : checked(tag);
         const id = this.define(obj, tag);
         this.open(F.FIELDS, tag, obj, r.count(2), id, at);
         return PENDING;
       }
       case Tag.MAP: {
-        const map = build ? new Map() : new Checked(tag);
+        const map = build ? new Map() : checked(tag);
         const id = this.define(map, tag);
         this.open(F.MAP, tag, map, 2 * r.count(2), id, at);
         return PENDING;
       }
       case Tag.SET: {
-        const set = build ? new Set() : new Checked(tag);
+        const set = build ? new Set() : checked(tag);
         const id = this.define(set, tag);
         this.open(F.SET, tag, set, r.count(), id, at);
         return PENDING;
@@ -368,7 +376,7 @@ class GraphDecoder implements DecodeContext {
       case Tag.DATE: {
         const id = this.define(PENDING, tag);
         const time = r.f64();
-        return (this.objects[id] = build ? new Date(time) : new Checked(tag));
+        return (this.objects[id] = build ? new Date(time) : checked(tag));
       }
       case Tag.REGEXP: {
         const id = this.define(PENDING, tag);
@@ -380,7 +388,7 @@ class GraphDecoder implements DecodeContext {
         } catch {
           return r.fail(`invalid regular expression /${source}/${flags}`);
         }
-        return (this.objects[id] = build ? re : new Checked(tag));
+        return (this.objects[id] = build ? re : checked(tag));
       }
       case Tag.ARRAY_BUFFER:
       case Tag.NODE_BUFFER: {
@@ -415,7 +423,7 @@ class GraphDecoder implements DecodeContext {
         const id = this.define(PENDING, tag);
         const name = this.string();
         const message = this.string();
-        let err: unknown = new Checked(tag);
+        let err: unknown = checked(tag);
         if (build) {
           const e = new (ERROR_CLASSES.get(name) ?? Error)(message);
           if (e.name !== name) Object.defineProperty(e, 'name', { value: name, writable: true, enumerable: false, configurable: true });
@@ -431,7 +439,7 @@ class GraphDecoder implements DecodeContext {
         const fn = this.registry?.functionByName(name);
         if (!fn && (build || this.registry)) throw new UnknownClassError(name, 'function', this.path());
         if (!build) this.summary.functions.push(name);
-        return (this.objects[id] = build ? fn : new Checked(tag));
+        return (this.objects[id] = build ? fn : checked(tag));
       }
       case Tag.CLASS_FIELDS:
       case Tag.CLASS_STATE:
@@ -455,7 +463,7 @@ class GraphDecoder implements DecodeContext {
 
   private classInstance(tag: number, at: number): unknown {
     const { entry, version } = this.entry('fields', 'class');
-    let obj: unknown = new Checked(tag);
+    let obj: unknown = checked(tag);
     let store = Store.DEFINE;
     if (entry?.kind === 'fields') {
       const { setState, create } = entry.options;
@@ -578,7 +586,7 @@ class GraphDecoder implements DecodeContext {
     if (byteOffset % bytesPerElement !== 0 || byteOffset + length * bytesPerElement > byteLength) {
       r.fail(`view of ${length} elements at offset ${byteOffset} does not fit its ${byteLength}-byte buffer`, frame.at + 1);
     }
-    const v = !this.build ? new Checked(frame.tag) : Kind ? new Kind(buffer as ArrayBuffer, byteOffset, length) : new DataView(buffer as ArrayBuffer, byteOffset, length);
+    const v = !this.build ? checked(frame.tag) : Kind ? new Kind(buffer as ArrayBuffer, byteOffset, length) : new DataView(buffer as ArrayBuffer, byteOffset, length);
     return (this.objects[frame.id] = v);
   }
 
@@ -661,7 +669,7 @@ class GraphDecoder implements DecodeContext {
     const entry = frame.entry;
     if (!this.build || entry?.kind !== 'constructor') {
       this.steps.pop();
-      return (this.objects[frame.id] = new Checked(frame.tag));
+      return (this.objects[frame.id] = checked(frame.tag));
     }
     const id = frame.id;
     const args = this.migrate(entry, frame.version, raw as unknown[], entry.options.migrate);
@@ -723,7 +731,7 @@ class GraphDecoder implements DecodeContext {
 
   private codec(frame: Frame): unknown {
     const entry = frame.entry;
-    if (!this.build || entry?.kind !== 'codec') return (this.objects[frame.id] = new Checked(frame.tag));
+    if (!this.build || entry?.kind !== 'codec') return (this.objects[frame.id] = checked(frame.tag));
     let obj: unknown;
     try {
       obj = entry.decode(frame.inner, this, frame.version);
