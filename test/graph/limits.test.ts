@@ -72,7 +72,8 @@ describe('limits, just within and just past', () => {
     const eight = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]; // 2^53 - 1 in 8 bytes
     expectBoth(container([Tag.ARRAY_BUFFER, ...eight]), 'BAD_GRAPH'); // read fine, then the length is checked
     expectLoads(container([Tag.STRING, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00])); // overlong zero: accepted
-    expectBoth(container([Tag.STRING, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]), 'BAD_GRAPH');
+    const nine = container([Tag.STRING, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]);
+    assert.equal(expectBoth(nine, 'BAD_GRAPH').offset, graphOffset(nine) + 1, 'refused at the varint, not later as trailing bytes');
     const at53 = [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10];
     const e1 = expectBoth(container([Tag.ARRAY_BUFFER, ...at53]), 'BAD_GRAPH');
     const e2 = expectBoth(container([Tag.ARRAY_BUFFER, ...eight]), 'BAD_GRAPH');
