@@ -4,6 +4,8 @@ import { ByteReader } from './byte-reader.js';
 import { formatPath, type PathStep } from './graph-path.js';
 import { ERROR_CLASSES, Tag, TYPED_ARRAY_KINDS } from './tags.js';
 import { UniqueObjectIndex } from './unique-object-index.js';
+import { adoptLiveArgs } from './adopt-live-args.js';
+import { Checked, checked, F, Frame, Store } from './decoder-frame.js';
 
 export interface DecodeGraphOptions {
   registry: Registry;
@@ -77,91 +79,6 @@ const KIND_NAMES: Readonly<Record<number, string>> = {
 /** An object id whose definition has started but whose value does not exist yet. */
 const PENDING: unique symbol = Symbol('pending');
 const HOLE: unique symbol = Symbol('hole');
-
-/** What stands for an object when inspecting: its tag, and the byte length of an ArrayBuffer. */
-class Checked {
-  constructor(
-    readonly tag: number,
-    readonly byteLength = 0,
-  ) {}
-}
-
-const CHECKED = new Map<number, Checked>();
-/** The shared stand-in of a kind: inspecting keeps no object per definition, only per ArrayBuffer (its length). */
-function checked(tag: number): Checked {
-  let c = CHECKED.get(tag);
-  if (!c) CHECKED.set(tag, (c = new Checked(tag)));
-  return c;
-}
-
-/** Frame kinds: one open object definition waiting for its children. */
-const enum F {
-  ARRAY,
-  /** OBJECT, NULL_PROTO_OBJECT and CLASS_FIELDS: key/value pairs. */
-  FIELDS,
-  /** Keys and values alternate: `n` is twice the entry count. */
-  MAP,
-  SET,
-  /** TYPED_ARRAY and DATA_VIEW: the buffer value, then two varints read when it is done. */
-  VIEW,
-  /** ERROR: the stack value, then the cause value. */
-  ERROR,
-  /** CLASS_STATE, CONSTRUCTOR, CODEC: one inner value. */
-  INNER,
-}
-
-/** How a FIELDS frame stores a field. */
-const enum Store {
-  /** `obj[key] = v`, except `__proto__`, which becomes an own data property. */
-  ASSIGN,
-  /** Always an own data property (class instances at the current version). */
-  DEFINE,
-  /** Collected into a null-prototype state for `migrate`/`setState`. */
-  STATE,
-}
-
-/** One open definition. Frames are reused (a pool as deep as the deepest nesting), so a wide graph allocates none per object. */
-class Frame {
-  kind: F = F.ARRAY;
-  tag = 0;
-  /** The object being filled (a `Checked` when inspecting). */
-  target: any = undefined;
-  /** Children to read. */
-  n = 0;
-  /** The object id this definition took. */
-  id = 0;
-  /** Stream offset of the tag, for errors. */
-  at = 0;
-  i = 0;
-  /** The pending Map key, the key of the field being read, or the name of a CONSTRUCTOR/CODEC. */
-  key: unknown = undefined;
-  /** The inner value of INNER, the buffer of VIEW. */
-  inner: unknown = undefined;
-  entry: ClassEntry | undefined = undefined;
-  version = 0;
-  store: Store = Store.ASSIGN;
-  /** The class instance a FIELDS/INNER frame with a state fills. */
-  owner: unknown = undefined;
-  label: PathStep = '';
-
-  reset(kind: F, tag: number, target: unknown, n: number, id: number, at: number): this {
-    this.kind = kind;
-    this.tag = tag;
-    this.target = target;
-    this.n = n;
-    this.id = id;
-    this.at = at;
-    this.i = 0;
-    this.key = undefined;
-    this.inner = undefined;
-    this.entry = undefined;
-    this.version = 0;
-    this.store = Store.ASSIGN;
-    this.owner = undefined;
-    this.label = '';
-    return this;
-  }
-}
 
 /**
  * Rebuilds a value from the graph stream. Inverse of {@link encodeGraph}.
@@ -680,7 +597,7 @@ class GraphDecoder implements DecodeContext {
       if (obj) {
         this.stats.reused++;
         const liveArgs = entry.argsOf(obj);
-        if (liveArgs) this.adoptLiveArgs(args, liveArgs, id + 1);
+        if (liveArgs) adoptLiveArgs(this.objects, args, liveArgs, id + 1);
       } else {
         this.stats.rebuilt++;
       }
@@ -694,39 +611,6 @@ class GraphDecoder implements DecodeContext {
       }
     }
     return (this.objects[id] = obj);
-  }
-
-  /**
-   * A reused live object stands for the one the file described, so the objects defined
-   * inside its stored arguments stand for the live object's own arguments: later
-   * references to them (an experience sharing the dataset's class list) must reach the
-   * live ones. The two argument graphs have equal canonical encodings, so they have the
-   * same shape; walk them side by side and replace every decoded object defined since
-   * `fromId` by its live counterpart.
-   */
-  private adoptLiveArgs(decoded: unknown, live: unknown, fromId: number): void {
-    const ids = new Map<unknown, number>();
-    for (let i = fromId; i < this.objects.length; i++) ids.set(this.objects[i], i);
-    const seen = new Set<unknown>();
-    const stack: Array<[unknown, unknown]> = [[decoded, live]];
-    while (stack.length > 0) {
-      const [d, l] = stack.pop()!;
-      if (typeof d !== 'object' || d === null || typeof l !== 'object' || l === null || seen.has(d)) continue;
-      seen.add(d);
-      const id = ids.get(d);
-      if (id !== undefined) this.objects[id] = l;
-      if (ArrayBuffer.isView(d) && ArrayBuffer.isView(l)) {
-        stack.push([d.buffer, l.buffer]);
-      } else if (d instanceof Map && l instanceof Map) {
-        const le = [...l];
-        [...d].forEach(([k, v], i) => stack.push([k, le[i]?.[0]], [v, le[i]?.[1]]));
-      } else if (d instanceof Set && l instanceof Set) {
-        const li = [...l];
-        [...d].forEach((v, i) => stack.push([v, li[i]]));
-      } else if (!(d instanceof ArrayBuffer)) {
-        for (const key of Object.keys(d)) stack.push([(d as Record<string, unknown>)[key], (l as Record<string, unknown>)[key]]);
-      }
-    }
   }
 
   private codec(frame: Frame): unknown {
