@@ -10,7 +10,7 @@ export interface SerializeOptions extends TensorSaveOptions {
   registry?: Registry;
   /** Free-form strings stored in the header (shown by `reprise inspect`). */
   metadata?: Readonly<Record<string, string>>;
-  /** Deepest nesting accepted; deeper is `DEPTH_LIMIT`. Default 1000 (the graph layer's `DEFAULT_MAX_DEPTH`). */
+  /** Deepest nesting accepted; deeper is `DEPTH_LIMIT`. Default: no limit (the graph walks are iterative: depth costs memory, not stack). */
   maxDepth?: number;
 }
 
@@ -28,7 +28,7 @@ export interface DeserializeOptions extends TensorLoadOptions {
   uniqueObjects?: unknown;
   /** Verify every section's checksum. Default true. */
   verifyChecksums?: boolean;
-  /** Deepest nesting accepted; deeper is `DEPTH_LIMIT`. Default 1000 (the graph layer's `DEFAULT_MAX_DEPTH`). */
+  /** Deepest nesting accepted; deeper is `DEPTH_LIMIT`. Default: no limit (the graph walks are iterative: depth costs memory, not stack). */
   maxDepth?: number;
   /**
    * What to do when the file was saved on another tensor backend, whose floats differ,

@@ -89,7 +89,7 @@ const HOLE: unique symbol = Symbol('hole');
  *   registered here, MigrationError for versions that cannot be migrated.
  */
 export function decodeGraph(bytes: Uint8Array, options: DecodeGraphOptions): { value: unknown; stats: DecodeStats } {
-  const dec = new GraphDecoder(bytes, options, true);
+  const dec = new GraphDecoder(bytes, options, options);
   const value = dec.run();
   return { value, stats: dec.stats };
 }
@@ -104,7 +104,7 @@ export function decodeGraph(bytes: Uint8Array, options: DecodeGraphOptions): { v
  *   UnknownClassError and MigrationError as `decodeGraph` would.
  */
 export function inspectGraph(bytes: Uint8Array, options: InspectGraphOptions): GraphSummary {
-  const dec = new GraphDecoder(bytes, options, false);
+  const dec = new GraphDecoder(bytes, options);
   dec.run();
   return dec.summary;
 }
@@ -125,22 +125,20 @@ class GraphDecoder implements DecodeContext {
   /** Bytes sections already defined as an ArrayBuffer: a second definition would copy the section again. */
   private readonly usedByteSections = new Set<number>();
 
+  private readonly build: boolean;
+
   constructor(
     bytes: Uint8Array,
-    private readonly opts: DecodeGraphOptions | InspectGraphOptions,
-    /** False: inspect only (no values, no code). */
-    private readonly build: boolean,
+    private readonly opts: InspectGraphOptions,
+    /** The options of a building decode; absent when only inspecting (no values, no code). */
+    building?: DecodeGraphOptions,
   ) {
     this.reader = new ByteReader(bytes, opts.fileOffset ?? 0, () => this.path());
     this.registry = opts.registry;
     this.maxDepth = opts.maxDepth ?? Infinity;
-    if (build) {
-      const o = opts as DecodeGraphOptions;
-      this.options = o.options ?? {};
-      this.unique = new UniqueObjectIndex(o.registry, o.uniqueObjects);
-    } else {
-      this.options = {};
-    }
+    this.build = building !== undefined;
+    this.options = building?.options ?? {};
+    this.unique = building && new UniqueObjectIndex(building.registry, building.uniqueObjects);
   }
 
   path(): string {

@@ -1,4 +1,4 @@
-import { CheckpointError, UnsupportedValueError } from '../errors.js';
+import { CheckpointError, UnsupportedValueError, type ErrorCode } from '../errors.js';
 import type { SectionPayload } from '../format/index.js';
 import type { ClassEntry, Registry } from '../registry/index.js';
 import type { EncodeContext, SectionInput } from '../registry/index.js';
@@ -217,7 +217,7 @@ class GraphEncoder implements EncodeContext {
     this.stack.push((this.pool.pop() ?? new Frame()).reset(kind, v, n, aux, done));
   }
 
-  private userCodeFailed(code: string, what: string, err: unknown): CheckpointError {
+  private userCodeFailed(code: ErrorCode, what: string, err: unknown): CheckpointError {
     if (err instanceof CheckpointError) return err;
     return new CheckpointError(code, what, { path: this.path(), cause: err });
   }
