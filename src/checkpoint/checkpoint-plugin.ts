@@ -1,89 +1,339 @@
-import { CheckpointStorageError } from '../errors.js';
-import { serializable } from '../registry/index.js';
-import type { DeserializeOptions } from './options.js';
-import { announce, decodeRunCheckpoint, packRunCheckpoint, restoreRun, type CheckpointableStrategy, type SaveCheckpointOptions } from './run-checkpoint.js';
-import type { CheckpointStorage } from './storage.js';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { CheckpointError, CheckpointStorageError } from '../errors.js';
+import { serializable, type Registry } from '../registry/index.js';
+import type { MapLocation } from '../tensor/index.js';
+import { readCheckpointBytes, readCheckpointHeader } from './read-checkpoint.js';
+import { announce, decodeRunCheckpoint, packRunCheckpoint, restoreRun, type CheckpointableStrategy } from './run-checkpoint.js';
+import { describeLocation, type CheckpointStorage } from './storage.js';
+import { resolveStorage, type StorageTarget } from './storage-schemes.js';
 
-/**
- * Every option of `load` (`mapLocation`, `uniqueObjects`, `registry`, `verifyChecksums`,
- * `maxDepth`, `onBackendMismatch`) and of `saveCheckpoint` (`exclude`, `deviceTag`,
- * `metadata`, …), passed on to each load and save, and the plugin's own.
- */
-export interface CheckpointPluginOptions extends DeserializeOptions, SaveCheckpointOptions {
-  /** Keep only the newest N checkpoints; default: keep all. */
+/** How long one checkpoint kept training waiting, and how long until it was stored. */
+export interface CheckpointTiming {
+  /** The checkpoint's name (the number of trained experiences). */
+  name: string;
+  /** Milliseconds `saveCheckpoint` kept its caller (training) waiting: capture, plus waiting for the previous write. */
+  blockedMs: number;
+  /** Milliseconds from the call until the storage had the checkpoint (on a disk: synced). */
+  durableMs: number;
+}
+
+export interface CheckpointPluginOptions {
+  /** Where tensors and devices go on load; see `DeserializeOptions.mapLocation`. */
+  mapLocation?: MapLocation;
+  /** Live objects to reuse on load (pass the benchmark); see `DeserializeOptions.uniqueObjects`. */
+  uniqueObjects?: unknown;
+  /** The registry used to save and load. Default: the default registry. */
+  registry?: Registry;
+  /** Verify every section's checksum on load. Default true. */
+  verifyChecksums?: boolean;
+  /** Deepest nesting accepted on save and load; see `SerializeOptions.maxDepth`. */
+  maxDepth?: number;
+  /** Extra header strings stored in every checkpoint (shown by `reprise inspect`). */
+  metadata?: Readonly<Record<string, string>>;
+  /**
+   * Keep only the newest N checkpoints *of this run*; default: keep all. Pruning deletes
+   * only checkpoints whose header carries this run's id (a run continued by
+   * `loadCheckpointIfExists` keeps its id), never the one just written, never files of
+   * other runs or files that are not checkpoints. A failed deletion is a process warning
+   * (`REPRISE_PRUNE_FAILED`), not a failed save.
+   */
   keepLast?: number;
-  /** Print nothing when a checkpoint is loaded. Default: print one line (or `REPRISE_QUIET=1`). */
+  /** Strategy fields to leave out of every checkpoint. */
+  exclude?: readonly string[];
+  /** What to do when the checkpoint was saved on another tensor backend. Default `warn`. */
+  onBackendMismatch?: 'warn' | 'ignore' | 'error';
+  /**
+   * Write checkpoints in the background. Default false. When true, a save captures the
+   * run (see `save`: the file holds the values at the call) and returns; training goes
+   * on while the bytes are written. At most one write is in flight: the next save waits
+   * for it. A failed write is a process warning at once (`REPRISE_CHECKPOINT_WRITE_FAILED`)
+   * and a `CheckpointStorageError` `BACKGROUND_WRITE_FAILED` at the next save or
+   * {@link CheckpointPlugin.flush} — never lost; if neither comes, the process exits with
+   * code 1. Call `flush()` (or `StopSignal.exit()`) before the process ends.
+   */
+  writeInBackground?: boolean;
+  /** Called once each checkpoint is stored, with how long it blocked training. */
+  onCheckpoint?: (timing: CheckpointTiming) => void;
   quiet?: boolean;
 }
 
 type PluggedStrategy = CheckpointableStrategy & { isTraining?: boolean };
 
+/** A stored name that means checkpoint number `n` (`"5"`, or `"0005"` when no `"5"` exists). */
+interface NumberedName {
+  n: number;
+  name: string;
+}
+
+const NUMBERED = /^\d{1,15}$/;
+const RUN_ID_KEY = 'runId';
+
+/** Plugins with a background write in flight or an unreported failure, for {@link flushCheckpointWrites}. */
+const pendingPlugins = new Set<CheckpointPlugin>();
+
+/**
+ * Waits for every `CheckpointPlugin`'s background write, and throws the first failure.
+ * `StopSignal.exit()` calls it before exiting.
+ */
+export async function flushCheckpointWrites(): Promise<void> {
+  let first: unknown;
+  for (const plugin of [...pendingPlugins]) {
+    try {
+      await plugin.flush();
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  if (first !== undefined) throw first;
+}
+
 /**
  * Saves the strategy into a {@link CheckpointStorage} at the end of every eval phase
  * that follows training, named by the number of trained experiences, and loads the
  * newest one with {@link CheckpointPlugin.loadCheckpointIfExists}. Add it to the
- * strategy's plugins. Its own configuration (storage, mapLocation, …) is never stored:
+ * strategy's plugins. Its own configuration (storage, options, run id) is never stored:
  * the plugin of the running process is the one kept after a load.
+ *
+ * The first argument is a storage, a folder path, or a URL (`s3://bucket/prefix`,
+ * `file:///…`, or a scheme registered with `registerStorageScheme`).
  *
  * @example
  * ```ts
- * const checkpointPlugin = new CheckpointPlugin(new FileSystemCheckpointStorage({ directory: './checkpoints' }), { mapLocation: device });
+ * const checkpointPlugin = new CheckpointPlugin('./checkpoints', { mapLocation: device, writeInBackground: true });
  * let [strategy, initialExp] = await checkpointPlugin.loadCheckpointIfExists();
  * strategy ??= new Naive({ ..., plugins: [checkpointPlugin, new ReplayPlugin({ memSize: 500 })] });
+ * // ... train ...
+ * await checkpointPlugin.flush();
  * ```
  */
 @serializable({ name: 'reprise.CheckpointPlugin', exclude: ['storage', 'options'] })
 export class CheckpointPlugin {
+  readonly storage: CheckpointStorage;
+  #runId: string | undefined;
+  #inFlight: Promise<void> | undefined;
+  #failure: { error: unknown } | undefined;
+  #timings: CheckpointTiming[] = [];
+
   constructor(
-    readonly storage: CheckpointStorage,
+    storage: StorageTarget,
     readonly options: CheckpointPluginOptions = {},
   ) {
-    if (!storage || typeof storage.storeCheckpoint !== 'function') {
-      throw new CheckpointStorageError('BAD_OPTIONS', 'CheckpointPlugin needs a CheckpointStorage as its first argument');
+    if (storage === undefined || storage === null) {
+      throw new CheckpointStorageError('BAD_OPTIONS', 'CheckpointPlugin needs a CheckpointStorage, a folder path or a URL as its first argument');
+    }
+    try {
+      this.storage = resolveStorage(storage);
+    } catch (err) {
+      if (err instanceof CheckpointStorageError && err.code === 'BAD_TARGET') {
+        throw new CheckpointStorageError('BAD_OPTIONS', `CheckpointPlugin needs a CheckpointStorage, a folder path or a URL: ${err.message}`, { cause: err });
+      }
+      throw err;
     }
     if (options.keepLast !== undefined && (!Number.isInteger(options.keepLast) || options.keepLast < 1)) {
       throw new CheckpointStorageError('BAD_OPTIONS', `keepLast must be a positive integer, got ${options.keepLast}`);
     }
   }
 
-  /** Numeric checkpoint names in the storage, oldest first. */
+  /** The id recorded in this run's checkpoints: adopted from the checkpoint loaded, else new. */
+  get runId(): string {
+    return (this.#runId ??= randomUUID());
+  }
+
+  /** The timing of every checkpoint this plugin stored, oldest first. */
+  get timings(): readonly CheckpointTiming[] {
+    return this.#timings;
+  }
+
+  /** Numeric checkpoint numbers in the storage, oldest first. */
   async checkpointNumbers(): Promise<number[]> {
-    const names = await this.storage.listCheckpoints();
-    return names.filter((n) => /^\d{1,9}$/.test(n)).map(Number).sort((a, b) => a - b);
+    return (await this.numberedNames()).map((e) => e.n);
+  }
+
+  /** The stored names that are checkpoint numbers, oldest first; `"5"` wins over `"0005"`. */
+  private async numberedNames(): Promise<NumberedName[]> {
+    const byNumber = new Map<number, string>();
+    for (const name of await this.storage.listCheckpoints()) {
+      if (!NUMBERED.test(name)) continue;
+      const n = Number(name);
+      const known = byNumber.get(n);
+      if (known === undefined || name === String(n) || (known !== String(n) && name < known)) byNumber.set(n, name);
+    }
+    return [...byNumber].map(([n, name]) => ({ n, name })).sort((a, b) => a.n - b.n);
   }
 
   /**
    * Loads the newest checkpoint of the storage: `[strategy, initialExp]`, or
-   * `[null, 0]` when the storage holds none. The loaded strategy carries its restored
-   * plugins, metrics and loggers — do not create them again — with this plugin in
-   * place of the stored one; the random generators are restored too.
+   * `[null, 0]` when the storage holds none (the one "missing" case; any other failure
+   * throws). The loaded strategy carries its restored plugins, metrics and loggers — do
+   * not create them again — with this plugin in place of the stored one; the random
+   * generators are restored too, and this plugin continues the loaded run (its id).
+   * @throws CheckpointStorageError `FOREIGN_CHECKPOINT` when the newest entry is not a
+   *   run checkpoint (junk, a truncated file, a `save()` file), `MIXED_RUNS` when the
+   *   storage holds checkpoints of another run than the newest one; each names the
+   *   files and the way out. What `deserialize` and `restoreRun` throw.
    */
   async loadCheckpointIfExists<S extends object = PluggedStrategy>(): Promise<[S | null, number]> {
-    const numbers = await this.checkpointNumbers();
-    if (numbers.length === 0) return [null, 0];
-    const name = String(numbers[numbers.length - 1]);
-    const bytes = await this.storage.loadCheckpoint(name);
-    const { checkpoint, stats } = decodeRunCheckpoint(bytes, this.options);
+    const numbered = await this.numberedNames();
+    if (numbered.length === 0) return [null, 0];
+    const newest = numbered[numbered.length - 1]!;
+    const where = describeLocation(this.storage, newest.name);
+    const { mapLocation, uniqueObjects, onBackendMismatch, quiet, registry, verifyChecksums, maxDepth } = this.options;
+    let bytes: Uint8Array;
+    try {
+      bytes = await readCheckpointBytes(this.storage, newest.name);
+    } catch (err) {
+      if (err instanceof CheckpointStorageError && err.code === 'NOT_FOUND') return this.loadCheckpointIfExists<S>(); // deleted meanwhile
+      throw err;
+    }
+    let decoded: ReturnType<typeof decodeRunCheckpoint>;
+    let runId: string | undefined;
+    try {
+      decoded = decodeRunCheckpoint(bytes, { mapLocation, uniqueObjects, onBackendMismatch, registry, verifyChecksums, maxDepth });
+      runId = decoded.metadata[RUN_ID_KEY];
+    } catch (err) {
+      if (err instanceof CheckpointError && (err.name === 'CheckpointFormatError' || err.code === 'NOT_A_RUN_CHECKPOINT')) {
+        throw new CheckpointStorageError(
+          'FOREIGN_CHECKPOINT',
+          `the newest checkpoint, ${where}, is not a run checkpoint that loads (${err.code}: ${err.message}); ` +
+            `move it out of the storage (or delete it) to resume from the one before it, or give this run a storage of its own`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+    if (runId !== undefined) await this.checkOneRun(numbered.slice(0, -1), newest, runId);
+    const { checkpoint, stats } = decoded;
     const strategy = checkpoint.strategy as PluggedStrategy;
     const report = restoreRun(strategy, checkpoint, stats, (p) => p instanceof CheckpointPlugin);
     if (Array.isArray(strategy.plugins)) {
       strategy.plugins = strategy.plugins.map((p) => (p instanceof CheckpointPlugin ? this : p));
     }
-    announce(`checkpoint "${name}"`, checkpoint.expCounter, report, this.options.quiet);
+    this.#runId = runId ?? this.#runId;
+    announce(`checkpoint "${newest.name}"`, checkpoint.expCounter, report, quiet);
     return [strategy as unknown as S, checkpoint.expCounter];
   }
 
-  /** Saves now, under the number of trained experiences, and prunes to `keepLast`. */
-  async saveCheckpoint(strategy: PluggedStrategy): Promise<string> {
-    const name = String(strategy.clock?.trainExpCounter ?? 0);
-    const packed = packRunCheckpoint(strategy, this.options);
-    await this.storage.storeCheckpoint(name, packed.chunks);
-    const { keepLast } = this.options;
-    if (keepLast !== undefined && this.storage.deleteCheckpoint) {
-      const numbers = await this.checkpointNumbers();
-      for (const n of numbers.slice(0, Math.max(0, numbers.length - keepLast))) await this.storage.deleteCheckpoint(String(n));
+  /** Refuses to resume from `newest` when older checkpoints there belong to another run. */
+  private async checkOneRun(older: NumberedName[], newest: NumberedName, runId: string): Promise<void> {
+    const others: string[] = [];
+    for (const entry of older) {
+      const id = await this.runIdOf(entry.name);
+      if (id !== undefined && id !== runId) others.push(describeLocation(this.storage, entry.name));
     }
+    if (others.length > 0) {
+      throw new CheckpointStorageError(
+        'MIXED_RUNS',
+        `the newest checkpoint, ${describeLocation(this.storage, newest.name)}, was written by run ${runId}, but ${others.join(', ')} by another run: ` +
+          `two runs share this storage, and resuming would pick whichever wrote the highest number. ` +
+          `Move the other run's checkpoints away (or the newest one, to resume the other run), or give each run its own storage`,
+      );
+    }
+  }
+
+  /** The run id in a stored checkpoint's header; undefined when it has none or is not a checkpoint. */
+  private async runIdOf(name: string): Promise<string | undefined> {
+    try {
+      return (await readCheckpointHeader(this.storage, name)).metadata[RUN_ID_KEY];
+    } catch (err) {
+      if (err instanceof CheckpointError && (err.name === 'CheckpointFormatError' || err.code === 'NOT_FOUND')) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Saves now, under the number of trained experiences, and prunes to `keepLast`.
+   * What is saved is captured before this returns. With `writeInBackground` it returns
+   * once the previous write has finished and this one has started; otherwise once the
+   * checkpoint is stored.
+   * @throws CheckpointStorageError `BACKGROUND_WRITE_FAILED` when the previous
+   *   background write failed (this save is then not made), `STORE_FAILED`; what
+   *   `serialize` throws.
+   */
+  async saveCheckpoint(strategy: PluggedStrategy): Promise<string> {
+    const start = performance.now();
+    await this.flush();
+    const name = String(strategy.clock?.trainExpCounter ?? 0);
+    const { exclude, registry, maxDepth, metadata } = this.options;
+    const packed = packRunCheckpoint(strategy, { exclude, registry, maxDepth, metadata: { ...metadata, [RUN_ID_KEY]: this.runId } }, true);
+    const write = this.storeAndPrune(name, packed.chunks);
+    if (!this.options.writeInBackground) {
+      await write;
+      this.record(name, performance.now() - start, performance.now() - start);
+      return name;
+    }
+    const blockedMs = performance.now() - start;
+    pendingPlugins.add(this);
+    this.#inFlight = write.then(
+      () => this.record(name, blockedMs, performance.now() - start),
+      (error: unknown) => {
+        this.#failure = { error };
+        process.emitWarning(`checkpoint "${name}" failed to write in the background: ${(error as Error)?.message ?? error}; the previous checkpoint is intact`, {
+          code: 'REPRISE_CHECKPOINT_WRITE_FAILED',
+        });
+        process.once('beforeExit', () => {
+          if (!this.#failure) return;
+          process.stderr.write(`reprise: checkpoint "${name}" was never written (${(error as Error)?.message ?? error}) and nobody called flush(); exiting with code 1\n`);
+          process.exitCode = 1;
+        });
+      },
+    );
     return name;
+  }
+
+  /**
+   * Waits until the background write in flight (if any) is stored.
+   * @throws CheckpointStorageError `BACKGROUND_WRITE_FAILED`, with the storage's error
+   *   as `cause`, when a background write failed since the last flush.
+   */
+  async flush(): Promise<void> {
+    if (this.#inFlight) {
+      await this.#inFlight;
+      this.#inFlight = undefined;
+    }
+    pendingPlugins.delete(this);
+    const failure = this.#failure;
+    if (failure) {
+      this.#failure = undefined;
+      const e = failure.error;
+      throw new CheckpointStorageError('BACKGROUND_WRITE_FAILED', `a checkpoint written in the background failed: ${(e as Error)?.message ?? e}; the previous checkpoint is intact`, { cause: e });
+    }
+  }
+
+  private record(name: string, blockedMs: number, durableMs: number): void {
+    const timing = { name, blockedMs, durableMs };
+    this.#timings.push(timing);
+    this.options.onCheckpoint?.(timing);
+  }
+
+  private async storeAndPrune(name: string, chunks: readonly Uint8Array[]): Promise<void> {
+    await this.storage.storeCheckpoint(name, chunks);
+    const { keepLast } = this.options;
+    if (keepLast === undefined || !this.storage.deleteCheckpoint) return;
+    try {
+      await this.prune(name, keepLast);
+    } catch (err) {
+      process.emitWarning(`checkpoint "${name}" is stored, but pruning older checkpoints failed: ${(err as Error)?.message ?? err}`, { code: 'REPRISE_PRUNE_FAILED' });
+    }
+  }
+
+  /** Deletes this run's checkpoints but the newest `keepLast`, never `justWritten`, never another run's. */
+  private async prune(justWritten: string, keepLast: number): Promise<void> {
+    const ours: NumberedName[] = [];
+    const all = await this.storage.listCheckpoints();
+    const numbered = all.filter((n) => NUMBERED.test(n)).map((name) => ({ n: Number(name), name }));
+    numbered.sort((a, b) => b.n - a.n || (a.name < b.name ? -1 : 1));
+    for (const entry of numbered) {
+      if (entry.name === justWritten || (await this.runIdOf(entry.name)) === this.runId) ours.push(entry);
+    }
+    let kept = 0;
+    for (const entry of ours) {
+      if (entry.name === justWritten || kept < keepLast - 1) {
+        if (entry.name !== justWritten) kept++;
+        continue;
+      }
+      await this.storage.deleteCheckpoint!(entry.name);
+    }
   }
 
   /** Strategy callback: saves after an eval phase that is not a periodic eval inside training, once training has started. */

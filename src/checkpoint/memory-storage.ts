@@ -17,6 +17,7 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     return this.entries.has(name);
   }
 
+  /** Copies the chunks into one buffer, then replaces the entry: a failure part way leaves the previous bytes. */
   async storeCheckpoint(name: string, chunks: readonly Uint8Array[]): Promise<void> {
     const byteLength = chunks.reduce((n, c) => n + c.byteLength, 0);
     this.entries.set(name, concatChunks({ chunks: [...chunks], byteLength }));
@@ -26,6 +27,10 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     const bytes = this.entries.get(name);
     if (!bytes) throw new CheckpointStorageError('NOT_FOUND', `no checkpoint named "${name}" (have: ${[...this.entries.keys()].join(', ') || 'none'})`);
     return bytes;
+  }
+
+  describe(name: string): string {
+    return `memory:${JSON.stringify(name)}`;
   }
 
   async deleteCheckpoint(name: string): Promise<void> {

@@ -28,27 +28,31 @@ export interface SaveCheckpointOptions extends SerializeOptions {
   exclude?: readonly string[];
 }
 
-/** Encodes a strategy with its global states, leaving `exclude`d fields out. Inverse: {@link decodeRunCheckpoint}. */
-export function packRunCheckpoint(strategy: CheckpointableStrategy, options: SaveCheckpointOptions = {}): PackedContainer {
+/** Encodes a strategy with its global states, leaving `exclude`d fields out; `capture` as in `packValue`. Inverse: {@link decodeRunCheckpoint}. */
+export function packRunCheckpoint(strategy: CheckpointableStrategy, options: SaveCheckpointOptions = {}, capture = false): PackedContainer {
   const { exclude = [], ...serializeOptions } = options;
   const expCounter = strategy.clock?.trainExpCounter ?? 0;
   const record: RunCheckpoint = { kind: 'reprise.run', version: 1, strategy, expCounter, globals: captureGlobalState() };
   const excludeFields = exclude.length > 0 ? new Map([[strategy as object, new Set(exclude)]]) : undefined;
-  return packValue(record, { ...serializeOptions, metadata: { kind: 'reprise.run', expCounter: String(expCounter), ...serializeOptions.metadata } }, excludeFields);
+  return packValue(record, { ...serializeOptions, metadata: { kind: 'reprise.run', expCounter: String(expCounter), ...serializeOptions.metadata } }, excludeFields, capture);
 }
 
 /**
- * Reads a run checkpoint without touching any live object.
+ * Reads a run checkpoint without touching any live object; `metadata` is its header's.
  * @throws what `deserialize` throws, and RestoreError `NOT_A_RUN_CHECKPOINT` for a file
  *   that holds another kind of value.
  */
-export function decodeRunCheckpoint(bytes: Uint8Array, options: DeserializeOptions = {}): { checkpoint: RunCheckpoint; stats: DecodeStats } {
-  const { value, stats } = decodeContainer(openContainer(bytes, { verifyChecksums: options.verifyChecksums }), options);
+export function decodeRunCheckpoint(
+  bytes: Uint8Array,
+  options: DeserializeOptions = {},
+): { checkpoint: RunCheckpoint; stats: DecodeStats; metadata: Readonly<Record<string, string>> } {
+  const container = openContainer(bytes, { verifyChecksums: options.verifyChecksums });
+  const { value, stats } = decodeContainer(container, options);
   const v = value as Partial<RunCheckpoint> | null;
   if (typeof v !== 'object' || v === null || v.kind !== 'reprise.run' || typeof v.expCounter !== 'number' || typeof v.strategy !== 'object' || v.strategy === null) {
     throw new RestoreError('NOT_A_RUN_CHECKPOINT', 'the file is a reprise checkpoint but not of a training run (saved with save(), not saveCheckpoint()); load it with load()');
   }
-  return { checkpoint: v as RunCheckpoint, stats };
+  return { checkpoint: v as RunCheckpoint, stats, metadata: container.header.metadata };
 }
 
 /** What a restore found: differences between the file's strategy and the live one. */

@@ -1,18 +1,45 @@
-import { writeAtomically, writeAtomicallySync } from '../format/index.js';
+import { CheckpointStorageError } from '../errors.js';
 import type { SerializeOptions } from './options.js';
 import { packValue } from './serialize.js';
+import { FileSystemCheckpointStorage } from './file-system-storage.js';
+import { resolveCheckpointLocation, type CheckpointTarget } from './storage-schemes.js';
 
 /**
- * Serializes `value` to the file `path`, atomically: a process killed during the save
- * leaves the previous file intact. Section bytes go to the file with `writev`, without
- * being concatenated first. Inverse: {@link load}. Throws what {@link serialize} throws,
- * and Node's file errors.
+ * Serializes `value` to `target`, all or nothing: a path (any file name; a symbolic
+ * link is written through to its target), a `file://` or `s3://bucket/key` URL, or
+ * `{ storage, name }`. A process killed during the save leaves the previous checkpoint
+ * intact, on every storage.
+ *
+ * **Captured at the call**: when `save()` returns its promise, what it will write is
+ * fixed — tensors as they are (a later `Variable.assign` or `dispose` does not reach
+ * the file), typed arrays and ArrayBuffers copied — so the caller may go on changing
+ * them at once; the promise resolves once the bytes are stored (on a local disk: synced).
+ * Inverse: {@link load}.
+ * @throws what {@link serialize} throws (as a rejection), and CheckpointStorageError
+ *   (`STORE_FAILED` naming the target, with Node's or the object store's error as
+ *   `cause`; `BAD_TARGET`, `BAD_NAME`, `UNKNOWN_SCHEME`).
  */
-export async function save(value: unknown, path: string, options: SerializeOptions = {}): Promise<void> {
-  await writeAtomically(path, packValue(value, options).chunks);
+export async function save(value: unknown, target: CheckpointTarget, options: SerializeOptions = {}): Promise<void> {
+  const { storage, name } = resolveCheckpointLocation(target);
+  const { chunks } = packValue(value, options, undefined, true);
+  await storage.storeCheckpoint(name, chunks);
 }
 
-/** Synchronous {@link save}. */
-export function saveSync(value: unknown, path: string, options: SerializeOptions = {}): void {
-  writeAtomicallySync(path, packValue(value, options).chunks);
+/**
+ * Synchronous {@link save}, to a local file only (a path or `file://` URL): for code
+ * that cannot await, such as a signal handler.
+ * @throws as {@link save}; CheckpointStorageError `BAD_TARGET` for another storage.
+ */
+export function saveSync(value: unknown, target: string | URL, options: SerializeOptions = {}): void {
+  const { storage, name } = localFile(target, 'saveSync');
+  storage.storeCheckpointSync(name, packValue(value, options).chunks);
+}
+
+/** The file-system location of a path or `file://` URL; anything else is `BAD_TARGET`. */
+export function localFile(target: string | URL, caller: string): { storage: FileSystemCheckpointStorage; name: string } {
+  const { storage, name } = resolveCheckpointLocation(target);
+  if (!(storage instanceof FileSystemCheckpointStorage)) {
+    throw new CheckpointStorageError('BAD_TARGET', `${caller} reads and writes local files only, not ${String(target)}; use the asynchronous twin`);
+  }
+  return { storage, name };
 }

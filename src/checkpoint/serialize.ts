@@ -6,11 +6,26 @@ import { recordedBackend } from '../tensor/backend.js';
 import type { SerializeOptions } from './options.js';
 import { WRITER } from './writer.js';
 
-/** Encodes `value` and lays it out as a checkpoint, without copying section bytes. */
-export function packValue(value: unknown, options: SerializeOptions = {}, excludeFields?: ReadonlyMap<object, ReadonlySet<string>>): PackedContainer {
+/**
+ * Encodes `value` and lays it out as a checkpoint, without copying tensor bytes.
+ *
+ * With `capture`, what will be written is fixed when this returns, so the caller may
+ * change its data while the bytes are written: tensor sections already are (tfjs
+ * tensors are immutable, and a `Variable.assign` swaps in new data, leaving the old
+ * bytes to this checkpoint), and the sections that view the caller's own typed arrays
+ * and ArrayBuffers (those of 4 KiB or more) are copied, once, before their checksums
+ * are taken. Without it (for `serialize`, which concatenates at once) nothing is copied.
+ */
+export function packValue(
+  value: unknown,
+  options: SerializeOptions = {},
+  excludeFields?: ReadonlyMap<object, ReadonlySet<string>>,
+  capture = false,
+): PackedContainer {
   const { registry = defaultRegistry, metadata, maxDepth, ...codecOptions } = options;
-  const { graph, sections } = encodeGraph(value, { registry, options: codecOptions, maxDepth, excludeFields });
-  return packContainer({ graph, sections, writer: WRITER, backend: recordedBackend(), metadata });
+  const encoded = encodeGraph(value, { registry, options: codecOptions, maxDepth, excludeFields });
+  const sections = capture ? encoded.sections.map((s) => (s.kind === 'tensor' ? s : { ...s, data: s.data.slice() })) : encoded.sections;
+  return packContainer({ graph: encoded.graph, sections, writer: WRITER, backend: recordedBackend(), metadata });
 }
 
 /**

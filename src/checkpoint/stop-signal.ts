@@ -1,8 +1,13 @@
+import { flushCheckpointWrites } from './checkpoint-plugin.js';
+
 /**
  * Turns SIGINT/SIGTERM (what a scheduler such as SLURM sends before pre-empting a
  * job) into a request to stop at the next safe point: the training loop checks
- * `requested` after each experience's eval and checkpoint, then exits 0. A second
- * signal exits at once with 128 + the signal number; the last checkpoint still loads.
+ * `requested` after each experience's eval and checkpoint, then calls {@link StopSignal.exit},
+ * which waits for checkpoints still being written in the background and exits 0. A
+ * second signal exits at once with 128 + the signal number; the last checkpoint that
+ * finished writing still loads (a write cut short leaves only a temporary file, removed
+ * by the next save).
  *
  * @example
  * ```ts
@@ -10,7 +15,7 @@
  * for (const exp of stream.slice(initialExp)) {
  *   await strategy.train(exp);
  *   await strategy.eval(testStream); // CheckpointPlugin saves here
- *   if (stop.requested) process.exit(0);
+ *   if (stop.requested) await stop.exit();
  * }
  * stop.dispose();
  * ```
@@ -38,6 +43,21 @@ export class StopSignal {
       process.on(sig, handler);
     }
     return this;
+  }
+
+  /**
+   * Waits for every `CheckpointPlugin`'s background write (see `flushCheckpointWrites`),
+   * then exits with `code`; a failed write is printed and the exit code is 1.
+   */
+  async exit(code = 0, log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<never> {
+    try {
+      await flushCheckpointWrites();
+    } catch (err) {
+      log(`reprise: ${(err as Error)?.message ?? err}`);
+      code = 1;
+    }
+    this.dispose();
+    process.exit(code);
   }
 
   dispose(): void {

@@ -1,12 +1,37 @@
 /**
- * Where run checkpoints live. Implement these four (five) methods to keep checkpoints
- * anywhere: a folder, an object store, a database. Names are short strings chosen by
- * the caller (`CheckpointPlugin` uses the number of trained experiences: `"0"`, `"1"`, …).
+ * Random access to one stored checkpoint, for loaders that read sections straight into
+ * their final place instead of reading the whole object first. `read` fills all of
+ * `target` with the bytes at `position` (it never returns fewer) and rejects with
+ * `CheckpointStorageError` when they cannot be read. The format layer's `ByteSource`
+ * is the same shape without `close`.
+ */
+export interface CheckpointReader {
+  /** Size of the stored checkpoint in bytes. */
+  readonly size: number;
+  read(target: Uint8Array, position: number): Promise<void>;
+  /** Releases the file handle or connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Where checkpoints live: a folder, an object store, memory, or anything that
+ * implements these methods. Every save and load of reprise — `save`, `load`,
+ * `saveCheckpoint`, `maybeLoadCheckpoint`, `CheckpointPlugin` — goes through one. Names
+ * are short strings chosen by the caller (`CheckpointPlugin` uses the number of trained
+ * experiences: `"1"`, `"2"`, …); each storage says which it accepts.
  *
- * Contract: `storeCheckpoint` is all or nothing — after a crash at any instant a name
- * holds either its previous bytes or the new ones, and `listCheckpoints` never shows a
- * half-written one. `loadCheckpoint` of a name not listed rejects with
- * `CheckpointStorageError` code `NOT_FOUND`.
+ * Contract (tested for every storage by test/checkpoint/storage-contract.test.ts):
+ * - `storeCheckpoint` is all or nothing: after a failure or a crash at any instant a
+ *   name holds either its previous bytes or the new ones, and no reader ever sees a mix.
+ *   The chunks are the storage's to read until the promise settles; the caller does not
+ *   change them (save() hands over bytes it captured at the call).
+ * - `loadCheckpoint` and `openReader` of a name that is not stored reject with
+ *   `CheckpointStorageError` code `NOT_FOUND` — the one way a checkpoint is missing.
+ * - every other failure is a `CheckpointStorageError` (`STORE_FAILED`, `LOAD_FAILED`,
+ *   `LIST_FAILED`, `DELETE_FAILED`, `BAD_NAME`) naming the user's location, with the
+ *   original error as `cause`.
+ * - `listCheckpoints` lists names stored by this storage's rules, and nothing else
+ *   (no temporary files, no other objects).
  */
 export interface CheckpointStorage {
   /** Names of the stored checkpoints, in any order. */
@@ -14,8 +39,27 @@ export interface CheckpointStorage {
   checkpointExists(name: string): Promise<boolean>;
   /** Stores the concatenation of `chunks` under `name`, atomically (see above). */
   storeCheckpoint(name: string, chunks: readonly Uint8Array[]): Promise<void>;
-  /** The bytes stored under `name`. */
+  /** The bytes stored under `name`, in one buffer. */
   loadCheckpoint(name: string): Promise<Uint8Array>;
-  /** Removes `name`; used to keep only the last N. Optional. */
+  /** Removes `name`; a missing name is not an error. Used by `keepLast`. Optional. */
   deleteCheckpoint?(name: string): Promise<void>;
+  /**
+   * Random access to the bytes stored under `name`. Optional: when present, `load`
+   * prefers it (one buffer sized from `size`, filled by `read`, no second copy, and
+   * header-only reads for pruning); without it, `loadCheckpoint` is used.
+   */
+  openReader?(name: string): Promise<CheckpointReader>;
+  /** Where `name` lives, for messages: a path or URL. Optional; default `"name"`. */
+  describe?(name: string): string;
+}
+
+/** A single checkpoint: a storage and a name in it. What `save`/`load` targets resolve to. */
+export interface CheckpointLocation {
+  storage: CheckpointStorage;
+  name: string;
+}
+
+/** Where `name` lives in `storage`, for messages. */
+export function describeLocation(storage: CheckpointStorage, name: string): string {
+  return storage.describe ? storage.describe(name) : JSON.stringify(name);
 }

@@ -1,7 +1,8 @@
-import * as fs from 'node:fs';
 import { CheckpointStorageError } from '../errors.js';
-import { writeAtomically } from '../format/index.js';
 import { CheckpointPlugin } from './checkpoint-plugin.js';
+import { readCheckpointBytes } from './read-checkpoint.js';
+import { describeLocation } from './storage.js';
+import { resolveCheckpointLocation, type CheckpointTarget } from './storage-schemes.js';
 import type { DeserializeOptions } from './options.js';
 import {
   decodeRunCheckpoint,
@@ -14,13 +15,14 @@ import {
 } from './run-checkpoint.js';
 
 /**
- * Saves a training run to `fname`, atomically: the strategy with its model, optimizer,
+ * Saves a training run to `target` (a path, a `file://` or `s3://` URL, or
+ * `{ storage, name }`), atomically and captured at the call (see `save`): the strategy with its model, optimizer,
  * plugins, evaluator (metrics, loggers), the global states (the `RNGManager`'s
  * generators) and the number of finished training experiences. Fields named in
  * `exclude` are left out. Inverse: {@link maybeLoadCheckpoint}.
  * @throws what `serialize` throws (an unregistered class names its path), and
- *   CheckpointStorageError `STORE_FAILED` when the file cannot be written; the previous
- *   file is intact either way.
+ *   CheckpointStorageError `STORE_FAILED` when the checkpoint cannot be written; the
+ *   previous one is intact either way.
  * @example
  * ```ts
  * for (const exp of benchmark.trainStream.slice(initialExp)) {
@@ -30,13 +32,10 @@ import {
  * }
  * ```
  */
-export async function saveCheckpoint(strategy: CheckpointableStrategy, fname: string, options: SaveCheckpointOptions = {}): Promise<void> {
-  const packed = packRunCheckpoint(strategy, options);
-  try {
-    await writeAtomically(fname, packed.chunks);
-  } catch (err) {
-    throw new CheckpointStorageError('STORE_FAILED', `cannot write checkpoint ${fname}: ${(err as Error).message}; the previous checkpoint is untouched`, { cause: err });
-  }
+export async function saveCheckpoint(strategy: CheckpointableStrategy, target: CheckpointTarget, options: SaveCheckpointOptions = {}): Promise<void> {
+  const { storage, name } = resolveCheckpointLocation(target);
+  const packed = packRunCheckpoint(strategy, options, true);
+  await storage.storeCheckpoint(name, packed.chunks);
 }
 
 export interface MaybeLoadOptions extends DeserializeOptions {
@@ -49,23 +48,25 @@ export interface MaybeLoadOptions extends DeserializeOptions {
 /**
  * Restores a run saved by {@link saveCheckpoint} into the live `strategy`, in place,
  * random generators included, and returns it with the index of the next training
- * experience. A missing file returns the strategy untouched and 0, so it is safe on the
- * first run. Pass the benchmark as `uniqueObjects` and its datasets are reused, not
+ * experience. A missing checkpoint (the storage's `NOT_FOUND`, and nothing else)
+ * returns the strategy untouched and 0, so it is safe on the first run; an unreadable
+ * or corrupt one throws. Pass the benchmark as `uniqueObjects` and its datasets are reused, not
  * rebuilt. Nothing is changed unless the whole file loads.
  * @throws what `deserialize` throws; RestoreError `STRATEGY_MISMATCH` or
- *   `NOT_A_RUN_CHECKPOINT`.
+ *   `NOT_A_RUN_CHECKPOINT`; CheckpointStorageError `LOAD_FAILED`, `BAD_TARGET`.
  */
-export async function maybeLoadCheckpoint<S extends object>(strategy: S, fname: string, options: MaybeLoadOptions = {}): Promise<[S, number]> {
+export async function maybeLoadCheckpoint<S extends object>(strategy: S, target: CheckpointTarget, options: MaybeLoadOptions = {}): Promise<[S, number]> {
+  const { storage, name } = resolveCheckpointLocation(target);
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(fname); // see load(): faster than fs.promises for large files
+    bytes = await readCheckpointBytes(storage, name);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [strategy, 0];
-    throw new CheckpointStorageError('LOAD_FAILED', `cannot read checkpoint ${fname}: ${(err as Error).message}`, { cause: err });
+    if (err instanceof CheckpointStorageError && err.code === 'NOT_FOUND') return [strategy, 0];
+    throw err;
   }
   const { checkpoint, stats } = decodeRunCheckpoint(bytes, options);
   const report = restoreRun(strategy, checkpoint, stats, (p) => p instanceof CheckpointPlugin);
   options.onReport?.(report);
-  announce(`${fname}`, checkpoint.expCounter, report, options.quiet);
+  announce(describeLocation(storage, name), checkpoint.expCounter, report, options.quiet);
   return [strategy, checkpoint.expCounter];
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ROUND_TRIP_FIXTURES } from '../graph/fixtures.js';
 import { deserialize, load, loadSync, save, saveSync, serialize } from '../../src/index.js';
+import { CheckpointStorageError } from '../../src/errors.js';
 
 describe('serialize / deserialize / save / load', () => {
   it('reads from a Node Buffer exactly as from a Uint8Array (Buffer#slice aliases)', () => {
@@ -31,7 +32,11 @@ describe('serialize / deserialize / save / load', () => {
     }
   });
 
-  it('load of a missing file rejects with ENOENT', async () => {
-    await assert.rejects(load(path.join(os.tmpdir(), 'no-such-reprise-file')), { code: 'ENOENT' });
+  it('load and loadSync of a missing file reject with CheckpointStorageError NOT_FOUND, the ENOENT as cause', async () => {
+    const missing = path.join(os.tmpdir(), 'no-such-reprise-file');
+    const notFound = (e: unknown) =>
+      e instanceof CheckpointStorageError && e.code === 'NOT_FOUND' && (e.cause as NodeJS.ErrnoException).code === 'ENOENT' && e.message.includes(missing);
+    await assert.rejects(load(missing), notFound);
+    assert.throws(() => loadSync(missing), notFound);
   });
 });

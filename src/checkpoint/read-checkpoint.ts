@@ -1,0 +1,80 @@
+import { CheckpointFormatError } from '../errors.js';
+import { crc32c, decodeHeader, MAGIC, PREAMBLE_SIZE, type HeaderInfo } from '../format/index.js';
+import { MAX_HEADER_SIZE } from '../format/constants.js';
+import type { CheckpointReader, CheckpointStorage } from './storage.js';
+
+/**
+ * The bytes of checkpoint `name`, in one buffer: through the storage's `openReader`
+ * when it has one (one buffer sized from the stored length and filled in place, read
+ * asynchronously), else through `loadCheckpoint`. Every load of reprise reads here.
+ *
+ * Seam for the format layer's `ByteSource` decoding (sections read straight into
+ * their final place): a `CheckpointReader` already has its shape.
+ * @throws CheckpointStorageError `NOT_FOUND` for a missing checkpoint, `LOAD_FAILED`.
+ */
+export async function readCheckpointBytes(storage: CheckpointStorage, name: string): Promise<Uint8Array> {
+  if (!storage.openReader) return storage.loadCheckpoint(name);
+  const reader = await storage.openReader(name);
+  try {
+    const bytes = new Uint8Array(reader.size);
+    await reader.read(bytes, 0);
+    return bytes;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** How much of a file to read first for its header: most headers fit, so one request does. */
+const FIRST_READ = 64 * 1024;
+
+/**
+ * The verified header (writer, backend, metadata, section table) of checkpoint `name`,
+ * reading only its first bytes when the storage has `openReader`. Used to tell a run's
+ * own checkpoints from others' before pruning, without loading them.
+ * @throws CheckpointStorageError as {@link readCheckpointBytes}; CheckpointFormatError
+ *   (`TRUNCATED`, `BAD_MAGIC`, `BAD_HEADER`, `HEADER_CHECKSUM`) for a file that is not a checkpoint.
+ */
+export async function readCheckpointHeader(storage: CheckpointStorage, name: string): Promise<HeaderInfo> {
+  if (!storage.openReader) return parseHeader(await storage.loadCheckpoint(name), Infinity);
+  const reader = await storage.openReader(name);
+  try {
+    return await headerFromReader(reader);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function headerFromReader(reader: CheckpointReader): Promise<HeaderInfo> {
+  let prefix = new Uint8Array(Math.min(reader.size, FIRST_READ));
+  await reader.read(prefix, 0);
+  const needed = headerEnd(prefix, reader.size);
+  if (needed > prefix.byteLength) {
+    const more = new Uint8Array(needed);
+    more.set(prefix);
+    await reader.read(more.subarray(prefix.byteLength), prefix.byteLength);
+    prefix = more;
+  }
+  return parseHeader(prefix, reader.size);
+}
+
+/** Where the header ends, from the preamble, checked against the stored size. */
+function headerEnd(bytes: Uint8Array, size: number): number {
+  if (bytes.byteLength < PREAMBLE_SIZE || !MAGIC.every((b, i) => bytes[i] === b)) {
+    throw new CheckpointFormatError(bytes.byteLength < PREAMBLE_SIZE ? 'TRUNCATED' : 'BAD_MAGIC', 'not a reprise checkpoint: its preamble is missing or wrong', { offset: 0 });
+  }
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, PREAMBLE_SIZE).getUint32(12, true);
+  if (headerLength > MAX_HEADER_SIZE || PREAMBLE_SIZE + headerLength > size) {
+    throw new CheckpointFormatError('BAD_HEADER', `header length ${headerLength} does not fit in a ${size}-byte file`, { offset: 12 });
+  }
+  return PREAMBLE_SIZE + headerLength;
+}
+
+function parseHeader(bytes: Uint8Array, size: number): HeaderInfo {
+  const end = headerEnd(bytes, Math.min(size, bytes.byteLength));
+  const view = new DataView(bytes.buffer, bytes.byteOffset, PREAMBLE_SIZE);
+  const header = bytes.subarray(PREAMBLE_SIZE, end);
+  if (crc32c(header) !== view.getUint32(16, true)) {
+    throw new CheckpointFormatError('HEADER_CHECKSUM', 'header checksum mismatch', { offset: PREAMBLE_SIZE });
+  }
+  return decodeHeader(header, PREAMBLE_SIZE);
+}
