@@ -19,8 +19,14 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
 
   /** Copies the chunks into one buffer, then replaces the entry: a failure part way leaves the previous bytes. */
   async storeCheckpoint(name: string, chunks: readonly Uint8Array[]): Promise<void> {
-    const byteLength = chunks.reduce((n, c) => n + c.byteLength, 0);
-    this.entries.set(name, concatChunks({ chunks: [...chunks], byteLength }));
+    let bytes: Uint8Array;
+    try {
+      const byteLength = chunks.reduce((n, c) => n + c.byteLength, 0);
+      bytes = concatChunks({ chunks: [...chunks], byteLength });
+    } catch (err) {
+      throw new CheckpointStorageError('STORE_FAILED', `cannot store checkpoint ${this.describe(name)}: ${(err as Error)?.message ?? err}; the previous checkpoint there is untouched`, { cause: err });
+    }
+    this.entries.set(name, bytes);
   }
 
   async loadCheckpoint(name: string): Promise<Uint8Array> {
