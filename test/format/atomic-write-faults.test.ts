@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { atomicWriteOps, removeStaleTemporaryFiles, temporaryPathFor, writeAtomically, writeAtomicallySync } from '../../src/format/atomic-write.js';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-atomic-'));
+}
+
+const CHUNKS = [Uint8Array.of(1, 2, 3), new Uint8Array(5000).fill(7), Uint8Array.of(9)];
+
+/** Records, in order, every file operation of an atomic write, by name and the path it touches. */
+function spyOnOps(t: TestContext, handlePaths: Map<unknown, string>): string[] {
+  const events: string[] = [];
+  const ops = atomicWriteOps;
+  const open = ops.open;
+  t.mock.method(ops, 'open', async (file: string, flags: string, mode: number) => {
+    const h = await open(file, flags, mode);
+    handlePaths.set(h, file);
+    events.push(`open ${flags} ${file}`);
+    return h;
+  });
+  const openSync = ops.openSync;
+  t.mock.method(ops, 'openSync', (file: string, flags: string, mode: number) => {
+    const fd = openSync(file, flags, mode);
+    handlePaths.set(fd, file);
+    events.push(`open ${flags} ${file}`);
+    return fd;
+  });
+  const wrap = (name: 'writev' | 'sync' | 'close' | 'writevSync' | 'fsyncSync' | 'closeSync', label: string) => {
+    const original = ops[name] as (...args: unknown[]) => unknown;
+    t.mock.method(ops, name, (h: unknown, ...rest: unknown[]) => {
+      events.push(`${label} ${handlePaths.get(h)}`);
+      return original(h, ...rest);
+    });
+  };
+  wrap('writev', 'write');
+  wrap('sync', 'sync');
+  wrap('close', 'close');
+  wrap('writevSync', 'write');
+  wrap('fsyncSync', 'sync');
+  wrap('closeSync', 'close');
+  for (const name of ['rename', 'renameSync'] as const) {
+    const original = ops[name] as (a: string, b: string) => unknown;
+    t.mock.method(ops, name, (from: string, to: string) => {
+      events.push(`rename ${from} -> ${to}`);
+      return original(from, to);
+    });
+  }
+  for (const name of ['syncDirectory', 'syncDirectorySync'] as const) {
+    const original = ops[name] as (d: string) => unknown;
+    t.mock.method(ops, name, (dir: string) => {
+      events.push(`syncdir ${dir}`);
+      return original(dir);
+    });
+  }
+  return events;
+}
+
+const WRITERS = [
+  { name: 'writeAtomically', write: (target: string, chunks: Uint8Array[]) => writeAtomically(target, chunks) },
+  { name: 'writeAtomicallySync', write: async (target: string, chunks: Uint8Array[]) => writeAtomicallySync(target, chunks) },
+];
+
+for (const { name, write } of WRITERS) {
+  describe(`${name}: the order of durable operations`, () => {
+    it('writes and syncs the temporary file, closes it, renames it onto the target, then syncs the folder; the target is never opened', async (t) => {
+      const dir = tempDir();
+      const target = path.join(dir, 'a.reprise');
+      fs.writeFileSync(target, 'previous');
+      const events = spyOnOps(t, new Map());
+      await write(target, CHUNKS);
+      const temp = events[0]!.split(' ')[2]!;
+      assert.match(path.basename(temp), /^\.a\.reprise\.\d+\.[0-9a-f]{12}\.tmp$/);
+      assert.equal(path.dirname(temp), dir);
+      const writes = events.filter((e) => e.startsWith('write '));
+      assert.ok(writes.length >= 1 && writes.every((e) => e === `write ${temp}`));
+      assert.deepEqual(
+        events.filter((e) => !e.startsWith('write ')),
+        [`open wx ${temp}`, `sync ${temp}`, `close ${temp}`, `rename ${temp} -> ${target}`, `syncdir ${dir}`],
+      );
+      assert.ok(events.every((e) => !e.startsWith('open') || !e.endsWith(target)), 'the target is only ever renamed onto');
+      assert.deepEqual(fs.readFileSync(target), Buffer.concat(CHUNKS));
+    });
+
+    it('a write failing after its first chunk leaves the previous file byte-identical and no temporary file', async (t) => {
+      const dir = tempDir();
+      const target = path.join(dir, 'a.reprise');
+      const previous = Buffer.from('the previous checkpoint, byte for byte');
+      fs.writeFileSync(target, previous);
+      const eio = () => Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+      const writev = atomicWriteOps.writev;
+      const writevSync = atomicWriteOps.writevSync;
+      t.mock.method(atomicWriteOps, 'writev', async (h: fs.promises.FileHandle, buffers: NodeJS.ArrayBufferView[]) => {
+        await writev(h, buffers.slice(0, 1));
+        throw eio();
+      });
+      t.mock.method(atomicWriteOps, 'writevSync', (fd: number, buffers: NodeJS.ArrayBufferView[]) => {
+        writevSync(fd, buffers.slice(0, 1));
+        throw eio();
+      });
+      const rename = t.mock.method(atomicWriteOps, 'rename');
+      const renameSync = t.mock.method(atomicWriteOps, 'renameSync');
+      await assert.rejects(write(target, CHUNKS), { code: 'EIO' });
+      assert.deepEqual(fs.readFileSync(target), previous);
+      assert.deepEqual(fs.readdirSync(dir), ['a.reprise']);
+      assert.equal(rename.mock.callCount() + renameSync.mock.callCount(), 0, 'nothing is renamed after a failed write');
+    });
+
+    it('a failing sync stops the rename: an unsynced file never replaces the previous one', async (t) => {
+      const dir = tempDir();
+      const target = path.join(dir, 'a.reprise');
+      fs.writeFileSync(target, 'previous');
+      const fail = () => {
+        throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+      };
+      t.mock.method(atomicWriteOps, 'sync', async () => fail());
+      t.mock.method(atomicWriteOps, 'fsyncSync', fail);
+      await assert.rejects(write(target, CHUNKS), { code: 'EIO' });
+      assert.equal(fs.readFileSync(target, 'utf8'), 'previous');
+      assert.deepEqual(fs.readdirSync(dir), ['a.reprise']);
+    });
+  });
+
+  describe(`${name}: file-system details`, () => {
+    it('writes through a symbolic link (even a dangling one) to its target, keeping the link', async () => {
+      const dir = tempDir();
+      const real = path.join(dir, 'real.reprise');
+      const link = path.join(dir, 'link.reprise');
+      fs.symlinkSync('real.reprise', link);
+      await write(link, [Uint8Array.of(1)]);
+      assert.ok(fs.lstatSync(link).isSymbolicLink());
+      assert.deepEqual([...fs.readFileSync(real)], [1]);
+      await write(link, [Uint8Array.of(2)]);
+      assert.ok(fs.lstatSync(link).isSymbolicLink());
+      assert.deepEqual([...fs.readFileSync(real)], [2]);
+    });
+
+    it('a target name of 255 bytes gets a temporary name within the limit too', async () => {
+      const dir = tempDir();
+      for (const base of ['x'.repeat(247) + '.reprise', 'é'.repeat(123) + '.reprise']) {
+        assert.ok(Buffer.byteLength(base) <= 255);
+        const target = path.join(dir, base);
+        await write(target, [Uint8Array.of(5)]);
+        assert.deepEqual([...fs.readFileSync(target)], [5]);
+        assert.ok(Buffer.byteLength(path.basename(temporaryPathFor(target))) <= 255);
+      }
+    });
+
+    it('removes the temporary files of dead writers (and of an earlier process with its pid), keeps those of live ones', async () => {
+      const dir = tempDir();
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+      const stale = [`.a.reprise.${dead}.0123456789ab.tmp`, `.b.reprise.${process.pid}.0123456789ab.tmp`];
+      const live = `.c.reprise.1.0123456789ab.tmp`; // pid 1 is always alive
+      const unrelated = ['.a.reprise.tmp', 'notes.tmp'];
+      for (const f of [...stale, live, ...unrelated]) fs.writeFileSync(path.join(dir, f), 'x');
+      await write(path.join(dir, 'a.reprise'), [Uint8Array.of(1)]);
+      assert.deepEqual(fs.readdirSync(dir).sort(), [live, ...unrelated, 'a.reprise'].sort());
+    });
+  });
+}
+
+describe('removeStaleTemporaryFiles', () => {
+  it('never removes the temporary file of a write in flight in this process', async (t) => {
+    const dir = tempDir();
+    const target = path.join(dir, 'a.reprise');
+    let removedDuringWrite: string[] = [];
+    const writev = atomicWriteOps.writev;
+    t.mock.method(atomicWriteOps, 'writev', async (h: fs.promises.FileHandle, buffers: NodeJS.ArrayBufferView[]) => {
+      removedDuringWrite = removeStaleTemporaryFiles(dir);
+      return writev(h, buffers);
+    });
+    await writeAtomically(target, CHUNKS);
+    assert.deepEqual(removedDuringWrite, []);
+    assert.deepEqual(fs.readFileSync(target), Buffer.concat(CHUNKS));
+  });
+});
