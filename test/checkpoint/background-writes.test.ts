@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { CheckpointStorageError } from '../../src/errors.js';
+import { CheckpointPlugin, MemoryCheckpointStorage, StopSignal, type CheckpointTiming } from '../../src/checkpoint/index.js';
+import { GatedStorage } from './gated-storage.js';
+import { ToyStrategy } from './toy-strategy.js';
+
+process.env.REPRISE_QUIET = '1';
+
+/** Whether `p` has settled after the event loop has run everything it can. */
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; i < 20; i++) await nextTurn();
+  return done;
+}
+
+class FailingStorage extends MemoryCheckpointStorage {
+  failures = 0;
+  override async storeCheckpoint(name: string, chunks: readonly Uint8Array[]): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new CheckpointStorageError('STORE_FAILED', `disk full while storing ${name}`);
+    }
+    return super.storeCheckpoint(name, chunks);
+  }
+}
+
+function captureWarnings(): { codes: string[]; stop(): void } {
+  const codes: string[] = [];
+  const listener = (w: Error & { code?: string }) => codes.push(w.code ?? '');
+  process.on('warning', listener);
+  return { codes, stop: () => process.off('warning', listener) };
+}
+
+describe('CheckpointPlugin writeInBackground', () => {
+  it('returns before the checkpoint is stored; the next save waits for the write in flight (at most one)', async () => {
+    const storage = new GatedStorage();
+    const plugin = new CheckpointPlugin(storage, { writeInBackground: true });
+    const strategy = new ToyStrategy([plugin]);
+    storage.close();
+    await strategy.train(0);
+    await strategy.eval(); // the plugin saves "1" here and returns
+    assert.deepEqual(await storage.listCheckpoints(), [], 'not stored yet: training went on');
+    await strategy.train(1);
+    const secondEval = strategy.eval(); // must wait for "1"
+    assert.equal(await settled(secondEval), false, 'the second save waits for the first write');
+    storage.release();
+    await secondEval;
+    await plugin.flush();
+    assert.deepEqual((await storage.listCheckpoints()).sort(), ['1', '2']);
+  });
+
+  it('a failed write is a warning at once and a BACKGROUND_WRITE_FAILED at the next save, with the cause; nothing is lost silently', async () => {
+    const warnings = captureWarnings();
+    try {
+      const storage = new FailingStorage();
+      const plugin = new CheckpointPlugin(storage, { writeInBackground: true });
+      const strategy = new ToyStrategy([plugin]);
+      storage.failures = 1;
+      await strategy.train(0);
+      await strategy.eval();
+      await strategy.train(1);
+      await assert.rejects(strategy.eval(), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BACKGROUND_WRITE_FAILED' && (e.cause as CheckpointStorageError).code === 'STORE_FAILED');
+      await nextTurn(); // warnings are emitted on the next tick
+      assert.ok(warnings.codes.includes('REPRISE_CHECKPOINT_WRITE_FAILED'), `warnings: ${warnings.codes}`);
+      // Reported once: the next save goes through.
+      await strategy.eval();
+      await plugin.flush();
+      assert.deepEqual(await storage.listCheckpoints(), ['2']);
+    } finally {
+      warnings.stop();
+    }
+  });
+
+  it('flush() reports a failure of the last write (the end of the run)', async () => {
+    const storage = new FailingStorage();
+    const plugin = new CheckpointPlugin(storage, { writeInBackground: true });
+    const strategy = new ToyStrategy([plugin]);
+    storage.failures = 1;
+    const warnings = captureWarnings();
+    try {
+      await strategy.train(0);
+      await strategy.eval();
+      await assert.rejects(plugin.flush(), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BACKGROUND_WRITE_FAILED');
+      await plugin.flush(); // reported once
+    } finally {
+      warnings.stop();
+    }
+  });
+
+  it('StopSignal.exit() waits for the write in flight before exiting', async (t) => {
+    const storage = new GatedStorage();
+    const plugin = new CheckpointPlugin(storage, { writeInBackground: true });
+    const strategy = new ToyStrategy([plugin]);
+    const exits: Array<{ code: number; stored: string[] }> = [];
+    t.mock.method(process, 'exit', ((code: number) => {
+      exits.push({ code, stored: [...storage.entries.keys()] });
+    }) as never);
+    storage.close();
+    await strategy.train(0);
+    await strategy.eval();
+    const exiting = new StopSignal().exit(0, () => {});
+    assert.equal(await settled(exiting), false, 'exit waits for the write');
+    assert.deepEqual(exits, []);
+    storage.release();
+    await exiting;
+    assert.deepEqual(exits, [{ code: 0, stored: ['1'] }]);
+  });
+
+  it('reports the time each checkpoint blocked training next to the time until it was stored', async () => {
+    const timings: CheckpointTiming[] = [];
+    const storage = new GatedStorage();
+    const plugin = new CheckpointPlugin(storage, { writeInBackground: true, onCheckpoint: (x) => timings.push(x) });
+    const strategy = new ToyStrategy([plugin]);
+    storage.close();
+    await strategy.train(0);
+    await strategy.eval();
+    assert.equal(timings.length, 0, 'reported once stored');
+    storage.release();
+    await plugin.flush();
+    assert.equal(timings.length, 1);
+    assert.equal(timings[0]!.name, '1');
+    assert.ok(timings[0]!.blockedMs <= timings[0]!.durableMs);
+    assert.deepEqual(plugin.timings, timings);
+  });
+
+  it('without the option, a save returns once stored', async () => {
+    const storage = new GatedStorage();
+    const plugin = new CheckpointPlugin(storage);
+    const strategy = new ToyStrategy([plugin]);
+    storage.close();
+    await strategy.train(0);
+    const evaluating = strategy.eval();
+    assert.equal(await settled(evaluating), false);
+    storage.release();
+    await evaluating;
+    assert.deepEqual(await storage.listCheckpoints(), ['1']);
+  });
+});
