@@ -128,7 +128,7 @@ function program(): Command {
     .option('--si-lambda <x>', 'Synaptic Intelligence penalty weight (default 10; synthetic 1)', nonNegative)
     .option('--lwf-alpha <x>', 'LwF distillation weight', nonNegative, 1)
     .option('--lwf-temperature <x>', 'LwF softmax temperature', positive, 2)
-    .option('--checkpoint-dir <dir>', 'where checkpoints go (one run per directory)', './checkpoints')
+    .option('--checkpoint-dir <dir>', 'where checkpoints go: a folder, or s3://bucket/prefix (one run per place)', './checkpoints')
     .option('--log-dir <dir>', 'text, CSV and TensorBoard logs', './logs/checkpointing_example')
     .option('--stop-after <n>', `exit 0 once experience n (0 … ${N_EXPERIENCES - 1}) is checkpointed`, integer(0, 'a non-negative integer'))
     .option('--metrics-out <dir>', 'write metrics_exp<N>.json (sorted keys) after each experience')

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointPlugin, Device, FileSystemCheckpointStorage, initBackend, StopSignal } from '../src/index.js';
+import { CheckpointPlugin, Device, initBackend, StopSignal } from '../src/index.js';
 import {
   accuracyMetrics,
   asIncremental,
@@ -131,9 +131,17 @@ export async function main({ config, session, explicit }: ParsedCommandLine): Pr
   const benchmark = buildBenchmark(config);
 
   // 2. The checkpoint plugin, and 3. load the newest checkpoint if there is one.
-  const checkpointPlugin = new CheckpointPlugin(new FileSystemCheckpointStorage({ directory: session.checkpointDir }), {
+  // A folder, or any storage URL (s3://bucket/prefix with the AWS environment); written in
+  // the background: training goes on while a checkpoint is written (captured at the call).
+  let blockedMs = 0;
+  const checkpointPlugin = new CheckpointPlugin(session.checkpointDir, {
     mapLocation: device,
     uniqueObjects: benchmark,
+    writeInBackground: true,
+    onCheckpoint: (t) => {
+      blockedMs += t.blockedMs;
+      say(`checkpoint ${t.name} stored: blocked training ${t.blockedMs.toFixed(1)} ms, durable after ${t.durableMs.toFixed(1)} ms`);
+    },
   });
   let [strategy, initialExp] = await checkpointPlugin.loadCheckpointIfExists<SupervisedTemplate>();
 
@@ -194,17 +202,19 @@ export async function main({ config, session, explicit }: ParsedCommandLine): Pr
     await strategy.train(experience);
     const results = await strategy.eval(benchmark.testStream); // the CheckpointPlugin saves here
     const acc = streamAccuracy(results, benchmark);
-    say(`experience ${index}: stream accuracy ${acc === undefined ? '?' : acc.toFixed(4)}; checkpoint ${index + 1} saved`);
+    say(`experience ${index}: stream accuracy ${acc === undefined ? '?' : acc.toFixed(4)}; checkpoint ${index + 1} being written`);
     if (session.stopAfter === index) {
       say(`stopping after experience ${index} as asked (--stop-after); run again to resume`);
-      process.exit(0);
+      await stop.exit(0); // waits for the checkpoint being written
     }
     if (stop.requested) {
       say(`stopped by ${stop.signal} after experience ${index}; run again to resume`);
-      process.exit(0);
+      await stop.exit(0);
     }
   }
   stop.dispose();
+  await checkpointPlugin.flush(); // the last checkpoint is stored; a failed write throws here
+  if (blockedMs > 0) say(`checkpoints blocked training for ${blockedMs.toFixed(1)} ms in all`);
   const trained = benchmark.trainStream.length - initialExp;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   say(`done: ${benchmark.trainStream.length} experiences trained${trained > 0 ? ` (${trained} in this session, ${seconds} s)` : ''}; delete ${session.checkpointDir} to start over`);
