@@ -119,10 +119,13 @@ describe('restore failures and file errors', () => {
     }
   });
 
-  it('an unwritable target is STORE_FAILED; a path that is a folder is LOAD_FAILED', async () => {
+  it('an unwritable target is STORE_FAILED (a missing folder is created); a path that is a folder is LOAD_FAILED', async () => {
     const dir = tmp();
     const s = new ToyStrategy();
-    await assert.rejects(saveCheckpoint(s, path.join(dir, 'missing-folder', 'run.reprise')), (e: unknown) => e instanceof CheckpointError && e.code === 'STORE_FAILED');
+    fs.writeFileSync(path.join(dir, 'a-file'), 'x');
+    await assert.rejects(saveCheckpoint(s, path.join(dir, 'a-file', 'run.reprise')), (e: unknown) => e instanceof CheckpointError && e.code === 'STORE_FAILED');
+    await saveCheckpoint(s, path.join(dir, 'missing-folder', 'run.reprise'));
+    assert.ok(fs.existsSync(path.join(dir, 'missing-folder', 'run.reprise')));
     await assert.rejects(maybeLoadCheckpoint(s, dir), (e: unknown) => e instanceof CheckpointError && e.code === 'LOAD_FAILED');
   });
 });
