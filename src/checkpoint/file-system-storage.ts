@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CheckpointStorageError } from '../errors.js';
 import { writeAtomically, writeAtomicallySync } from '../format/index.js';
 import { serializable } from '../registry/index.js';
-import type { CheckpointReader, CheckpointStorage } from './storage.js';
+import { uninitializedBytes, type CheckpointReader, type CheckpointStorage } from './storage.js';
 
 const DEFAULT_EXTENSION = '.reprise';
 /** Names of a storage with an extension: what `CheckpointPlugin` and users choose. */
@@ -177,7 +177,7 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
   async loadCheckpoint(name: string): Promise<Uint8Array> {
     const reader = await this.openReader(name);
     try {
-      const bytes = new Uint8Array(reader.size);
+      const bytes = uninitializedBytes(reader.size);
       await reader.read(bytes, 0);
       return bytes;
     } finally {

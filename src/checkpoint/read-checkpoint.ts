@@ -1,7 +1,7 @@
 import { CheckpointFormatError } from '../errors.js';
 import { crc32c, decodeHeader, MAGIC, PREAMBLE_SIZE, type HeaderInfo } from '../format/index.js';
 import { MAX_HEADER_SIZE } from '../format/constants.js';
-import type { CheckpointReader, CheckpointStorage } from './storage.js';
+import { uninitializedBytes, type CheckpointReader, type CheckpointStorage } from './storage.js';
 
 /**
  * The bytes of checkpoint `name`, in one buffer: through the storage's `openReader`
@@ -16,7 +16,7 @@ export async function readCheckpointBytes(storage: CheckpointStorage, name: stri
   if (!storage.openReader) return storage.loadCheckpoint(name);
   const reader = await storage.openReader(name);
   try {
-    const bytes = new Uint8Array(reader.size);
+    const bytes = uninitializedBytes(reader.size);
     await reader.read(bytes, 0);
     return bytes;
   } finally {

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CheckpointStorageError } from '../errors.js';
-import type { CheckpointReader, CheckpointStorage } from './storage.js';
+import { uninitializedBytes, type CheckpointReader, type CheckpointStorage } from './storage.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 
@@ -284,7 +284,7 @@ export class S3CheckpointStorage implements CheckpointStorage {
       const r = await (await this.client()).send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range, IfMatch: etag }));
       const length = r.ContentLength;
       if (length === undefined) throw new Error('the response has no Content-Length');
-      const out = target ?? new Uint8Array(length);
+      const out = target ?? uninitializedBytes(length);
       if (length !== out.byteLength) throw new Error(`the response has ${length} bytes, expected ${out.byteLength}`);
       let at = 0;
       for await (const piece of r.Body as AsyncIterable<Uint8Array>) {

@@ -63,3 +63,13 @@ export interface CheckpointLocation {
 export function describeLocation(storage: CheckpointStorage, name: string): string {
   return storage.describe ? storage.describe(name) : JSON.stringify(name);
 }
+
+/**
+ * A buffer of `size` bytes that is not zeroed first, as a plain `Uint8Array` of its own
+ * ArrayBuffer (not Node's shared pool), for reads that fill every byte: callers check
+ * that they did before anyone sees it.
+ */
+export function uninitializedBytes(size: number): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(size);
+  return new Uint8Array(b.buffer, b.byteOffset, size);
+}
