@@ -47,6 +47,9 @@ export {
   MemoryCheckpointStorage,
   StopSignal,
   registerGlobalState,
+  S3CheckpointStorage,
+  registerStorageScheme,
+  flushCheckpointWrites,
 } from './checkpoint/index.js';
 export type {
   SerializeOptions,
@@ -57,5 +60,13 @@ export type {
   RestoreReport,
   SaveCheckpointOptions,
   GlobalStateProvider,
+  CheckpointReader,
+  CheckpointLocation,
+  CheckpointTarget,
+  StorageTarget,
+  StorageSchemeFactory,
+  S3CheckpointStorageOptions,
+  FileSystemCheckpointStorageOptions,
+  CheckpointTiming,
 } from './checkpoint/index.js';
 export { FORMAT_VERSION, writeAtomically, writeAtomicallySync } from './format/index.js';
