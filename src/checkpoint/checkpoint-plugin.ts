@@ -174,6 +174,10 @@ export class CheckpointPlugin {
    *   files and the way out. What `deserialize` and `restoreRun` throw.
    */
   async loadCheckpointIfExists<S extends object = PluggedStrategy>(): Promise<[S | null, number]> {
+    return this.loadNewest<S>(true);
+  }
+
+  private async loadNewest<S extends object>(mayRelist: boolean): Promise<[S | null, number]> {
     const numbered = await this.numberedNames();
     if (numbered.length === 0) return [null, 0];
     const newest = numbered[numbered.length - 1]!;
@@ -183,7 +187,8 @@ export class CheckpointPlugin {
     try {
       bytes = await readCheckpointBytes(this.storage, newest.name);
     } catch (err) {
-      if (err instanceof CheckpointStorageError && err.code === 'NOT_FOUND') return this.loadCheckpointIfExists<S>(); // deleted meanwhile
+      // Deleted between listing and reading (another process pruning): list once more.
+      if (mayRelist && err instanceof CheckpointStorageError && err.code === 'NOT_FOUND') return this.loadNewest<S>(false);
       throw err;
     }
     let decoded: ReturnType<typeof decodeRunCheckpoint>;

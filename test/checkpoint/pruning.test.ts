@@ -137,4 +137,17 @@ describe('checkpoint names', () => {
     await save({ not: 'a run' }, { storage, name: '2' });
     await assert.rejects(new CheckpointPlugin(storage).loadCheckpointIfExists(), (e: unknown) => code('FOREIGN_CHECKPOINT')(e) && ((e as Error).cause as CheckpointStorageError).code === 'NOT_A_RUN_CHECKPOINT');
   });
+
+  it('a storage that lists a checkpoint it cannot find is NOT_FOUND after one more listing, not a loop', async () => {
+    class Lister extends MemoryCheckpointStorage {
+      lists = 0;
+      override async listCheckpoints(): Promise<string[]> {
+        this.lists++;
+        return ['3'];
+      }
+    }
+    const storage = new Lister();
+    await assert.rejects(new CheckpointPlugin(storage).loadCheckpointIfExists(), code('NOT_FOUND'));
+    assert.equal(storage.lists, 2);
+  });
 });
