@@ -4,6 +4,7 @@ import { CheckpointError, CheckpointStorageError } from '../errors.js';
 import { serializable, type Registry } from '../registry/index.js';
 import type { MapLocation } from '../tensor/index.js';
 import { readCheckpointBytes, readCheckpointHeader } from './read-checkpoint.js';
+import type { SerializeOptions } from './options.js';
 import { announce, decodeRunCheckpoint, packRunCheckpoint, restoreRun, type CheckpointableStrategy } from './run-checkpoint.js';
 import { describeLocation, type CheckpointStorage } from './storage.js';
 import { resolveStorage, type StorageTarget } from './storage-schemes.js';
@@ -29,6 +30,8 @@ export interface CheckpointPluginOptions {
   verifyChecksums?: boolean;
   /** Deepest nesting accepted on save and load; see `SerializeOptions.maxDepth`. */
   maxDepth?: number;
+  /** Device tag recorded for tensors on save; see `SerializeOptions.deviceTag`. */
+  deviceTag?: SerializeOptions['deviceTag'];
   /** Extra header strings stored in every checkpoint (shown by `reprise inspect`). */
   metadata?: Readonly<Record<string, string>>;
   /**
@@ -259,8 +262,8 @@ export class CheckpointPlugin {
     const start = performance.now();
     await this.flush();
     const name = String(strategy.clock?.trainExpCounter ?? 0);
-    const { exclude, registry, maxDepth, metadata } = this.options;
-    const packed = packRunCheckpoint(strategy, { exclude, registry, maxDepth, metadata: { ...metadata, [RUN_ID_KEY]: this.runId } }, true);
+    const { exclude, registry, maxDepth, metadata, deviceTag } = this.options;
+    const packed = packRunCheckpoint(strategy, { exclude, registry, maxDepth, deviceTag, metadata: { ...metadata, [RUN_ID_KEY]: this.runId } }, true);
     const write = this.storeAndPrune(name, packed.chunks);
     if (!this.options.writeInBackground) {
       await write;

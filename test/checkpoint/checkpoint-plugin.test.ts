@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { CheckpointStorageError } from '../../src/errors.js';
-import { CheckpointPlugin, FileSystemCheckpointStorage, MemoryCheckpointStorage, StopSignal } from '../../src/checkpoint/index.js';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointPlugin, FileSystemCheckpointStorage, MemoryCheckpointStorage, readCheckpointHeader, StopSignal } from '../../src/checkpoint/index.js';
 import { ToyStrategy } from './toy-strategy.js';
 
 process.env.REPRISE_QUIET = '1';
@@ -49,6 +50,18 @@ describe('CheckpointPlugin', () => {
     const storage = new MemoryCheckpointStorage();
     await run(new CheckpointPlugin(storage, { keepLast: 2 }), [0, 1, 2, 3]);
     assert.deepEqual((await storage.listCheckpoints()).sort(), ['3', '4']);
+  });
+
+  it('forwards the save options (deviceTag, metadata) and records the run id in each header', async () => {
+    const storage = new MemoryCheckpointStorage();
+    const plugin = new CheckpointPlugin(storage, { deviceTag: 'cuda:0', metadata: { experiment: 'e1' } });
+    const strategy = new ToyStrategy([plugin]);
+    Object.assign(strategy, { w: tf.ones([2]) });
+    await run(plugin, [0], strategy);
+    const header = await readCheckpointHeader(storage, '1');
+    assert.equal(header.metadata.experiment, 'e1');
+    assert.equal(header.metadata.runId, plugin.runId);
+    assert.deepEqual(header.sections.filter((s) => s.kind === 'tensor').map((s) => s.device), ['cuda:0']);
   });
 
   it('refuses bad options', () => {
