@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { CheckpointError, CheckpointStorageError } from '../errors.js';
+import { CheckpointError, CheckpointFormatError, CheckpointStorageError, UnsupportedVersionError } from '../errors.js';
 import { serializable, type Registry } from '../registry/index.js';
 import type { MapLocation } from '../tensor/index.js';
-import { readCheckpointBytes, readCheckpointHeader } from './read-checkpoint.js';
+import { headerOfBytes, readCheckpointBytes, readCheckpointHeader } from './read-checkpoint.js';
 import type { SerializeOptions } from './options.js';
 import { announce, decodeRunCheckpoint, packRunCheckpoint, restoreRun, type CheckpointableStrategy } from './run-checkpoint.js';
 import { describeLocation, type CheckpointStorage } from './storage.js';
@@ -71,6 +71,11 @@ interface NumberedName {
 
 const NUMBERED = /^\d{1,15}$/;
 const RUN_ID_KEY = 'runId';
+
+/** Bytes that are not a checkpoint; a newer format version is not that (it says to upgrade). */
+function isFormatError(err: unknown): err is CheckpointFormatError {
+  return err instanceof CheckpointFormatError && !(err instanceof UnsupportedVersionError);
+}
 
 /** Plugins with a background write in flight or an unreported failure, for {@link flushCheckpointWrites}. */
 const pendingPlugins = new Set<CheckpointPlugin>();
@@ -194,13 +199,8 @@ export class CheckpointPlugin {
       if (mayRelist && err instanceof CheckpointStorageError && err.code === 'NOT_FOUND') return this.loadNewest<S>(false);
       throw err;
     }
-    let decoded: ReturnType<typeof decodeRunCheckpoint>;
-    let runId: string | undefined;
-    try {
-      decoded = decodeRunCheckpoint(bytes, { mapLocation, uniqueObjects, onBackendMismatch, registry, verifyChecksums, maxDepth });
-      runId = decoded.metadata[RUN_ID_KEY];
-    } catch (err) {
-      if (err instanceof CheckpointError && (err.name === 'CheckpointFormatError' || err.code === 'NOT_A_RUN_CHECKPOINT')) {
+    const foreign = (err: unknown): never => {
+      if (isFormatError(err) || (err instanceof CheckpointError && err.code === 'NOT_A_RUN_CHECKPOINT')) {
         throw new CheckpointStorageError(
           'FOREIGN_CHECKPOINT',
           `the newest checkpoint, ${where}, is not a run checkpoint that loads (${err.code}: ${err.message}); ` +
@@ -209,8 +209,21 @@ export class CheckpointPlugin {
         );
       }
       throw err;
+    };
+    // The run id first, from the header alone: refuse mixed runs before building anything.
+    let runId: string | undefined;
+    try {
+      runId = headerOfBytes(bytes).metadata[RUN_ID_KEY];
+    } catch (err) {
+      foreign(err);
     }
     if (runId !== undefined) await this.checkOneRun(numbered.slice(0, -1), newest, runId);
+    let decoded!: ReturnType<typeof decodeRunCheckpoint>;
+    try {
+      decoded = decodeRunCheckpoint(bytes, { mapLocation, uniqueObjects, onBackendMismatch, registry, verifyChecksums, maxDepth });
+    } catch (err) {
+      foreign(err);
+    }
     const { checkpoint, stats } = decoded;
     const strategy = checkpoint.strategy as PluggedStrategy;
     const report = restoreRun(strategy, checkpoint, stats, (p) => p instanceof CheckpointPlugin);
@@ -244,7 +257,7 @@ export class CheckpointPlugin {
     try {
       return (await readCheckpointHeader(this.storage, name)).metadata[RUN_ID_KEY];
     } catch (err) {
-      if (err instanceof CheckpointError && (err.name === 'CheckpointFormatError' || err.code === 'NOT_FOUND')) return undefined;
+      if (isFormatError(err) || (err instanceof CheckpointError && err.code === 'NOT_FOUND')) return undefined;
       throw err;
     }
   }

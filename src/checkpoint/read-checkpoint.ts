@@ -44,6 +44,11 @@ export async function readCheckpointHeader(storage: CheckpointStorage, name: str
   }
 }
 
+/** The verified header of a whole checkpoint in memory (sections are not checked here). */
+export function headerOfBytes(bytes: Uint8Array): HeaderInfo {
+  return parseHeader(bytes, bytes.byteLength);
+}
+
 async function headerFromReader(reader: CheckpointReader): Promise<HeaderInfo> {
   let prefix = new Uint8Array(Math.min(reader.size, FIRST_READ));
   await reader.read(prefix, 0);
