@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { CheckpointFormatError, CheckpointStorageError } from '../../src/errors.js';
+import { CheckpointFormatError, CheckpointStorageError, UnsupportedVersionError } from '../../src/errors.js';
 import { CheckpointPlugin, FileSystemCheckpointStorage, MemoryCheckpointStorage, saveCheckpoint } from '../../src/checkpoint/index.js';
 import { ToyStrategy } from './toy-strategy.js';
 
@@ -149,5 +149,14 @@ describe('checkpoint names', () => {
     const storage = new Lister();
     await assert.rejects(new CheckpointPlugin(storage).loadCheckpointIfExists(), code('NOT_FOUND'));
     assert.equal(storage.lists, 2);
+  });
+
+  it('a newest checkpoint from a newer format version says to upgrade (UnsupportedVersionError), not FOREIGN_CHECKPOINT', async () => {
+    const storage = new MemoryCheckpointStorage();
+    await run(new CheckpointPlugin(storage), 1);
+    const bytes = storage.entries.get('1')!.slice();
+    new DataView(bytes.buffer).setUint32(8, 99, true);
+    storage.entries.set('2', bytes);
+    await assert.rejects(new CheckpointPlugin(storage).loadCheckpointIfExists(), (e: unknown) => e instanceof UnsupportedVersionError && e.code === 'UNSUPPORTED_VERSION');
   });
 });
