@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { CheckpointError, CheckpointFormatError, CheckpointStorageError, UnsupportedVersionError } from '../errors.js';
-import { serializable, type Registry } from '../registry/index.js';
-import type { MapLocation } from '../tensor/index.js';
+import { serializable } from '../registry/index.js';
+import type { DeserializeOptions } from './options.js';
 import { headerOfBytes, readCheckpointBytes, readCheckpointHeader } from './read-checkpoint.js';
-import type { SerializeOptions } from './options.js';
-import { announce, decodeRunCheckpoint, packRunCheckpoint, restoreRun, type CheckpointableStrategy } from './run-checkpoint.js';
+import { announce, decodeRunCheckpoint, packRunCheckpoint, restoreRun, type CheckpointableStrategy, type SaveCheckpointOptions } from './run-checkpoint.js';
 import { describeLocation, type CheckpointStorage } from './storage.js';
 import { resolveStorage, type StorageTarget } from './storage-schemes.js';
 
@@ -19,21 +18,12 @@ export interface CheckpointTiming {
   durableMs: number;
 }
 
-export interface CheckpointPluginOptions {
-  /** Where tensors and devices go on load; see `DeserializeOptions.mapLocation`. */
-  mapLocation?: MapLocation;
-  /** Live objects to reuse on load (pass the benchmark); see `DeserializeOptions.uniqueObjects`. */
-  uniqueObjects?: unknown;
-  /** The registry used to save and load. Default: the default registry. */
-  registry?: Registry;
-  /** Verify every section's checksum on load. Default true. */
-  verifyChecksums?: boolean;
-  /** Deepest nesting accepted on save and load; see `SerializeOptions.maxDepth`. */
-  maxDepth?: number;
-  /** Device tag recorded for tensors on save; see `SerializeOptions.deviceTag`. */
-  deviceTag?: SerializeOptions['deviceTag'];
-  /** Extra header strings stored in every checkpoint (shown by `reprise inspect`). */
-  metadata?: Readonly<Record<string, string>>;
+/**
+ * Every option of `load` (`mapLocation`, `uniqueObjects`, `registry`, `verifyChecksums`,
+ * `maxDepth`, `onBackendMismatch`) and of `saveCheckpoint` (`exclude`, `deviceTag`,
+ * `metadata`, …), passed on to each load and save, and the plugin's own.
+ */
+export interface CheckpointPluginOptions extends DeserializeOptions, SaveCheckpointOptions {
   /**
    * Keep only the newest N checkpoints *of this run*; default: keep all. Pruning deletes
    * only checkpoints whose header carries this run's id (a run continued by
@@ -42,10 +32,6 @@ export interface CheckpointPluginOptions {
    * (`REPRISE_PRUNE_FAILED`), not a failed save.
    */
   keepLast?: number;
-  /** Strategy fields to leave out of every checkpoint. */
-  exclude?: readonly string[];
-  /** What to do when the checkpoint was saved on another tensor backend. Default `warn`. */
-  onBackendMismatch?: 'warn' | 'ignore' | 'error';
   /**
    * Write checkpoints in the background. Default false. When true, a save captures the
    * run (see `save`: the file holds the values at the call) and returns; training goes
@@ -58,6 +44,7 @@ export interface CheckpointPluginOptions {
   writeInBackground?: boolean;
   /** Called once each checkpoint is stored, with how long it blocked training. */
   onCheckpoint?: (timing: CheckpointTiming) => void;
+  /** Print nothing when a checkpoint is loaded. Default: print one line (or `REPRISE_QUIET=1`). */
   quiet?: boolean;
 }
 
@@ -190,7 +177,6 @@ export class CheckpointPlugin {
     if (numbered.length === 0) return [null, 0];
     const newest = numbered[numbered.length - 1]!;
     const where = describeLocation(this.storage, newest.name);
-    const { mapLocation, uniqueObjects, onBackendMismatch, quiet, registry, verifyChecksums, maxDepth } = this.options;
     let bytes: Uint8Array;
     try {
       bytes = await readCheckpointBytes(this.storage, newest.name);
@@ -220,7 +206,7 @@ export class CheckpointPlugin {
     if (runId !== undefined) await this.checkOneRun(numbered.slice(0, -1), newest, runId);
     let decoded!: ReturnType<typeof decodeRunCheckpoint>;
     try {
-      decoded = decodeRunCheckpoint(bytes, { mapLocation, uniqueObjects, onBackendMismatch, registry, verifyChecksums, maxDepth });
+      decoded = decodeRunCheckpoint(bytes, this.options);
     } catch (err) {
       foreign(err);
     }
@@ -231,7 +217,7 @@ export class CheckpointPlugin {
       strategy.plugins = strategy.plugins.map((p) => (p instanceof CheckpointPlugin ? this : p));
     }
     this.#runId = runId ?? this.#runId;
-    announce(`checkpoint "${newest.name}"`, checkpoint.expCounter, report, quiet);
+    announce(`checkpoint "${newest.name}"`, checkpoint.expCounter, report, this.options.quiet);
     return [strategy as unknown as S, checkpoint.expCounter];
   }
 
@@ -275,8 +261,7 @@ export class CheckpointPlugin {
     const start = performance.now();
     await this.flush();
     const name = String(strategy.clock?.trainExpCounter ?? 0);
-    const { exclude, registry, maxDepth, metadata, deviceTag } = this.options;
-    const packed = packRunCheckpoint(strategy, { exclude, registry, maxDepth, deviceTag, metadata: { ...metadata, [RUN_ID_KEY]: this.runId } }, true);
+    const packed = packRunCheckpoint(strategy, { ...this.options, metadata: { ...this.options.metadata, [RUN_ID_KEY]: this.runId } }, true);
     const write = this.storeAndPrune(name, packed.chunks);
     if (!this.options.writeInBackground) {
       await write;
