@@ -34,8 +34,19 @@ export interface S3CheckpointStorageOptions {
 }
 
 let sdkPromise: Promise<Sdk> | undefined;
+/**
+ * The AWS SDK, loaded on first use: `@aws-sdk/client-s3` is an optional peer dependency.
+ * @throws CheckpointStorageError `MISSING_PACKAGE` when it is not installed.
+ */
 function sdk(): Promise<Sdk> {
-  return (sdkPromise ??= import('@aws-sdk/client-s3'));
+  return (sdkPromise ??= import('@aws-sdk/client-s3').catch((err: unknown) => {
+    sdkPromise = undefined;
+    throw new CheckpointStorageError(
+      'MISSING_PACKAGE',
+      'S3 storage needs the package "@aws-sdk/client-s3", which is not installed; run `npm install @aws-sdk/client-s3`',
+      { cause: err },
+    );
+  }));
 }
 
 let sharedClient: Promise<S3Client> | undefined;
