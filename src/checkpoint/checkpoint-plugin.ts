@@ -59,9 +59,15 @@ interface NumberedName {
 const NUMBERED = /^\d{1,15}$/;
 const RUN_ID_KEY = 'runId';
 
-/** Bytes that are not a checkpoint; a newer format version is not that (it says to upgrade). */
+/** The container-level codes: the bytes are not a (whole) checkpoint file. */
+const NOT_A_CHECKPOINT = new Set<string>(['TRUNCATED', 'BAD_MAGIC', 'BAD_VERSION', 'TRAILING_BYTES', 'BAD_HEADER', 'HEADER_CHECKSUM', 'BAD_SECTION', 'BAD_PADDING', 'SECTION_CHECKSUM']);
+
+/**
+ * Bytes that are not a checkpoint (junk, truncated, corrupted). A newer format version
+ * is not that (it says to upgrade), nor is a graph past the reader's `maxDepth`.
+ */
 function isFormatError(err: unknown): err is CheckpointFormatError {
-  return err instanceof CheckpointFormatError && !(err instanceof UnsupportedVersionError);
+  return err instanceof CheckpointFormatError && !(err instanceof UnsupportedVersionError) && NOT_A_CHECKPOINT.has(err.code);
 }
 
 /** Plugins with a background write in flight or an unreported failure, for {@link flushCheckpointWrites}. */
