@@ -6,10 +6,9 @@ import { uninitializedBytes, type CheckpointReader, type CheckpointStorage } fro
 /**
  * The bytes of checkpoint `name`, in one buffer: through the storage's `openReader`
  * when it has one (one buffer sized from the stored length and filled in place, read
- * asynchronously), else through `loadCheckpoint`. Every load of reprise reads here.
- *
- * Seam for the format layer's `ByteSource` decoding (sections read straight into
- * their final place): a `CheckpointReader` already has its shape.
+ * asynchronously), else through `loadCheckpoint`. `maybeLoadCheckpoint` and
+ * `CheckpointPlugin` read run checkpoints here; `load` instead decodes from the
+ * storage's `CheckpointReader` (a `ByteSource`) section by section, when it has one.
  * @throws CheckpointStorageError `NOT_FOUND` for a missing checkpoint, `LOAD_FAILED`.
  */
 export async function readCheckpointBytes(storage: CheckpointStorage, name: string): Promise<Uint8Array> {
