@@ -17,7 +17,7 @@ const RUN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..
 test('bench --quick runs every case and writes the JSON, the Markdown table and the scaling chart', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-bench-test-'));
   try {
-    const run = spawnSync(process.execPath, [RUN, '--quick', '--out', out], { encoding: 'utf8', timeout: 170_000, env: { ...process.env, REPRISE_QUIET: '1' } });
+    const run = spawnSync(process.execPath, [RUN, '--quick', '--out', out], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, REPRISE_QUIET: '1' } });
     assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr.slice(-2000)}`);
     assert.match(run.stdout, /targets: \d+ PASS, \d+ MISS/);
 

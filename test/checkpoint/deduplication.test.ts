@@ -2,12 +2,19 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { maybeLoadCheckpoint, saveCheckpoint, type RestoreReport } from '../../src/checkpoint/index.js';
 import { Naive, ReplayPlugin, RNGManager } from '../../src/cl/index.js';
 import { setupBackend, smallBenchmark, smallModel } from '../cl/helpers.js';
 import { deduplicatedObjects, reachable } from './graph-walk.js';
+
+// A collected heap makes the growth bound mean something: without it the measurement
+// is whatever garbage happens to be waiting (it failed about one run in four).
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
 
 /** Frees what a strategy holds in the tensor engine, as a process exit would. */
 function disposeStrategy(s: Naive): void {
@@ -52,10 +59,11 @@ describe('de-duplication over many stop/resume cycles', () => {
       await saveCheckpoint(fresh, file);
       assert.ok(fs.readFileSync(file).equals(saved), `cycle ${cycle}: the checkpoint changed (${fs.statSync(file).size} vs ${saved.byteLength} bytes)`);
       disposeStrategy(fresh);
+      collectGarbage();
       heap.push(process.memoryUsage().heapUsed);
     }
     assert.equal(tf.memory().numTensors, tensorsAtStart, 'no tensor leaked across resumes');
-    // Loose bound on the JS heap (no forced GC): twenty leaked copies of the datasets would add megabytes.
+    // After a full collection each cycle: fifteen leaked copies of the datasets would add megabytes.
     assert.ok(heap[19]! - heap[4]! < 8 * 1024 * 1024, `heap grew by ${(heap[19]! - heap[4]!) / 1e6} MB over 15 resumes`);
   });
 
