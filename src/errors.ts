@@ -83,6 +83,7 @@ export const ERROR_CODES = [
   'NOTHING_TO_TRAIN',
   'LOSS_NOT_FINITE',
   'ASYNC_CALLBACK',
+  'RESUME_MISMATCH',
   'BAD_INPUT',
   'MULTIPLE_TASKS',
   'BAD_IDX',
@@ -174,7 +175,7 @@ export class RestoreError extends CheckpointError {}
  * An API was misused: an option out of range, a missing model or loss, a call at the
  * wrong time — above all in the continual-learning layer. Nothing is wrong with any
  * file; fix the call (the `path` names the option). Codes: `BAD_CONFIG`, `NO_LOSS`,
- * `NOTHING_TO_TRAIN`, `ASYNC_CALLBACK`, `BAD_INPUT`, `MULTIPLE_TASKS`, and
+ * `NOTHING_TO_TRAIN`, `ASYNC_CALLBACK`, `RESUME_MISMATCH`, `BAD_INPUT`, `MULTIPLE_TASKS`, and
  * `BAD_MAP_LOCATION` / `BAD_DEVICE` for a malformed `mapLocation` or `deviceTag` option.
  */
 export class UsageError extends CheckpointError {}

@@ -1,3 +1,4 @@
+import { serializable } from '../../registry/index.js';
 import { RNGManager } from '../rng/rng-manager.js';
 import { requireInteger, type ClassificationDataset } from './dataset.js';
 import { gatherMiniBatch, type MiniBatch } from './mini-batch.js';
@@ -6,6 +7,21 @@ import { gatherMiniBatch, type MiniBatch } from './mini-batch.js';
 export interface BatchSource extends Iterable<MiniBatch> {
   /** Number of mini-batches of one pass. */
   readonly length: number;
+}
+
+/**
+ * The position inside the pass being iterated: the pass's order (drawn when it
+ * started) and the index of the next batch. Set while a pass runs, so that a
+ * checkpoint taken between two iterations holds it and a restored loader continues
+ * the same pass at the next batch instead of drawing a new order.
+ */
+export interface PassPosition {
+  order: Int32Array;
+  /** Index of the next batch to yield. */
+  next: number;
+  /** Replay only: the memory's current order and the next sample of it. */
+  memOrder?: Int32Array;
+  memNext?: number;
 }
 
 export interface DataLoaderOptions {
@@ -21,10 +37,13 @@ export interface DataLoaderOptions {
  * reproducible and a resumed one continues the same sequence). Each pass draws its
  * order when it starts. The caller disposes every batch's tensors.
  */
+@serializable({ name: 'reprise.cl.DataLoader' })
 export class DataLoader implements BatchSource {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
+  /** The pass in progress (between two batches of it), else undefined. */
+  pass: PassPosition | undefined = undefined;
 
   /** @throws UsageError `BAD_CONFIG` when `batchSize` is not a positive integer. */
   constructor(readonly dataset: ClassificationDataset, options: DataLoaderOptions) {
@@ -38,11 +57,27 @@ export class DataLoader implements BatchSource {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
-  *[Symbol.iterator](): Iterator<MiniBatch> {
+  /** The order of a new pass: drawn from the managed generator when shuffling. */
+  drawOrder(): Int32Array {
     const n = this.dataset.length;
-    const order = this.shuffle ? RNGManager.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
-    for (let b = 0; b < this.length; b++) {
-      yield gatherMiniBatch([[this.dataset, order.subarray(b * this.batchSize, Math.min(n, (b + 1) * this.batchSize))]]);
+    return this.shuffle ? RNGManager.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
+  }
+
+  /** The indices of batch `b` of `order`. */
+  batchIndices(order: Int32Array, b: number): Int32Array {
+    return order.subarray(b * this.batchSize, Math.min(this.dataset.length, (b + 1) * this.batchSize));
+  }
+
+  /** Continues the pass in progress (a restored loader) or starts a new one. */
+  *[Symbol.iterator](): Iterator<MiniBatch> {
+    const pass = (this.pass ??= { order: this.drawOrder(), next: 0 });
+    try {
+      while (pass.next < this.length) {
+        const b = pass.next++;
+        yield gatherMiniBatch([[this.dataset, this.batchIndices(pass.order, b)]]);
+      }
+    } finally {
+      this.pass = undefined;
     }
   }
 }
@@ -58,6 +93,7 @@ export interface ReplayDataLoaderOptions extends DataLoaderOptions {
  * current data once; the memory is cycled (reshuffled each time it is used up), so a
  * small memory is over-sampled.
  */
+@serializable({ name: 'reprise.cl.ReplayDataLoader' })
 export class ReplayDataLoader implements BatchSource {
   private readonly data: DataLoader;
   readonly batchSizeMem: number;
@@ -72,29 +108,36 @@ export class ReplayDataLoader implements BatchSource {
   }
 
   *[Symbol.iterator](): Iterator<MiniBatch> {
-    const { dataset, batchSize, shuffle } = this.data;
-    const n = dataset.length;
+    const { dataset, shuffle } = this.data;
     const m = this.memory.length;
-    const order = shuffle ? RNGManager.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
     const memOrder = (): Int32Array => (shuffle ? RNGManager.permutation(m) : Int32Array.from({ length: m }, (_, i) => i));
-    let mem = m > 0 ? memOrder() : new Int32Array(0);
-    let memPos = 0;
-    for (let b = 0; b < this.length; b++) {
-      const dataPart = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-      if (m === 0) {
-        yield gatherMiniBatch([[dataset, dataPart]]);
-        continue;
+    // The data loader's pass holds the memory's position too, so one field is the whole position.
+    let pass = this.data.pass;
+    if (pass === undefined) {
+      const order = this.data.drawOrder();
+      pass = this.data.pass = { order, next: 0, memOrder: m > 0 ? memOrder() : new Int32Array(0), memNext: 0 };
+    }
+    try {
+      while (pass.next < this.length) {
+        const b = pass.next++;
+        const dataPart = this.data.batchIndices(pass.order, b);
+        if (m === 0) {
+          yield gatherMiniBatch([[dataset, dataPart]]);
+          continue;
+        }
+        if (pass.memNext! >= m) {
+          pass.memOrder = memOrder();
+          pass.memNext = 0;
+        }
+        const memPart = pass.memOrder!.subarray(pass.memNext!, Math.min(m, pass.memNext! + this.batchSizeMem));
+        pass.memNext = pass.memNext! + memPart.length;
+        yield gatherMiniBatch([
+          [dataset, dataPart],
+          [this.memory, memPart],
+        ]);
       }
-      if (memPos >= m) {
-        mem = memOrder();
-        memPos = 0;
-      }
-      const memPart = mem.subarray(memPos, Math.min(m, memPos + this.batchSizeMem));
-      memPos += memPart.length;
-      yield gatherMiniBatch([
-        [dataset, dataPart],
-        [this.memory, memPart],
-      ]);
+    } finally {
+      this.data.pass = undefined;
     }
   }
 }

@@ -99,6 +99,19 @@ export class EvaluationPlugin {
     this.phaseValues = [];
   }
 
+  /**
+   * The values emitted since {@link startPhase}, to store in a checkpoint taken inside
+   * a phase; {@link resumePhase} continues collecting from them.
+   */
+  phaseState(): MetricValue[] {
+    return this.phaseValues;
+  }
+
+  /** Continues a phase interrupted by a checkpoint, with the values {@link phaseState} gave. */
+  resumePhase(values: readonly MetricValue[]): void {
+    this.phaseValues = [...values];
+  }
+
   /** The values emitted since {@link startPhase}, last value per name. */
   phaseResults(): MetricResults {
     const out: MetricResults = {};

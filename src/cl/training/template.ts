@@ -6,6 +6,7 @@ import { Device } from '../../tensor/device.js';
 import { DataLoader, type BatchSource } from '../benchmarks/data-loader.js';
 import type { ClassificationDataset } from '../benchmarks/dataset.js';
 import type { Experience } from '../benchmarks/experience.js';
+import type { MetricValue } from '../core/metric-value.js';
 import { disposeMiniBatch, type MiniBatch } from '../benchmarks/mini-batch.js';
 import type { StrategyCallbackName, StrategyCallbacks } from '../core/callbacks.js';
 import type { StrategyView } from '../core/strategy-view.js';
@@ -59,6 +60,24 @@ export const TRANSIENT_FIELDS = [
   'stopRequested',
 ] as const;
 
+/**
+ * Where training is inside an experience, kept on the strategy from the end of
+ * `beforeTrainingExp` to the end of the experience, so that a checkpoint taken between
+ * two iterations holds it: the experience, the data trained on, the data loader with
+ * the pass in progress (its order and next batch), and the values the `train` call
+ * has returned so far. The epoch and iteration are the clock's. A strategy restored
+ * with a position continues that experience at the next iteration when `train` is
+ * called with it.
+ */
+export interface TrainingPosition {
+  /** `currentExperience` of the experience being trained. */
+  experience: number;
+  adaptedDataset: ClassificationDataset;
+  dataloader: BatchSource;
+  /** The metric values the interrupted `train` call had collected. */
+  phaseValues: MetricValue[];
+}
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -101,6 +120,8 @@ export class SupervisedTemplate implements StrategyView {
   experience: Experience | undefined = undefined;
   /** True during `train`. */
   isTraining = false;
+  /** Set while an experience is trained (see {@link TrainingPosition}); undefined between experiences. */
+  trainingPosition: TrainingPosition | undefined = undefined;
 
   /** The dataset of the current experience after the plugins adapted it (GDumb swaps in its memory). */
   adaptedDataset: ClassificationDataset | undefined;
@@ -150,14 +171,24 @@ export class SupervisedTemplate implements StrategyView {
   async train(experiences: Experience | readonly Experience[]): Promise<MetricResults> {
     useFastWasmMatMul();
     const list = Array.isArray(experiences) ? (experiences as readonly Experience[]) : [experiences as Experience];
-    this.evaluator.startPhase();
+    const resume = this.trainingPosition;
+    if (resume !== undefined && list[0]?.currentExperience !== resume.experience) {
+      throw new UsageError(
+        'RESUME_MISMATCH',
+        `this strategy was restored inside training experience ${resume.experience}, but train() was given experience ${list[0]?.currentExperience ?? 'none'}; pass experience ${resume.experience} first (the loop from the checkpoint's initialExp does)`,
+        { path: '.trainingPosition.experience' },
+      );
+    }
+    if (resume !== undefined) this.evaluator.resumePhase(resume.phaseValues);
+    else this.evaluator.startPhase();
     this.isTraining = true;
     this.stopRequested = false;
     try {
-      await this.callback('beforeTraining');
-      for (const experience of list) {
+      // A resumed call ran beforeTraining in the process that saved the checkpoint.
+      if (resume === undefined) await this.callback('beforeTraining');
+      for (const [i, experience] of list.entries()) {
         this.experience = experience;
-        await this.trainExperience(experience);
+        await this.trainExperience(experience, i === 0 ? resume : undefined);
       }
       await this.callback('afterTraining');
     } finally {
@@ -235,24 +266,45 @@ export class SupervisedTemplate implements StrategyView {
    */
   protected trainDatasetAdaptation(_experience: Experience): void {}
 
-  private async trainExperience(experience: Experience): Promise<void> {
-    this.adaptedDataset = experience.dataset;
-    await this.callback('beforeTrainDatasetAdaptation');
-    this.trainDatasetAdaptation(experience);
-    await this.callback('afterTrainDatasetAdaptation');
-    this.dataloader = new DataLoader(this.adaptedDataset!, { batchSize: this.trainMbSize, shuffle: true });
-    this.model.adaptation(experience, true);
-    resetOptimizerState(this.optimizer);
-    await this.callback('beforeTrainingExp');
-    for (let epoch = 0; epoch < this.trainEpochs; epoch++) {
-      await this.callback('beforeTrainingEpoch');
-      if (this.stopRequested) {
-        this.stopRequested = false;
-        break;
+  /**
+   * Trains on one experience; with `resume` (a restored {@link TrainingPosition}),
+   * continues it at the clock's epoch and the loader's next batch, skipping what the
+   * saving process already did (dataset adaptation, model adaptation, optimizer reset,
+   * `beforeTrainingExp`, and `beforeTrainingEpoch` of a started epoch).
+   */
+  private async trainExperience(experience: Experience, resume: TrainingPosition | undefined): Promise<void> {
+    let firstEpoch = 0;
+    let epochStarted = false;
+    if (resume === undefined) {
+      this.adaptedDataset = experience.dataset;
+      await this.callback('beforeTrainDatasetAdaptation');
+      this.trainDatasetAdaptation(experience);
+      await this.callback('afterTrainDatasetAdaptation');
+      this.dataloader = new DataLoader(this.adaptedDataset!, { batchSize: this.trainMbSize, shuffle: true });
+      this.model.adaptation(experience, true);
+      resetOptimizerState(this.optimizer);
+      await this.callback('beforeTrainingExp');
+      this.trainingPosition = { experience: experience.currentExperience, adaptedDataset: this.adaptedDataset!, dataloader: this.dataloader!, phaseValues: this.evaluator.phaseState() };
+    } else {
+      this.adaptedDataset = resume.adaptedDataset;
+      this.dataloader = resume.dataloader;
+      resume.phaseValues = this.evaluator.phaseState();
+      firstEpoch = this.clock.trainExpEpochs;
+      epochStarted = this.clock.trainEpochIterations > 0;
+    }
+    for (let epoch = firstEpoch; epoch < this.trainEpochs; epoch++) {
+      if (!epochStarted) {
+        await this.callback('beforeTrainingEpoch');
+        if (this.stopRequested) {
+          this.stopRequested = false;
+          break;
+        }
       }
+      epochStarted = false;
       await this.trainingEpoch();
       await this.callback('afterTrainingEpoch');
     }
+    this.trainingPosition = undefined;
     await this.callback('afterTrainingExp');
   }
 
@@ -342,6 +394,7 @@ export class SupervisedTemplate implements StrategyView {
 
   private endPhase(): void {
     this.endIteration();
+    this.trainingPosition = undefined;
     this.dataloader = undefined;
     this.adaptedDataset = undefined;
   }
