@@ -8,8 +8,21 @@ import { packValue } from './serialize.js';
 
 /** What a strategy must have for a run checkpoint: its clock counts finished training experiences. */
 export interface CheckpointableStrategy {
-  clock?: { trainExpCounter?: number };
+  clock?: { trainExpCounter?: number; trainExpEpochs?: number; trainEpochIterations?: number; trainExpIterations?: number; trainIterations?: number };
   plugins?: unknown[];
+  /** Set while an experience is trained (the cl layer's `TrainingPosition`): the checkpoint is inside it. */
+  trainingPosition?: { experience: number };
+}
+
+/**
+ * Where a run checkpoint resumes: `undefined` after a whole experience, else the
+ * experience being trained, the epoch and the iterations done in it (0-based epoch).
+ */
+export function positionOf(strategy: CheckpointableStrategy): { experience: number; epoch: number; iteration: number; runIteration: number } | undefined {
+  const p = strategy.trainingPosition;
+  if (p === undefined || p === null) return undefined;
+  const c = strategy.clock ?? {};
+  return { experience: p.experience, epoch: c.trainExpEpochs ?? 0, iteration: c.trainEpochIterations ?? 0, runIteration: c.trainIterations ?? 0 };
 }
 
 /** The value stored in a run checkpoint file. */
@@ -117,7 +130,12 @@ export function describeReport(r: RestoreReport): string {
 }
 
 /** Prints the original's "resuming" line to stderr, unless quiet (or `REPRISE_QUIET=1`). */
-export function announce(source: string, expCounter: number, report: RestoreReport, quiet?: boolean): void {
+export function announce(source: string, expCounter: number, report: RestoreReport, quiet?: boolean, strategy?: CheckpointableStrategy): void {
   if (quiet ?? process.env.REPRISE_QUIET === '1') return;
-  process.stderr.write(`reprise: resuming from ${source} after ${expCounter} training experience(s) (${describeReport(report)}); current time is ${new Date().toISOString()}\n`);
+  const at = strategy === undefined ? undefined : positionOf(strategy);
+  const where =
+    at === undefined
+      ? `after ${expCounter} training experience(s)`
+      : `inside training experience ${at.experience}, epoch ${at.epoch}, after iteration ${at.iteration} of that epoch (run iteration ${at.runIteration}); training continues at the next iteration`;
+  process.stderr.write(`reprise: resuming from ${source} ${where} (${describeReport(report)}); current time is ${new Date().toISOString()}\n`);
 }

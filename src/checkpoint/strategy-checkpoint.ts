@@ -48,9 +48,12 @@ export interface MaybeLoadOptions extends DeserializeOptions {
 /**
  * Restores a run saved by {@link saveCheckpoint} into the live `strategy`, in place,
  * random generators included, and returns it with the index of the next training
- * experience. A missing checkpoint (the storage's `NOT_FOUND`, and nothing else)
- * returns the strategy untouched and 0, so it is safe on the first run; an unreadable
- * or corrupt one throws. Pass the benchmark as `uniqueObjects` and its datasets are reused, not
+ * experience — for a checkpoint taken between two iterations (a strategy with a
+ * `trainingPosition`), the experience it stopped in: `train` continues it at the next
+ * iteration, so the loop from that index works for both kinds of checkpoints. A missing
+ * checkpoint (the storage's `NOT_FOUND`, and nothing else) returns the strategy
+ * untouched and 0, so it is safe on the first run; an unreadable or corrupt one throws.
+ * Pass the benchmark as `uniqueObjects` and its datasets are reused, not
  * rebuilt. Nothing is changed unless the whole file loads.
  * @throws what `deserialize` throws; RestoreError `STRATEGY_MISMATCH` or
  *   `NOT_A_RUN_CHECKPOINT`; CheckpointStorageError `LOAD_FAILED`, `BAD_TARGET`.
@@ -67,6 +70,6 @@ export async function maybeLoadCheckpoint<S extends object>(strategy: S, target:
   const { checkpoint, stats } = decodeRunCheckpoint(bytes, options);
   const report = restoreRun(strategy, checkpoint, stats, (p) => p instanceof CheckpointPlugin);
   options.onReport?.(report);
-  announce(describeLocation(storage, name), checkpoint.expCounter, report, options.quiet);
+  announce(describeLocation(storage, name), checkpoint.expCounter, report, options.quiet, strategy as CheckpointableStrategy);
   return [strategy, checkpoint.expCounter];
 }

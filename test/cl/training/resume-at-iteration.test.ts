@@ -169,6 +169,23 @@ describe('a run stopped between two training iterations and resumed from that ch
 });
 
 describe('a strategy restored inside an experience', () => {
+  it('says where it resumes: experience, epoch, iteration', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'reprise-resume-at-iteration-')), 'run.reprise');
+    let { benchmark, strategy } = build(() => [], 'single');
+    stopAfterIteration(strategy, 17, file);
+    assert.equal(await runLoop(strategy, benchmark, 0, []), false);
+    ({ benchmark, strategy } = build(() => [], 'single'));
+    const lines: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      await maybeLoadCheckpoint(strategy, file, { uniqueObjects: [benchmark], quiet: false });
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.match(lines.join(''), /resuming from .* inside training experience 1, epoch 1, after iteration 2 of that epoch \(run iteration 17\)/);
+  });
+
   it('refuses to train another experience first (RESUME_MISMATCH)', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'reprise-resume-at-iteration-')), 'run.reprise');
     let { benchmark, strategy } = build(() => [], 'single');
