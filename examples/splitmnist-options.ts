@@ -41,6 +41,8 @@ export interface SessionOptions {
   checkpointDir: string;
   logDir: string;
   stopAfter: number | undefined;
+  /** Also checkpoint every N training iterations (inside experiences). Default: only after each experience. */
+  checkpointEvery: number | undefined;
   metricsOut: string | undefined;
   quiet: boolean;
 }
@@ -131,6 +133,7 @@ function program(): Command {
     .option('--checkpoint-dir <dir>', 'where checkpoints go: a folder, or s3://bucket/prefix (one run per place)', './checkpoints')
     .option('--log-dir <dir>', 'text, CSV and TensorBoard logs', './logs/checkpointing_example')
     .option('--stop-after <n>', `exit 0 once experience n (0 … ${N_EXPERIENCES - 1}) is checkpointed`, integer(0, 'a non-negative integer'))
+    .option('--checkpoint-every <n>', 'also checkpoint every n training iterations, so a kill loses at most n iterations (default: only after each experience)', positiveInt)
     .option('--metrics-out <dir>', 'write metrics_exp<N>.json (sorted keys) after each experience')
     .option('--quiet', 'no progress report on stdout (logs are still written)')
     .allowExcessArguments(true)
@@ -212,6 +215,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     checkpointDir: o.checkpointDir,
     logDir: o.logDir,
     stopAfter: o.stopAfter,
+    checkpointEvery: o.checkpointEvery,
     metricsOut: o.metricsOut,
     quiet: o.quiet === true,
   };

@@ -10,7 +10,7 @@ import { resolveStorage, type StorageTarget } from './storage-schemes.js';
 
 /** How long one checkpoint kept training waiting, and how long until it was stored. */
 export interface CheckpointTiming {
-  /** The checkpoint's name (the number of trained experiences). */
+  /** The checkpoint's name: the number of trained experiences, `"<k>.<i>"` for one after iteration i of experience k. */
   name: string;
   /** Milliseconds `saveCheckpoint` kept its caller (training) waiting: capture, plus waiting for the previous write. */
   blockedMs: number;
@@ -42,6 +42,17 @@ export interface CheckpointPluginOptions extends DeserializeOptions, SaveCheckpo
    * code 1. Call `flush()` (or `StopSignal.exit()`) before the process ends.
    */
   writeInBackground?: boolean;
+  /**
+   * Also checkpoint every N training iterations (counted over the run, as the clock's
+   * `trainIterations`), inside experiences. Default: only at the end of each eval phase.
+   * Such a checkpoint holds everything to continue at the next iteration (the data
+   * loader's pass, the clock, metric accumulators, plugins, generators); it is named
+   * `"<k>.<i>"` — k trained experiences, i iterations into experience k — which sorts
+   * after checkpoint `"<k>"` and before `"<k+1>"`, and `keepLast` prunes it like the others.
+   */
+  everyIterations?: number;
+  /** Also checkpoint after the first training iteration that ends T seconds or more after the previous checkpoint. Default: off. */
+  everySeconds?: number;
   /** Called once each checkpoint is stored, with how long it blocked training. */
   onCheckpoint?: (timing: CheckpointTiming) => void;
   /** Print nothing when a checkpoint is loaded. Default: print one line (or `REPRISE_QUIET=1`). */
@@ -50,13 +61,37 @@ export interface CheckpointPluginOptions extends DeserializeOptions, SaveCheckpo
 
 type PluggedStrategy = CheckpointableStrategy & { isTraining?: boolean };
 
-/** A stored name that means checkpoint number `n` (`"5"`, or `"0005"` when no `"5"` exists). */
+/**
+ * A stored name that means checkpoint number `n` (`"5"`, or `"0005"` when no `"5"`
+ * exists), or an iteration checkpoint `it` iterations into experience `n` (`"5.20"`);
+ * `it` is 0 for an end-of-experience checkpoint, so (n, it) orders them all.
+ */
 interface NumberedName {
   n: number;
+  it: number;
   name: string;
 }
 
-const NUMBERED = /^\d{1,15}$/;
+const NUMBERED = /^(\d{1,15})(?:\.(\d{1,15}))?$/;
+
+/** The (n, it) of a checkpoint name, or undefined for a name that is not one. */
+function parseNumbered(name: string): { n: number; it: number } | undefined {
+  const m = NUMBERED.exec(name);
+  if (m === null) return undefined;
+  return { n: Number(m[1]), it: m[2] === undefined ? 0 : Number(m[2]) };
+}
+
+/** Oldest first: by experiences, then by iterations into the next one. */
+function byAge(a: { n: number; it: number }, b: { n: number; it: number }): number {
+  return a.n - b.n || a.it - b.it;
+}
+
+/** The name of a checkpoint of `strategy` now: `"<k>"`, or `"<k>.<i>"` inside experience k. */
+function checkpointName(strategy: PluggedStrategy): string {
+  const k = strategy.clock?.trainExpCounter ?? 0;
+  if (strategy.trainingPosition === undefined || strategy.trainingPosition === null) return String(k);
+  return `${k}.${strategy.clock?.trainExpIterations ?? 0}`;
+}
 const RUN_ID_KEY = 'runId';
 
 /** The container-level codes: the bytes are not a (whole) checkpoint file. */
@@ -115,6 +150,8 @@ export class CheckpointPlugin {
   #inFlight: Promise<void> | undefined;
   #failure: { error: unknown } | undefined;
   #timings: CheckpointTiming[] = [];
+  /** When the last checkpoint of this process was saved (or training first seen), for `everySeconds`. */
+  #lastSaveAt: number | undefined;
 
   constructor(
     storage: StorageTarget,
@@ -134,6 +171,12 @@ export class CheckpointPlugin {
     if (options.keepLast !== undefined && (!Number.isInteger(options.keepLast) || options.keepLast < 1)) {
       throw new CheckpointStorageError('BAD_OPTIONS', `keepLast must be a positive integer, got ${options.keepLast}`);
     }
+    if (options.everyIterations !== undefined && (!Number.isInteger(options.everyIterations) || options.everyIterations < 1)) {
+      throw new CheckpointStorageError('BAD_OPTIONS', `everyIterations must be a positive integer, got ${options.everyIterations}`);
+    }
+    if (options.everySeconds !== undefined && (typeof options.everySeconds !== 'number' || !(options.everySeconds > 0) || !Number.isFinite(options.everySeconds))) {
+      throw new CheckpointStorageError('BAD_OPTIONS', `everySeconds must be a positive number, got ${options.everySeconds}`);
+    }
   }
 
   /** The id recorded in this run's checkpoints: adopted from the checkpoint loaded, else new. */
@@ -146,21 +189,28 @@ export class CheckpointPlugin {
     return this.#timings;
   }
 
-  /** Numeric checkpoint numbers in the storage, oldest first. */
+  /** Numbers of the end-of-experience checkpoints in the storage, oldest first. */
   async checkpointNumbers(): Promise<number[]> {
-    return (await this.numberedNames()).map((e) => e.n);
+    return (await this.numberedNames()).filter((e) => e.it === 0).map((e) => e.n);
+  }
+
+  /** Names of every checkpoint in the storage, both kinds, oldest first (the last one is what a resume loads). */
+  async checkpointNames(): Promise<string[]> {
+    return (await this.numberedNames()).map((e) => e.name);
   }
 
   /** The stored names that are checkpoint numbers, oldest first; `"5"` wins over `"0005"`. */
   private async numberedNames(): Promise<NumberedName[]> {
-    const byNumber = new Map<number, string>();
+    const byKey = new Map<string, NumberedName>();
     for (const name of await this.storage.listCheckpoints()) {
-      if (!NUMBERED.test(name)) continue;
-      const n = Number(name);
-      const known = byNumber.get(n);
-      if (known === undefined || name === String(n) || (known !== String(n) && name < known)) byNumber.set(n, name);
+      const parsed = parseNumbered(name);
+      if (parsed === undefined) continue;
+      const canonical = parsed.it === 0 && !name.includes('.') ? String(parsed.n) : `${parsed.n}.${parsed.it}`;
+      const key = `${parsed.n}.${parsed.it}`;
+      const known = byKey.get(key)?.name;
+      if (known === undefined || name === canonical || (known !== canonical && name < known)) byKey.set(key, { ...parsed, name });
     }
-    return [...byNumber].map(([n, name]) => ({ n, name })).sort((a, b) => a.n - b.n);
+    return [...byKey.values()].sort(byAge);
   }
 
   /**
@@ -223,7 +273,7 @@ export class CheckpointPlugin {
       strategy.plugins = strategy.plugins.map((p) => (p instanceof CheckpointPlugin ? this : p));
     }
     this.#runId = runId ?? this.#runId;
-    announce(`checkpoint "${newest.name}"`, checkpoint.expCounter, report, this.options.quiet);
+    announce(`checkpoint "${newest.name}"`, checkpoint.expCounter, report, this.options.quiet, strategy);
     return [strategy as unknown as S, checkpoint.expCounter];
   }
 
@@ -266,7 +316,8 @@ export class CheckpointPlugin {
   async saveCheckpoint(strategy: PluggedStrategy): Promise<string> {
     const start = performance.now();
     await this.flush();
-    const name = String(strategy.clock?.trainExpCounter ?? 0);
+    const name = checkpointName(strategy);
+    this.#lastSaveAt = performance.now();
     const packed = packRunCheckpoint(strategy, { ...this.options, metadata: { ...this.options.metadata, [RUN_ID_KEY]: this.runId } }, true);
     const write = this.storeAndPrune(name, packed.chunks);
     if (!this.options.writeInBackground) {
@@ -333,8 +384,11 @@ export class CheckpointPlugin {
   private async prune(justWritten: string, keepLast: number): Promise<void> {
     const ours: NumberedName[] = [];
     const all = await this.storage.listCheckpoints();
-    const numbered = all.filter((n) => NUMBERED.test(n)).map((name) => ({ n: Number(name), name }));
-    numbered.sort((a, b) => b.n - a.n || (a.name < b.name ? -1 : 1));
+    const numbered = all.flatMap((name) => {
+      const parsed = parseNumbered(name);
+      return parsed === undefined ? [] : [{ ...parsed, name }];
+    });
+    numbered.sort((a, b) => byAge(b, a) || (a.name < b.name ? -1 : 1));
     for (const entry of numbered) {
       if (entry.name === justWritten || (await this.runIdOf(entry.name)) === this.runId) ours.push(entry);
     }
@@ -346,6 +400,22 @@ export class CheckpointPlugin {
       }
       await this.storage.deleteCheckpoint!(entry.name);
     }
+  }
+
+  /**
+   * Strategy callback: with `everyIterations` / `everySeconds`, saves after a training
+   * iteration — after every other plugin, the clock included, has run — when the
+   * strategy keeps a `trainingPosition` (the cl layer's templates do).
+   */
+  async afterTrainingIteration(strategy: PluggedStrategy): Promise<void> {
+    const { everyIterations, everySeconds } = this.options;
+    if (everyIterations === undefined && everySeconds === undefined) return;
+    if (strategy.trainingPosition === undefined || strategy.trainingPosition === null) return;
+    const now = performance.now();
+    this.#lastSaveAt ??= now;
+    const byCount = everyIterations !== undefined && (strategy.clock?.trainIterations ?? 0) % everyIterations === 0;
+    const byTime = everySeconds !== undefined && now - this.#lastSaveAt >= everySeconds * 1000;
+    if (byCount || byTime) await this.saveCheckpoint(strategy);
   }
 
   /** Strategy callback: saves after an eval phase that is not a periodic eval inside training, once training has started. */
