@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { CheckpointPlugin, MemoryCheckpointStorage } from '../../src/checkpoint/index.js';
+import { CheckpointStorageError } from '../../src/errors.js';
 import { serializable } from '../../src/registry/index.js';
 import {
   CWRStarPlugin, EWCPlugin, EvaluationPlugin, GDumbPlugin, LwFPlugin, Naive, RNGManager, ReplayPlugin, SimpleMLP,
@@ -131,4 +132,24 @@ describe('CheckpointPlugin everyIterations: a run killed inside experiences and 
       });
     }
   }
+});
+
+describe('iteration checkpoint names', () => {
+  it('order by experiences, then iterations, numerically: the newest is what a resume loads', async () => {
+    const storage = new MemoryCheckpointStorage();
+    for (const name of ['10', '2.10', '1', '2', '2.9', 'notes', '2.x', '3.1.2']) await storage.storeCheckpoint(name, [new Uint8Array([1])]);
+    const plugin = new CheckpointPlugin(storage, { quiet: true });
+    assert.deepEqual(await plugin.checkpointNames(), ['1', '2', '2.9', '2.10', '10']);
+    assert.deepEqual(await plugin.checkpointNumbers(), [1, 2, 10]);
+  });
+
+  it('refuses a bad everyIterations or everySeconds (BAD_OPTIONS)', () => {
+    for (const options of [{ everyIterations: 0 }, { everyIterations: 2.5 }, { everySeconds: 0 }, { everySeconds: Number.NaN }, { everySeconds: Infinity }]) {
+      assert.throws(
+        () => new CheckpointPlugin(new MemoryCheckpointStorage(), options),
+        (err: unknown) => err instanceof CheckpointStorageError && err.code === 'BAD_OPTIONS',
+        JSON.stringify(options),
+      );
+    }
+  });
 });
