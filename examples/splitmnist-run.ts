@@ -133,13 +133,21 @@ export async function main({ config, session, explicit }: ParsedCommandLine): Pr
   // 2. The checkpoint plugin, and 3. load the newest checkpoint if there is one.
   // A folder, or any storage URL (s3://bucket/prefix with the AWS environment); written in
   // the background: training goes on while a checkpoint is written (captured at the call).
+  // With --checkpoint-every N, also every N training iterations (named <k>.<i>, one line
+  // each is not printed; their blocking time is summed in the last line).
   let blockedMs = 0;
+  let iterationCheckpoints = 0;
   const checkpointPlugin = new CheckpointPlugin(session.checkpointDir, {
     mapLocation: device,
     uniqueObjects: benchmark,
     writeInBackground: true,
+    everyIterations: session.checkpointEvery,
     onCheckpoint: (t) => {
       blockedMs += t.blockedMs;
+      if (t.name.includes('.')) {
+        iterationCheckpoints++;
+        return;
+      }
       say(`checkpoint ${t.name} stored: blocked training ${t.blockedMs.toFixed(1)} ms, durable after ${t.durableMs.toFixed(1)} ms`);
     },
   });
@@ -157,7 +165,9 @@ export async function main({ config, session, explicit }: ParsedCommandLine): Pr
       throw new CommandLineError(`--stop-after ${session.stopAfter} would never stop: this run resumes at experience ${initialExp}; give a later experience or leave the flag out`);
     }
     applySession(strategy, session);
-    say(`reprise example: resumed at experience ${initialExp} from ${session.checkpointDir} (${backend} backend): ${describeRun(config)}`);
+    const at = strategy.trainingPosition;
+    const where = at === undefined ? `experience ${initialExp}` : `experience ${initialExp}, epoch ${strategy.clock.trainExpEpochs}, iteration ${strategy.clock.trainEpochIterations}`;
+    say(`reprise example: resumed at ${where} from ${session.checkpointDir} (${backend} backend): ${describeRun(config)}`);
   } else {
     // Only when not resuming: create the model, plugins, metrics, loggers and strategy.
     const model = buildModel(config, benchmark);
@@ -214,7 +224,11 @@ export async function main({ config, session, explicit }: ParsedCommandLine): Pr
   }
   stop.dispose();
   await checkpointPlugin.flush(); // the last checkpoint is stored; a failed write throws here
-  if (blockedMs > 0) say(`checkpoints blocked training for ${blockedMs.toFixed(1)} ms in all`);
+  const sessionMs = performance.now() - started;
+  if (blockedMs > 0) {
+    const share = ((100 * blockedMs) / sessionMs).toFixed(2);
+    say(`checkpoints blocked training for ${blockedMs.toFixed(1)} ms in all (${share}% of this session's ${(sessionMs / 1000).toFixed(1)} s${iterationCheckpoints > 0 ? `; ${iterationCheckpoints} iteration checkpoints` : ''})`);
+  }
   const trained = benchmark.trainStream.length - initialExp;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   say(`done: ${benchmark.trainStream.length} experiences trained${trained > 0 ? ` (${trained} in this session, ${seconds} s)` : ''}; delete ${session.checkpointDir} to start over`);
