@@ -143,6 +143,15 @@ describe('iteration checkpoint names', () => {
     assert.deepEqual(await plugin.checkpointNumbers(), [1, 2, 10]);
   });
 
+  it('everySeconds saves after the first iteration past the interval, inside experiences only', async () => {
+    const storage = new MemoryCheckpointStorage();
+    const { benchmark, strategy } = build(() => new CheckpointPlugin(storage, { everySeconds: 1e-6, quiet: true }), () => [], false);
+    await strategy.train(benchmark.trainStream[0]!);
+    const names = await new CheckpointPlugin(storage).checkpointNames();
+    // Every iteration of experience 0 (10) except the first, which starts the interval.
+    assert.deepEqual(names, Array.from({ length: 9 }, (_, i) => `0.${i + 2}`));
+  });
+
   it('refuses a bad everyIterations or everySeconds (BAD_OPTIONS)', () => {
     for (const options of [{ everyIterations: 0 }, { everyIterations: 2.5 }, { everySeconds: 0 }, { everySeconds: Number.NaN }, { everySeconds: Infinity }]) {
       assert.throws(

@@ -1,6 +1,6 @@
 export { ClassSubsetDataset } from './class-subset.js';
 export { DataLoader, ReplayDataLoader } from './data-loader.js';
-export type { BatchSource, DataLoaderOptions, ReplayDataLoaderOptions } from './data-loader.js';
+export type { BatchSource, DataLoaderOptions, PassPosition, ReplayDataLoaderOptions } from './data-loader.js';
 export { countByLabel, isClassificationDataset, uniqueSorted } from './dataset.js';
 export type { ClassificationDataset } from './dataset.js';
 export { Experience } from './experience.js';
