@@ -76,6 +76,13 @@ export interface TrainingPosition {
   dataloader: BatchSource;
   /** The metric values the interrupted `train` call had collected. */
   phaseValues: MetricValue[];
+  /**
+   * True from the end of `beforeTrainingEpoch` until `afterTrainingEpoch` starts: a
+   * resume continues the clock's epoch (at the loader's next batch) instead of starting
+   * the next one. So a checkpoint may be taken in any training callback from
+   * `afterTrainingIteration` to `afterTrainingEpoch`, not only after iterations.
+   */
+  inEpoch: boolean;
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -284,13 +291,13 @@ export class SupervisedTemplate implements StrategyView {
       this.model.adaptation(experience, true);
       resetOptimizerState(this.optimizer);
       await this.callback('beforeTrainingExp');
-      this.trainingPosition = { experience: experience.currentExperience, adaptedDataset: this.adaptedDataset!, dataloader: this.dataloader!, phaseValues: this.evaluator.phaseState() };
+      this.trainingPosition = { experience: experience.currentExperience, adaptedDataset: this.adaptedDataset!, dataloader: this.dataloader!, phaseValues: this.evaluator.phaseState(), inEpoch: false };
     } else {
       this.adaptedDataset = resume.adaptedDataset;
       this.dataloader = resume.dataloader;
       resume.phaseValues = this.evaluator.phaseState();
       firstEpoch = this.clock.trainExpEpochs;
-      epochStarted = this.clock.trainEpochIterations > 0;
+      epochStarted = resume.inEpoch;
     }
     for (let epoch = firstEpoch; epoch < this.trainEpochs; epoch++) {
       if (!epochStarted) {
@@ -301,7 +308,9 @@ export class SupervisedTemplate implements StrategyView {
         }
       }
       epochStarted = false;
+      this.trainingPosition!.inEpoch = true;
       await this.trainingEpoch();
+      this.trainingPosition!.inEpoch = false;
       await this.callback('afterTrainingEpoch');
     }
     this.trainingPosition = undefined;

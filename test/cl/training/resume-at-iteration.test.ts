@@ -168,6 +168,39 @@ describe('a run stopped between two training iterations and resumed from that ch
   }
 });
 
+describe('a checkpoint taken in afterTrainingEpoch, between two epochs of an experience', () => {
+  for (const [name, plugins] of [['Naive', () => []], ['replay', () => [new ReplayPlugin({ memSize: 30 })]]] as Array<[string, PluginFactory]>) {
+    it(`resumes at the next epoch with the uninterrupted run's metrics: ${name}`, async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'reprise-resume-at-epoch-')), 'run.reprise');
+      let { benchmark, strategy } = build(plugins, 'single');
+      const uninterrupted: MetricResults[] = [];
+      const trail = recordPositions(strategy);
+      assert.ok(await runLoop(strategy, benchmark, 0, uninterrupted));
+      const at = trail.indexOf('1/1/1'); // run iterations before epoch 1 of experience 1
+      ({ benchmark, strategy } = build(plugins, 'single'));
+      const hook: StrategyPlugin = {
+        async afterTrainingEpoch(s: SupervisedTemplate) {
+          if (s.clock.trainIterations !== at) return;
+          await saveWithoutHooks(s, file);
+          throw new Stopped('stopped after an epoch');
+        },
+      };
+      hooks.add(hook);
+      strategy.plugins.push(hook);
+      const resumed: MetricResults[] = [];
+      assert.equal(await runLoop(strategy, benchmark, 0, resumed, file), false);
+      ({ benchmark, strategy } = build(plugins, 'single'));
+      let initialExp: number;
+      [strategy, initialExp] = await maybeLoadCheckpoint(strategy, file, { uniqueObjects: [benchmark], quiet: true });
+      assert.equal(initialExp, 1);
+      assert.equal(strategy.trainingPosition?.inEpoch, false);
+      assert.equal(strategy.clock.trainExpEpochs, 1);
+      assert.ok(await runLoop(strategy, benchmark, initialExp, resumed));
+      assert.deepEqual(resumed, uninterrupted);
+    });
+  }
+});
+
 describe('a strategy restored inside an experience', () => {
   it('says where it resumes: experience, epoch, iteration', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'reprise-resume-at-iteration-')), 'run.reprise');
