@@ -43,6 +43,8 @@ export interface SessionOptions {
   stopAfter: number | undefined;
   /** Also checkpoint every N training iterations (inside experiences). Default: only after each experience. */
   checkpointEvery: number | undefined;
+  /** Keep only this run's newest N checkpoints (both kinds). Default: keep all. */
+  keepLast: number | undefined;
   metricsOut: string | undefined;
   quiet: boolean;
 }
@@ -134,6 +136,7 @@ function program(): Command {
     .option('--log-dir <dir>', 'text, CSV and TensorBoard logs', './logs/checkpointing_example')
     .option('--stop-after <n>', `exit 0 once experience n (0 … ${N_EXPERIENCES - 1}) is checkpointed`, integer(0, 'a non-negative integer'))
     .option('--checkpoint-every <n>', 'also checkpoint every n training iterations, so a kill loses at most n iterations (default: only after each experience)', positiveInt)
+    .option('--keep-last <n>', "keep only this run's newest n checkpoints (default: all; useful with --checkpoint-every)", positiveInt)
     .option('--metrics-out <dir>', 'write metrics_exp<N>.json (sorted keys) after each experience')
     .option('--quiet', 'no progress report on stdout (logs are still written)')
     .allowExcessArguments(true)
@@ -216,6 +219,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     logDir: o.logDir,
     stopAfter: o.stopAfter,
     checkpointEvery: o.checkpointEvery,
+    keepLast: o.keepLast,
     metricsOut: o.metricsOut,
     quiet: o.quiet === true,
   };

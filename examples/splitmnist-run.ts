@@ -142,6 +142,7 @@ export async function main({ config, session, explicit }: ParsedCommandLine): Pr
     uniqueObjects: benchmark,
     writeInBackground: true,
     everyIterations: session.checkpointEvery,
+    keepLast: session.keepLast,
     onCheckpoint: (t) => {
       blockedMs += t.blockedMs;
       if (t.name.includes('.')) {

@@ -38,6 +38,7 @@ describe('the example refuses, when parsing, values that cannot work', () => {
     ['a stop that never comes', ['--stop-after', '5'], [/--stop-after 5/]],
     ['an unknown flag', ['--learning-rate', '0.1'], [/--learning-rate/]],
     ['a stray argument', ['splitmnist'], [/splitmnist/]],
+    ['keeping no checkpoint', ['--keep-last', '0'], [/--keep-last/, /positive integer/]],
   ];
   for (const [name, args, mentions] of cases) {
     it(`${name}: ${args.join(' ')}`, async () => {
@@ -81,6 +82,22 @@ describe('resuming refuses a command line that contradicts the stored run', () =
     assert.match(resumed.stdout, /logs continue in .*logs \(--log-dir .*elsewhere applies to new runs\)/);
     assert.ok(fs.existsSync(path.join(otherMetrics, 'metrics_exp1.json')), 'metrics go where this session says');
     assert.ok(!fs.existsSync(path.join(folder.metrics, 'metrics_exp1.json')));
+  });
+});
+
+describe('--keep-last', () => {
+  it("keeps only the run's newest N checkpoints of both kinds, and the run still resumes", async () => {
+    const folder = runFolder('keep-last');
+    const args = [...SYNTHETIC, '--epochs', '1', '--quiet', '--checkpoint-every', '3', '--keep-last', '2', ...folder.args];
+    const first = await runExample([...args, '--stop-after', '1']);
+    assert.equal(first.code, 0, first.stderr);
+    const names = () => fs.readdirSync(folder.checkpoints).filter((f) => f.endsWith('.reprise')).sort();
+    assert.deepEqual(names().length, 2, `two checkpoints kept, found ${names().join(', ')}`);
+    assert.ok(names().includes('2.reprise'), `the newest (2) is kept: ${names().join(', ')}`);
+    const rest = await runExample(args);
+    assert.equal(rest.code, 0, rest.stderr);
+    assert.match(rest.stdout, /resumed at experience 2/);
+    assert.deepEqual(names().length, 2);
   });
 });
 
