@@ -1,26 +1,17 @@
 import { CheckpointFormatError } from '../errors.js';
 import { crc32c, decodeHeader, MAGIC, PREAMBLE_SIZE, type HeaderInfo } from '../format/index.js';
 import { MAX_HEADER_SIZE } from '../format/constants.js';
-import { uninitializedBytes, type CheckpointReader, type CheckpointStorage } from './storage.js';
+import { type CheckpointReader, type CheckpointStorage } from './storage.js';
 
 /**
- * The bytes of checkpoint `name`, in one buffer: through the storage's `openReader`
- * when it has one (one buffer sized from the stored length and filled in place, read
- * asynchronously), else through `loadCheckpoint`. `maybeLoadCheckpoint` and
+ * The bytes of checkpoint `name`, in one buffer, through `loadCheckpoint`. `maybeLoadCheckpoint` and
  * `CheckpointPlugin` read run checkpoints here; `load` instead decodes from the
  * storage's `CheckpointReader` (a `ByteSource`) section by section, when it has one.
  * @throws CheckpointStorageError `NOT_FOUND` for a missing checkpoint, `LOAD_FAILED`.
  */
 export async function readCheckpointBytes(storage: CheckpointStorage, name: string): Promise<Uint8Array> {
-  if (!storage.openReader) return storage.loadCheckpoint(name);
-  const reader = await storage.openReader(name);
-  try {
-    const bytes = uninitializedBytes(reader.size);
-    await reader.read(bytes, 0);
-    return bytes;
-  } finally {
-    await reader.close();
-  }
+  // One request: the file system reads into a buffer sized from the file, S3 into one sized from Content-Length.
+  return storage.loadCheckpoint(name);
 }
 
 /** How much of a file to read first for its header: most headers fit, so one request does. */

@@ -6,6 +6,7 @@ import { concatChunks, packContainer } from '../../src/format/index.js';
 import { Tag } from '../../src/graph/index.js';
 import { Registry, serializable, constructorSerialized } from '../../src/registry/index.js';
 import { fromBytes, toBytes } from '../helpers/graph-round-trip.js';
+import { varint } from './stream-helpers.js';
 
 /** A container whose checksums are right around a graph stream we wrote by hand. */
 function container(graph: number[] | Uint8Array): Uint8Array {
@@ -22,16 +23,6 @@ function expectCode(graph: number[], code: string, registry = new Registry()): C
   }
   return assert.fail(`expected ${code}`);
 }
-
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
-  }
-  out.push(n);
-  return out;
-};
 
 describe('hostile graph streams', () => {
   it('refuses counts larger than the remaining bytes could hold, before allocating', () => {
