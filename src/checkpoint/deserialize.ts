@@ -6,6 +6,7 @@ import '../tensor/index.js';
 import { recordedBackend } from '../tensor/backend.js';
 import { releaseResidentSections, residentSectionView, tensorSectionAllocator, type TensorSectionTarget } from '../tensor/section-target.js';
 import type { DeserializeOptions } from './options.js';
+import { emitWarning } from '../platform.js';
 
 let warnedBackends = new Set<string>();
 
@@ -45,7 +46,7 @@ function checkBackend(saved: string, hasTensors: boolean, policy: 'warn' | 'igno
   const key = `${saved}->${current}`;
   if (!warnedBackends.has(key)) {
     warnedBackends.add(key);
-    process.emitWarning(message, { code: 'REPRISE_BACKEND_MISMATCH' });
+    emitWarning(message, 'REPRISE_BACKEND_MISMATCH');
   }
 }
 

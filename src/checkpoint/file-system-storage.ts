@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import * as fs from '#node-fs';
+import * as path from '#node-path';
 import { CheckpointStorageError } from '../errors.js';
 import { writeAtomically, writeAtomicallySync } from '../format/index.js';
 import { serializable } from '../registry/index.js';

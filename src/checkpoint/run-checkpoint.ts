@@ -5,6 +5,7 @@ import { captureGlobalState, restoreGlobalState } from './global-state.js';
 import { decodeContainer } from './deserialize.js';
 import type { DeserializeOptions, SerializeOptions } from './options.js';
 import { packValue } from './serialize.js';
+import { envVar } from '../platform.js';
 
 /** What a strategy must have for a run checkpoint: its clock counts finished training experiences. */
 export interface CheckpointableStrategy {
@@ -131,11 +132,14 @@ export function describeReport(r: RestoreReport): string {
 
 /** Prints the original's "resuming" line to stderr, unless quiet (or `REPRISE_QUIET=1`). */
 export function announce(source: string, expCounter: number, report: RestoreReport, quiet?: boolean, strategy?: CheckpointableStrategy): void {
-  if (quiet ?? process.env.REPRISE_QUIET === '1') return;
+  if (quiet ?? envVar('REPRISE_QUIET') === '1') return;
   const at = strategy === undefined ? undefined : positionOf(strategy);
   const where =
     at === undefined
       ? `after ${expCounter} training experience(s)`
       : `inside training experience ${at.experience}, epoch ${at.epoch}, after iteration ${at.iteration} of that epoch (run iteration ${at.runIteration}); training continues at the next iteration`;
-  process.stderr.write(`reprise: resuming from ${source} ${where} (${describeReport(report)}); current time is ${new Date().toISOString()}\n`);
+  const line = `reprise: resuming from ${source} ${where} (${describeReport(report)}); current time is ${new Date().toISOString()}`;
+  const stderr = (globalThis as { process?: { stderr?: { write(s: string): void } } }).process?.stderr;
+  if (stderr) stderr.write(line + '\n');
+  else console.info(line);
 }

@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-
-const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+import { VERSION } from '../version.js';
 
 /** The writer string recorded in every header. */
-export const WRITER = `reprise ${pkg.version}`;
+export const WRITER = `reprise ${VERSION}`;

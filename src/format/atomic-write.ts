@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { randomBytes } from '#node-crypto';
+import * as fs from '#node-fs';
+import * as path from '#node-path';
 
 const MAX_IOVECS = 1024;
 /** Most file systems limit one name to 255 bytes; temporary names stay within it. */

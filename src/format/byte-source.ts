@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import * as fs from '#node-fs';
 import { CheckpointFormatError } from '../errors.js';
 
 /**

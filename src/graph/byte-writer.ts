@@ -1,19 +1,31 @@
-/** A growable little-endian byte buffer for the graph stream. */
+const encoder = new TextEncoder();
+
+/** Bytes a varint of `v` takes. */
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    n++;
+  }
+  return n;
+}
+
+/** A growable little-endian byte buffer for the graph stream (plain `Uint8Array`: no Node `Buffer`). */
 export class ByteWriter {
-  private buf: Buffer;
+  private buf: Uint8Array;
   private view: DataView;
   pos = 0;
 
   constructor(initialSize = 1 << 16) {
-    this.buf = Buffer.allocUnsafe(initialSize);
+    this.buf = new Uint8Array(initialSize);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   private grow(needed: number): void {
     let size = this.buf.length * 2;
     while (size < this.pos + needed) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
     this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
@@ -60,15 +72,18 @@ export class ByteWriter {
         if (c >= 0x80) break;
         buf[start + i] = c;
       }
-      const len = i === n ? n : buf.write(s, start, 'utf8');
+      const len = i === n ? n : i + encoder.encodeInto(s.slice(i), buf.subarray(start + i)).written;
       buf[this.pos] = len;
       this.pos = start + len;
       return;
     }
-    const len = Buffer.byteLength(s, 'utf8');
+    // Encoded after room for the longest length prefix, moved back if the prefix is shorter.
+    const room = varintSize(3 * n);
+    if (this.pos + room + 3 * n > this.buf.length) this.grow(room + 3 * n);
+    const len = encoder.encodeInto(s, this.buf.subarray(this.pos + room)).written;
+    const prefix = varintSize(len);
+    if (prefix < room) this.buf.copyWithin(this.pos + prefix, this.pos + room, this.pos + room + len);
     this.varint(len);
-    if (this.pos + len > this.buf.length) this.grow(len);
-    this.buf.write(s, this.pos, len, 'utf8');
     this.pos += len;
   }
 

@@ -6,6 +6,7 @@ import { ERROR_CLASSES, Tag, TYPED_ARRAY_KINDS } from './tags.js';
 import { UniqueObjectIndex } from './unique-object-index.js';
 import { adoptLiveArgs } from './adopt-live-args.js';
 import { Checked, checked, F, Frame, Store } from './decoder-frame.js';
+import { nodeBufferFrom } from '../platform.js';
 
 export interface DecodeGraphOptions {
   registry: Registry;
@@ -312,7 +313,7 @@ class GraphDecoder implements DecodeContext {
         if (!build) return (this.objects[id] = new Checked(tag, bytes.length));
         // A fresh ArrayBuffer of exactly these bytes (a Node Buffer from a pool would not be).
         const buffer = bytes.slice().buffer;
-        return (this.objects[id] = tag === Tag.NODE_BUFFER ? Buffer.from(buffer) : buffer);
+        return (this.objects[id] = tag === Tag.NODE_BUFFER ? nodeBufferFrom(buffer) : buffer);
       }
       case Tag.ARRAY_BUFFER_SECTION: {
         const id = this.define(PENDING, tag);

@@ -4,6 +4,7 @@ import type { ClassEntry, Registry } from '../registry/index.js';
 import type { EncodeContext, SectionInput } from '../registry/index.js';
 import { ByteWriter } from './byte-writer.js';
 import { formatPath, type PathStep } from './graph-path.js';
+import { isNodeBuffer } from '../platform.js';
 import { ARRAY_BUFFER_SECTION_THRESHOLD, ERROR_CLASSES, Tag, TYPED_ARRAY_KINDS } from './tags.js';
 
 export interface EncodeGraphOptions {
@@ -336,7 +337,6 @@ class GraphEncoder implements EncodeContext {
     if (entry) return this.registered(v, entry);
     const code = TYPED_ARRAY_CODES.get(proto);
     if (code !== undefined) return this.view(v as ArrayBufferView, code);
-    if (Buffer.isBuffer(v)) return this.nodeBuffer(v);
     if (ERROR_PROTOS.has(proto)) return this.error(v as Error);
     const ctorName = (proto as { constructor?: { name?: string } }).constructor?.name || '(anonymous class)';
     const ancestor = this.registry.registeredAncestor(v);
@@ -469,7 +469,7 @@ class GraphEncoder implements EncodeContext {
   }
 
   /** A Node Buffer is stored as its own bytes: small Buffers share a pool that must not leak into the file. */
-  nodeBuffer(v: Buffer): void {
+  nodeBuffer(v: Uint8Array): void {
     this.out.u8(Tag.NODE_BUFFER);
     this.out.varint(v.byteLength);
     this.out.bytes(v);

@@ -1,4 +1,4 @@
-import 'reflect-metadata';
+import 'reflect-metadata/lite';
 import { RegistrationError } from '../errors.js';
 import { defaultRegistry, type Registry } from './registry.js';
 import type { ConstructorSerializedOptions, SerializableOptions } from './types.js';

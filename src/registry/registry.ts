@@ -1,4 +1,4 @@
-import 'reflect-metadata';
+import 'reflect-metadata/lite';
 import { RegistrationError } from '../errors.js';
 import type { CodecOptions, ConstructorSerializedOptions, DecodeContext, EncodeContext, SerializableOptions } from './types.js';
 

@@ -1,70 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRequire } from 'node:module';
-import { CheckpointError } from '../errors.js';
 
 /** The tensor backends reprise can run on, fastest first. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgl';
 
-const require = createRequire(import.meta.url);
-let chosen: BackendName | undefined;
-let announced = false;
+// Backend selection is per platform (package.json `imports`): tfjs-node, wasm, cpu in
+// Node (./backend-node.ts); webgl, wasm, cpu in browsers and workers (./backend-browser.ts).
+export { initBackend, nativeBackendAvailable } from '#backend-select';
 
-/** True when the native `@tensorflow/tfjs-node` package is installed and loads. */
-export function nativeBackendAvailable(): boolean {
-  try {
-    require.resolve('@tensorflow/tfjs-node');
-    return true;
-  } catch {
-    return false;
-  }
-}
+let gpuBuild = false;
 
-/**
- * Chooses and initialises the tensor backend once per process: the native
- * `@tensorflow/tfjs-node` when installed, else WebAssembly, else plain JavaScript.
- * `preferred` (or the `REPRISE_BACKEND` environment variable) forces one; forcing one
- * that cannot start throws `CheckpointError` with code `BACKEND_UNAVAILABLE`.
- * The choice is printed once to stderr unless `quiet` (or `REPRISE_QUIET=1`).
- *
- * @returns the backend now in use.
- */
-export async function initBackend(
-  options: { preferred?: BackendName; quiet?: boolean } = {},
-): Promise<BackendName> {
-  const preferred = options.preferred ?? (process.env.REPRISE_BACKEND as BackendName | undefined);
-  if (preferred !== undefined && !['tensorflow', 'wasm', 'cpu'].includes(preferred)) {
-    throw new CheckpointError('BACKEND_UNAVAILABLE', `unknown backend "${preferred}"; choose tensorflow, wasm or cpu`);
-  }
-  if (chosen && (preferred === undefined || preferred === chosen)) return chosen;
-  const order: BackendName[] = preferred ? [preferred] : ['tensorflow', 'wasm', 'cpu'];
-  const failures: string[] = [];
-  for (const name of order) {
-    try {
-      if (name === 'tensorflow') {
-        if (!nativeBackendAvailable()) throw new Error('@tensorflow/tfjs-node is not installed');
-        await import('@tensorflow/tfjs-node' as string);
-      } else if (name === 'wasm') {
-        await import('@tensorflow/tfjs-backend-wasm');
-      } else {
-        await import('@tensorflow/tfjs-backend-cpu');
-      }
-      if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") returned false`);
-      await tf.ready();
-      chosen = name;
-      break;
-    } catch (err) {
-      failures.push(`${name}: ${(err as Error).message}`);
-    }
-  }
-  if (!chosen || (preferred && chosen !== preferred)) {
-    throw new CheckpointError('BACKEND_UNAVAILABLE', `no tensor backend could start (${failures.join('; ')})`);
-  }
-  const quiet = options.quiet ?? process.env.REPRISE_QUIET === '1';
-  if (!announced && !quiet) {
-    announced = true;
-    process.stderr.write(`reprise: tensor backend "${chosen}"${failures.length ? ` (skipped ${failures.join('; ')})` : ''}\n`);
-  }
-  return chosen;
+/** Set by the Node backend selection when the native backend is a GPU build. */
+export function setNativeGpuBuild(gpu: boolean): void {
+  gpuBuild = gpu;
 }
 
 /** The backend tfjs is using now (`tf.getBackend()`), for recording in checkpoints. */
@@ -75,15 +22,7 @@ export function currentBackend(): string {
 /** The device tag of tensors on the current backend: `cpu` except under a native GPU build. */
 export function currentDeviceTag(): string {
   const backend = tf.getBackend();
-  if (backend === 'tensorflow') {
-    try {
-      const native = require('@tensorflow/tfjs-node') as { version?: Record<string, string> };
-      if (native.version && 'tfjs-node-gpu' in native.version) return 'cuda:0';
-    } catch {
-      /* fall through */
-    }
-  }
-  return 'cpu';
+  return backend === 'tensorflow' && gpuBuild ? 'cuda:0' : 'cpu';
 }
 
 /** Device tags this process can hold tensors on. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { endianness } from 'node:os';
 import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
+import { LITTLE_ENDIAN } from '../platform.js';
 import { DTYPE_SIZES as BYTES_PER_ELEMENT, MAX_RANK, TENSOR_DTYPES, type TensorDtype } from '../format/index.js';
 import type { SectionView } from '../registry/index.js';
 import { deviceTagFor } from './device-tag.js';
@@ -204,7 +204,7 @@ function complexFromInterleaved(values: Float32Array, shape: number[], path: str
 }
 
 function assertLittleEndian(): void {
-  if (endianness() !== 'LE') {
+  if (!LITTLE_ENDIAN) {
     throw new CheckpointError('UNSUPPORTED_PLATFORM', 'tensor sections are little-endian and this machine is big-endian, which reprise does not support yet');
   }
 }
