@@ -6,6 +6,8 @@
 interface NodeBufferLike {
   isBuffer(v: unknown): boolean;
   from(b: ArrayBuffer): Uint8Array;
+  allocUnsafeSlow(n: number): Uint8Array;
+  poolSize: number;
 }
 
 function nodeBufferClass(): NodeBufferLike | undefined {
@@ -42,4 +44,18 @@ export function emitWarning(message: string, code: string): void {
 /** An environment variable in Node; `undefined` where there is no `process.env`. */
 export function envVar(name: string): string | undefined {
   return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+}
+
+/**
+ * `n` bytes of memory of their own (an ArrayBuffer nobody else sees), as a plain
+ * `Uint8Array`. In Node, large ones are not zero-filled first (`Buffer.allocUnsafeSlow`):
+ * the caller fills every byte before anyone sees them.
+ */
+export function allocOwnBytes(n: number): Uint8Array {
+  const B = nodeBufferClass();
+  // Small ones are zero-filled: not worth it, and the pool is never involved either way.
+  if (B === undefined || n <= B.poolSize) return new Uint8Array(n);
+  const b = B.allocUnsafeSlow(n);
+  // A plain Uint8Array view: `Buffer#slice` aliases, which a decoder's copy must not do.
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -1,3 +1,4 @@
+import { isNodeBuffer } from '../platform.js';
 import { CheckpointFormatError, UnsupportedVersionError } from '../errors.js';
 import { crc32c } from './checksum.js';
 import { FORMAT_VERSION, MAGIC, MAX_HEADER_SIZE, PREAMBLE_SIZE, SECTION_ALIGNMENT } from './constants.js';
@@ -119,7 +120,7 @@ export interface OpenOptions {
 export function openContainer(input: Uint8Array, options: OpenOptions = {}): OpenedContainer {
   // A plain Uint8Array view: `Buffer#slice` aliases instead of copying, which would let
   // a decoder's "copy" of a section keep (and expose) the whole file.
-  const bytes = Buffer.isBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
+  const bytes = isNodeBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
   const { headerLength, headerCrc } = checkPreamble(bytes.subarray(0, PREAMBLE_SIZE), bytes.byteLength);
   const header = checkHeader(bytes.subarray(PREAMBLE_SIZE, PREAMBLE_SIZE + headerLength), headerCrc, bytes.byteLength);
   let gapStart = PREAMBLE_SIZE + headerLength;

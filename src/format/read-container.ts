@@ -1,3 +1,4 @@
+import { allocOwnBytes } from '../platform.js';
 import { CheckpointFormatError } from '../errors.js';
 import type { ByteSource } from './byte-source.js';
 import { crc32c } from './checksum.js';
@@ -52,12 +53,7 @@ const DIRECT_MIN = 256 * 1024;
  * failed read discards it.
  */
 export function hostSectionTarget(info: SectionInfo): SectionTarget {
-  // Small ones are zero-filled ArrayBuffers of their own: `allocUnsafe` would cut them
-  // from a shared pool, whose buffer (reachable as `.buffer`) holds other data.
-  if (info.length <= Buffer.poolSize) return { memory: new Uint8Array(info.length) };
-  const b = Buffer.allocUnsafeSlow(info.length);
-  // A plain Uint8Array view: `Buffer#slice` aliases, which a decoder's copy must not do.
-  return { memory: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
+  return { memory: allocOwnBytes(info.length) };
 }
 
 interface Segment {

@@ -1,6 +1,7 @@
 import { CheckpointFormatError } from '../errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
  * Reads the graph stream, checking every length against the bytes that remain before
@@ -116,13 +117,25 @@ export class ByteReader {
     this.need(2 * n);
     const start = this.pos;
     this.pos += 2 * n;
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, 2 * n).toString('utf16le');
+    // Code unit by code unit (TextDecoder would replace lone surrogates), in chunks for the argument limit.
+    const b = this.bytes;
+    const units = new Uint16Array(Math.min(n, 0x2000));
+    let out = '';
+    for (let done = 0; done < n; ) {
+      const m = Math.min(units.length, n - done);
+      for (let i = 0, p = start + 2 * done; i < m; i++, p += 2) units[i] = b[p]! | (b[p + 1]! << 8);
+      out += String.fromCharCode.apply(null, (m === units.length ? units : units.subarray(0, m)) as unknown as number[]);
+      done += m;
+    }
+    return out;
   }
 
   /** A little-endian magnitude of `n` bytes as a bigint, in time linear in `n` (through hexadecimal). */
   bigintMagnitude(n: number): bigint {
     const bytes = this.bytesView(n);
     if (n === 0) return 0n;
-    return BigInt(`0x${Buffer.from(bytes).reverse().toString('hex')}`);
+    let hex = '';
+    for (let i = n - 1; i >= 0; i--) hex += HEX[bytes[i]!]!;
+    return BigInt(`0x${hex}`);
   }
 }

@@ -284,7 +284,7 @@ class GraphEncoder implements EncodeContext {
     this.out.u8(Tag.BIGINT);
     const negative = v < 0n;
     const hex = (negative ? -v : v).toString(16);
-    const bytes = v === 0n ? new Uint8Array(0) : Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').reverse();
+    const bytes = v === 0n ? new Uint8Array(0) : hexBytes(hex.length % 2 ? `0${hex}` : hex).reverse();
     this.out.u8(negative ? 1 : 0);
     this.out.varint(bytes.length);
     this.out.bytes(bytes);
@@ -337,6 +337,7 @@ class GraphEncoder implements EncodeContext {
     if (entry) return this.registered(v, entry);
     const code = TYPED_ARRAY_CODES.get(proto);
     if (code !== undefined) return this.view(v as ArrayBufferView, code);
+    if (isNodeBuffer(v)) return this.nodeBuffer(v as Uint8Array);
     if (ERROR_PROTOS.has(proto)) return this.error(v as Error);
     const ctorName = (proto as { constructor?: { name?: string } }).constructor?.name || '(anonymous class)';
     const ancestor = this.registry.registeredAncestor(v);
@@ -520,3 +521,10 @@ const BUILTIN_HANDLERS = new Map<object, Handler>([
     },
   ],
 ]);
+
+/** The bytes of an even-length hexadecimal string, most significant first (no Node `Buffer`). */
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
+  return out;
+}

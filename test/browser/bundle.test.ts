@@ -16,10 +16,10 @@ describe('reprise bundled for the browser', () => {
     const { code } = await bundleForBrowser(
       "import { encodeGraph, decodeGraph } from './dist/src/graph/index.js'; import { Registry } from './dist/src/registry/index.js'; import { crc32c } from './dist/src/format/checksum.js';" +
         "const registry = new Registry();" +
-        "const v = { a: [1, 'x\u00e9\u{1F600}'.repeat(30), 2n], m: new Map([[1, new Set([true])]]), f: new Float32Array([1.5, 2]) }; v.self = v;" +
+        "const v = { a: [1, 'x\u00e9\u{1F600}'.repeat(30), 2n, -(3n ** 200n)], lone: 'a\\ud800b'.repeat(50), m: new Map([[1, new Set([true])]]), f: new Float32Array([1.5, 2]) }; v.self = v;" +
         "const { graph, sections } = encodeGraph(v, { registry }); if (sections.length) throw new Error('sections');" +
         "const back = decodeGraph(graph, { registry, section: () => { throw new Error('no section'); } }).value;" +
-        "globalThis.result = { bytes: Array.from(graph), crc: crc32c(graph), ok: back.self === back && back.m.get(1).has(true) && back.a[1] === v.a[1] && back.f[0] === 1.5 };",
+        "globalThis.result = { bytes: Array.from(graph), crc: crc32c(graph), ok: back.self === back && back.m.get(1).has(true) && back.a[1] === v.a[1] && back.a[3] === v.a[3] && back.lone === v.lone && back.f[0] === 1.5 };",
       { minify: false },
     );
     const context = vm.createContext({ TextEncoder, TextDecoder, console });
