@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import type { Page } from 'puppeteer-core';
+import { serialize, serializable } from '../../src/index.js';
+import { initBackend } from '../../src/tensor/index.js';
+import { repoRoot } from './bundle.js';
+import { chromiumPath, launchChromium, serve } from './chromium.js';
+
+class Counter {
+  n: number;
+  seen = ['a', 'b'];
+  constructor(n: number) {
+    this.n = n;
+  }
+}
+serializable({ name: 'test.Counter' })(Counter);
+
+/** The same value as sampleValue() in page-entry.js. */
+function sampleValue(): unknown {
+  tf.disposeVariables();
+  const shared = { tag: 'shared' };
+  return {
+    t: tf.tensor2d([[1, 2.5], [-3, 4]]),
+    i: tf.tensor1d([1, 2, 3], 'int32'),
+    v: tf.variable(tf.tensor1d([0.5, 0.25]), true, 'w'),
+    counter: new Counter(7),
+    built: { map: new Map([[1, 'x\u00e9']]), set: new Set([2n ** 70n]), date: new Date(0), re: /a+b/g, bytes: new Uint8Array([1, 2, 3]) },
+    a: shared,
+    b: shared,
+  };
+}
+
+const chromium = chromiumPath();
+
+describe('reprise in headless Chromium', { skip: chromium.skip }, () => {
+  let page: Page;
+  let closeBrowser: () => Promise<void>;
+  let closeServer: () => Promise<void>;
+
+  before(async () => {
+    const entry = fileURLToPath(new URL('../../../test/browser/page-entry.js', import.meta.url));
+    const built = await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent', absWorkingDir: repoRoot });
+    const server = await serve({
+      '/': '<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>',
+      '/page.js': built.outputFiles[0]!.contents,
+    });
+    closeServer = server.close;
+    const launched = await launchChromium(chromium.path!);
+    closeBrowser = launched.close;
+    page = await launched.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(server.url + '/');
+    await page.waitForFunction('window.ready === true', { timeout: 60_000 }).catch((e: Error) => {
+      throw new Error(`page did not start: ${errors.join('; ') || e.message}`);
+    });
+    assert.equal(await page.evaluate('window.reprise.init()'), 'cpu');
+  });
+
+  after(async () => {
+    await closeBrowser?.();
+    await closeServer?.();
+  });
+
+  it('writes the same bytes as Node for the same value (cpu backend on both sides)', async () => {
+    await initBackend({ preferred: 'cpu', quiet: true });
+    const node = serialize(sampleValue());
+    const browser = new Uint8Array((await page.evaluate('window.reprise.sampleBytes()')) as number[]);
+    assert.equal(browser.length, node.length);
+    assert.deepEqual(browser, node);
+  });
+
+  it('loads a checkpoint saved in Node on wasm, with the backend-mismatch warning, not a crash', async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const bytes = serialize(sampleValue());
+    await tf.setBackend('cpu');
+    const out = (await page.evaluate(`window.reprise.loadBytes(${JSON.stringify(Array.from(bytes))})`)) as {
+      warnings: string[]; t: number[]; tShape: number[]; i: number[]; v: number[]; counter: number | null; shared: boolean; big: boolean;
+    };
+    assert.deepEqual(out.t, [1, 2.5, -3, 4]);
+    assert.deepEqual(out.tShape, [2, 2]);
+    assert.deepEqual(out.i, [1, 2, 3]);
+    assert.deepEqual(out.v, [0.5, 0.25]);
+    assert.equal(out.counter, 7);
+    assert.equal(out.shared, true);
+    assert.equal(out.big, true);
+    assert.equal(out.warnings.length, 1, JSON.stringify(out.warnings));
+    assert.match(out.warnings[0]!, /REPRISE_BACKEND_MISMATCH.*"wasm".*"cpu"/);
+  });
+
+  it('loads in Node what the browser saved', async () => {
+    const { deserialize } = await import('../../src/index.js');
+    tf.disposeVariables();
+    const bytes = new Uint8Array((await page.evaluate('window.reprise.sampleBytes()')) as number[]);
+    const value = deserialize(bytes) as { t: tf.Tensor; counter: Counter };
+    assert.deepEqual(Array.from(value.t.dataSync()), [1, 2.5, -3, 4]);
+    assert.ok(value.counter instanceof Counter);
+  });
+});
+
