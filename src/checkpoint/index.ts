@@ -20,4 +20,6 @@ export type { StorageSchemeFactory, StorageTarget, CheckpointTarget } from './st
 export { readCheckpointBytes, readCheckpointHeader } from './read-checkpoint.js';
 export { CheckpointPlugin, flushCheckpointWrites } from './checkpoint-plugin.js';
 export type { CheckpointPluginOptions, CheckpointTiming } from './checkpoint-plugin.js';
+export { IndexedDBCheckpointStorage } from './indexeddb-storage.js';
+export type { IndexedDBCheckpointStorageOptions, IndexedDBGlobals } from './indexeddb-storage.js';
 export { StopSignal } from './stop-signal.js';
