@@ -101,5 +101,20 @@ describe('reprise in headless Chromium', { skip: chromium.skip }, () => {
     assert.deepEqual(Array.from(value.t.dataSync()), [1, 2.5, -3, 4]);
     assert.ok(value.counter instanceof Counter);
   });
-});
 
+  it('IndexedDBCheckpointStorage against the browser\'s IndexedDB: records, replace, prefixes, delete, NOT_FOUND, reopen', async () => {
+    const out = (await page.evaluate('window.reprise.indexedDBContract()')) as Record<string, unknown>;
+    assert.deepEqual(out, {
+      bigSame: true,
+      replaced: [9, 8, 7],
+      list: ['1', '2'],
+      otherList: ['1'],
+      tensor: [1, 2, 3],
+      step: 2,
+      afterDelete: ['2'],
+      exists: [false, true],
+      notFound: 'NOT_FOUND',
+      reopened: ['2'],
+    });
+  });
+});

@@ -1,6 +1,6 @@
 // Bundled for the browser by test/browser/in-chromium.test.ts (esbuild, platform browser, no shims).
 import * as tf from '@tensorflow/tfjs';
-import { serialize, deserialize, initBackend, serializable } from 'reprise';
+import { serialize, deserialize, initBackend, serializable, IndexedDBCheckpointStorage } from 'reprise';
 
 class Counter {
   constructor(n) {
@@ -56,5 +56,42 @@ window.reprise = {
       console.warn = original;
     }
   },
+};
+/** The IndexedDB storage against the browser's own IndexedDB: what the contract asks, as data for the test to check. */
+window.reprise.indexedDBContract = async function () {
+  const out = {};
+  const s = new IndexedDBCheckpointStorage({ database: 'reprise-test', prefix: 'run/', recordSize: 1 << 20 });
+  const other = new IndexedDBCheckpointStorage({ database: 'reprise-test', prefix: 'run2/' });
+  const big = new Uint8Array(5 * (1 << 20) + 12345);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+  await s.storeCheckpoint('1', [big.subarray(0, 777), big.subarray(777)]);
+  const back = await s.loadCheckpoint('1');
+  out.bigSame = back.length === big.length && back.every((b, i) => b === big[i]);
+  await s.storeCheckpoint('1', [new Uint8Array([9, 8, 7])]);
+  out.replaced = Array.from(await s.loadCheckpoint('1'));
+  await s.storeCheckpoint('2', [serialize({ t: tf.tensor1d([1, 2, 3]), step: 2 })]);
+  await other.storeCheckpoint('1', [new Uint8Array([1])]);
+  out.list = (await s.listCheckpoints()).sort();
+  out.otherList = await other.listCheckpoints();
+  const loaded = deserialize(await s.loadCheckpoint('2'));
+  out.tensor = Array.from(await loaded.t.data());
+  out.step = loaded.step;
+  await s.deleteCheckpoint('1');
+  await s.deleteCheckpoint('missing');
+  out.afterDelete = await s.listCheckpoints();
+  out.exists = [await s.checkpointExists('1'), await s.checkpointExists('2')];
+  try {
+    await s.loadCheckpoint('1');
+    out.notFound = 'no error';
+  } catch (e) {
+    out.notFound = e.code;
+  }
+  // A fresh connection (as after a reload) sees what was committed.
+  await s.close();
+  const again = new IndexedDBCheckpointStorage({ database: 'reprise-test', prefix: 'run/' });
+  out.reopened = (await again.listCheckpoints()).sort();
+  await again.close();
+  await other.close();
+  return out;
 };
 window.ready = true;
