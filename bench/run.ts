@@ -18,6 +18,7 @@ import { scalingChart } from './report/chart.js';
 import { markdownReport } from './report/markdown.js';
 import { checkTargets } from './report/targets.js';
 import { textReport } from './report/text.js';
+import { browserBundleLine, browserBundleSize } from './browser-size.js';
 
 const DEFAULT_OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
 const ALL_CASES = [...CASES.map((c) => c.name), DEDUP_CASE.name];
@@ -117,6 +118,7 @@ async function main(argv: string[]): Promise<void> {
   fs.writeFileSync(path.join(opts.out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(opts.out, 'table.md'), markdownReport(results));
   if (cases.some((c) => c.name === 'scaling')) fs.writeFileSync(path.join(opts.out, 'scaling.svg'), await scalingChart(results));
+  process.stdout.write(`${browserBundleLine(await browserBundleSize())}\n`);
   process.stdout.write(`${textReport(results)}\n\nwrote ${path.join(opts.out, 'latest.json')}, table.md${cases.some((c) => c.name === 'scaling') ? ', scaling.svg' : ''} in ${results.durationSeconds} s\n`);
 }
 

@@ -1,0 +1,31 @@
+import * as esbuild from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+/** Target for the engine's browser build (issue 14), tfjs excluded. */
+export const BROWSER_BUNDLE_TARGET_BYTES = 30 * 1024;
+
+/**
+ * Size of `reprise` as a browser bundler builds it: esbuild, platform browser, minified,
+ * tfjs external; gzip level 9. Deterministic, so no contention caveat.
+ */
+export async function browserBundleSize(): Promise<{ minified: number; gzipped: number }> {
+  const result = await esbuild.build({
+    stdin: { contents: "export * from 'reprise';", resolveDir: fileURLToPath(new URL('../../', import.meta.url)), loader: 'js' },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    external: ['@tensorflow/*'],
+    logLevel: 'silent',
+  });
+  const out = result.outputFiles[0]!.contents;
+  return { minified: out.byteLength, gzipped: gzipSync(out, { level: 9 }).byteLength };
+}
+
+export function browserBundleLine(size: { minified: number; gzipped: number }): string {
+  const ok = size.gzipped <= BROWSER_BUNDLE_TARGET_BYTES ? 'within' : 'OVER';
+  return `browser bundle (reprise, tfjs external): ${(size.minified / 1024).toFixed(1)} KB minified, ${(size.gzipped / 1024).toFixed(1)} KB gzipped — ${ok} the ${BROWSER_BUNDLE_TARGET_BYTES / 1024} KB target`;
+}
