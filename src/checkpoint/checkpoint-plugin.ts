@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { emitWarning } from '../platform.js';
 import { CheckpointError, CheckpointFormatError, CheckpointStorageError, UnsupportedVersionError } from '../errors.js';
 import { serializable } from '../registry/index.js';
 import type { DeserializeOptions } from './options.js';
@@ -181,7 +180,7 @@ export class CheckpointPlugin {
 
   /** The id recorded in this run's checkpoints: adopted from the checkpoint loaded, else new. */
   get runId(): string {
-    return (this.#runId ??= randomUUID());
+    return (this.#runId ??= globalThis.crypto.randomUUID());
   }
 
   /** The timing of every checkpoint this plugin stored, oldest first. */
@@ -331,9 +330,9 @@ export class CheckpointPlugin {
       () => this.record(name, blockedMs, performance.now() - start),
       (error: unknown) => {
         this.#failure = { error };
-        process.emitWarning(`checkpoint "${name}" failed to write in the background: ${(error as Error)?.message ?? error}; the previous checkpoint is intact`, {
-          code: 'REPRISE_CHECKPOINT_WRITE_FAILED',
-        });
+        emitWarning(`checkpoint "${name}" failed to write in the background: ${(error as Error)?.message ?? error}; the previous checkpoint is intact`, 'REPRISE_CHECKPOINT_WRITE_FAILED');
+        // Node only: a page or worker has no exit to fail; there the warning and flush() say it.
+        if (typeof process === 'undefined' || typeof process.once !== 'function') return;
         process.once('beforeExit', () => {
           if (!this.#failure) return;
           process.stderr.write(`reprise: checkpoint "${name}" was never written (${(error as Error)?.message ?? error}) and nobody called flush(); exiting with code 1\n`);
@@ -376,7 +375,7 @@ export class CheckpointPlugin {
     try {
       await this.prune(name, keepLast);
     } catch (err) {
-      process.emitWarning(`checkpoint "${name}" is stored, but pruning older checkpoints failed: ${(err as Error)?.message ?? err}`, { code: 'REPRISE_PRUNE_FAILED' });
+      emitWarning(`checkpoint "${name}" is stored, but pruning older checkpoints failed: ${(err as Error)?.message ?? err}`, 'REPRISE_PRUNE_FAILED');
     }
   }
 

@@ -144,7 +144,10 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
   }
 
   private checkName(name: string): void {
-    if (typeof name !== 'string' || name === '') throw new CheckpointStorageError('BAD_NAME', `checkpoint name must be a non-empty string, got ${JSON.stringify(name)}`);
+    // One segment: `indexeddb://db/prefix/name` names it by its last path segment.
+    if (typeof name !== 'string' || name === '' || name.includes('/')) {
+      throw new CheckpointStorageError('BAD_NAME', `checkpoint name must be a non-empty string without "/", got ${JSON.stringify(name)}`);
+    }
   }
 
   private recordRange(name: string): unknown {

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CheckpointStorageError } from '../errors.js';
+import { envVar } from '../platform.js';
 import { uninitializedBytes, type CheckpointReader, type CheckpointStorage } from './storage.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
@@ -38,8 +39,11 @@ let sdkPromise: Promise<Sdk> | undefined;
  * The AWS SDK, loaded on first use: `@aws-sdk/client-s3` is an optional peer dependency.
  * @throws CheckpointStorageError `MISSING_PACKAGE` when it is not installed.
  */
+const S3_SDK = '@aws-sdk/client-s3';
+
 function sdk(): Promise<Sdk> {
-  return (sdkPromise ??= import('@aws-sdk/client-s3').catch((err: unknown) => {
+  // A specifier in a variable: browser bundlers leave it alone instead of pulling in the SDK.
+  return (sdkPromise ??= (import(S3_SDK) as Promise<Sdk>).catch((err: unknown) => {
     sdkPromise = undefined;
     throw new CheckpointStorageError(
       'MISSING_PACKAGE',
@@ -53,14 +57,14 @@ let sharedClient: Promise<S3Client> | undefined;
 
 /** The endpoint the environment names for S3, if any. */
 function endpointFromEnv(): string | undefined {
-  return process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
+  return envVar('AWS_ENDPOINT_URL_S3') || envVar('AWS_ENDPOINT_URL') || undefined;
 }
 
 /** The process's default client (see {@link S3CheckpointStorageOptions.client}), made on first use. */
 function defaultClient(): Promise<S3Client> {
   return (sharedClient ??= sdk().then(({ S3Client }) => {
     const endpoint = endpointFromEnv();
-    const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || (endpoint ? 'us-east-1' : undefined);
+    const region = envVar('AWS_REGION') || envVar('AWS_DEFAULT_REGION') || (endpoint ? 'us-east-1' : undefined);
     return new S3Client({
       ...(region ? { region } : {}),
       ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
@@ -159,7 +163,7 @@ export class S3CheckpointStorage implements CheckpointStorage {
    */
   keyOf(name: string): string {
     const key = this.prefix + name + this.extension;
-    if (typeof name !== 'string' || name === '' || name.includes('/') || name.startsWith('.') || Buffer.byteLength(key) > MAX_KEY_BYTES) {
+    if (typeof name !== 'string' || name === '' || name.includes('/') || name.startsWith('.') || new TextEncoder().encode(key).byteLength > MAX_KEY_BYTES) {
       throw new CheckpointStorageError('BAD_NAME', `checkpoint name ${JSON.stringify(name)} must be non-empty, without "/", not start with "." and give a key of at most ${MAX_KEY_BYTES} bytes`);
     }
     return key;

@@ -1,7 +1,8 @@
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import * as path from '#node-path';
+import { fileURLToPath } from '#node-url';
 import { CheckpointStorageError } from '../errors.js';
 import { FileSystemCheckpointStorage } from './file-system-storage.js';
+import { IndexedDBCheckpointStorage } from './indexeddb-storage.js';
 import { S3CheckpointStorage } from './s3-storage.js';
 import type { CheckpointLocation, CheckpointStorage } from './storage.js';
 
@@ -45,6 +46,8 @@ export function registeredStorageSchemes(): string[] {
 
 registerStorageScheme('file', (url, { extension }) => new FileSystemCheckpointStorage({ directory: fileURLToPath(url), extension }));
 registerStorageScheme('s3', (url, { extension }) => S3CheckpointStorage.fromUrl(url, { extension }));
+// Names are stored as given (no extension): IndexedDB keys are not files.
+registerStorageScheme('indexeddb', (url) => IndexedDBCheckpointStorage.fromUrl(url));
 
 function isStorage(value: unknown): value is CheckpointStorage {
   const s = value as CheckpointStorage;

@@ -1,3 +1,4 @@
+import { allocOwnBytes } from '../platform.js';
 /**
  * Random access to one stored checkpoint, for loaders that read sections straight into
  * their final place instead of reading the whole object first. `read` fills all of
@@ -70,6 +71,5 @@ export function describeLocation(storage: CheckpointStorage, name: string): stri
  * that they did before anyone sees it.
  */
 export function uninitializedBytes(size: number): Uint8Array {
-  const b = Buffer.allocUnsafeSlow(size);
-  return new Uint8Array(b.buffer, b.byteOffset, size);
+  return allocOwnBytes(size);
 }

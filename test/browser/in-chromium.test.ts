@@ -115,6 +115,8 @@ describe('reprise in headless Chromium', { skip: chromium.skip }, () => {
       exists: [false, true],
       notFound: 'NOT_FOUND',
       reopened: ['2'],
+      byUrl: [[4, 5], 9],
+      fileSave: 'UNSUPPORTED_PLATFORM',
     });
   });
 });

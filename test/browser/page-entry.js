@@ -1,6 +1,6 @@
 // Bundled for the browser by test/browser/in-chromium.test.ts (esbuild, platform browser, no shims).
 import * as tf from '@tensorflow/tfjs';
-import { serialize, deserialize, initBackend, serializable, IndexedDBCheckpointStorage } from 'reprise';
+import { serialize, deserialize, initBackend, serializable, IndexedDBCheckpointStorage, save, load } from 'reprise';
 
 class Counter {
   constructor(n) {
@@ -92,6 +92,16 @@ window.reprise.indexedDBContract = async function () {
   out.reopened = (await again.listCheckpoints()).sort();
   await again.close();
   await other.close();
+  // The scheme: save/load by URL.
+  await save({ t: tf.tensor1d([4, 5]), step: 9 }, 'indexeddb://reprise-test/scheme/9');
+  const byUrl = await load('indexeddb://reprise-test/scheme/9');
+  out.byUrl = [Array.from(await byUrl.t.data()), byUrl.step];
+  try {
+    await save({ a: 1 }, '/tmp/file.reprise');
+    out.fileSave = 'no error';
+  } catch (e) {
+    out.fileSave = e.code;
+  }
   return out;
 };
 window.ready = true;

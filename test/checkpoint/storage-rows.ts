@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { FileSystemCheckpointStorage, MemoryCheckpointStorage, S3CheckpointStorage, type CheckpointStorage } from '../../src/checkpoint/index.js';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { IndexedDBCheckpointStorage, type IndexedDBGlobals } from '../../src/checkpoint/indexeddb-storage.js';
 import { atomicWriteOps } from '../../src/format/atomic-write.js';
 import { startLocalS3, type LocalS3 } from '../helpers/s3-server.js';
 
@@ -89,6 +91,43 @@ async function memoryRow(): Promise<StorageUnderTest> {
   };
 }
 
+let idbCounter = 0;
+
+async function indexedDBRow(): Promise<StorageUnderTest> {
+  const globals = { indexedDB: new IDBFactory(), IDBKeyRange } as unknown as IndexedDBGlobals;
+  const database = `contract-${idbCounter++}`;
+  const storage = new IndexedDBCheckpointStorage({ database, prefix: 'run/', recordSize: 1 << 20, globals });
+  const others: IndexedDBCheckpointStorage[] = [];
+  return {
+    storage,
+    log: [],
+    async addForeignEntries() {
+      for (const prefix of ['run/sub/', 'run', 'other/']) {
+        const other = new IndexedDBCheckpointStorage({ database, prefix, globals });
+        others.push(other);
+        await other.storeCheckpoint('9', [new Uint8Array([1, 2, 3])]);
+      }
+    },
+    async putRaw(name, bytes) {
+      await storage.storeCheckpoint(name, [bytes]);
+    },
+    faultAfterFirstChunk(chunks) {
+      // A chunk that cannot be read: copying it into a record throws after the first chunk was copied.
+      // (A fault inside the transaction itself: test/checkpoint/indexeddb-storage.test.ts.)
+      const broken = Object.assign(new Uint8Array(chunks[1]!), {
+        subarray(): never {
+          throw new Error('injected fault: chunk unreadable');
+        },
+      });
+      return { chunks: [chunks[0]!, broken, ...chunks.slice(2)], undo() {} };
+    },
+    async close() {
+      await storage.close();
+      for (const o of others) await o.close();
+    },
+  };
+}
+
 async function s3Row(): Promise<StorageUnderTest> {
   localS3 ??= await startLocalS3();
   const server = localS3;
@@ -142,4 +181,5 @@ export const STORAGE_ROWS: StorageRow[] = [
   { name: 'file system', make: fileSystemRow },
   { name: 'memory', make: memoryRow },
   { name: 'S3 (s3rver)', make: s3Row },
+  { name: 'IndexedDB (fake-indexeddb)', make: indexedDBRow },
 ];
