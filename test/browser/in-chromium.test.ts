@@ -44,9 +44,12 @@ describe('reprise in headless Chromium', { skip: chromium.skip }, () => {
   before(async () => {
     const entry = fileURLToPath(new URL('../../../test/browser/page-entry.js', import.meta.url));
     const built = await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent', absWorkingDir: repoRoot });
+    const workerEntry = fileURLToPath(new URL('../../../test/browser/worker-entry.js', import.meta.url));
+    const worker = await esbuild.build({ entryPoints: [workerEntry], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent', absWorkingDir: repoRoot });
     const server = await serve({
       '/': '<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>',
       '/page.js': built.outputFiles[0]!.contents,
+      '/worker.js': worker.outputFiles[0]!.contents,
     });
     closeServer = server.close;
     const launched = await launchChromium(chromium.path!);
@@ -118,5 +121,24 @@ describe('reprise in headless Chromium', { skip: chromium.skip }, () => {
       byUrl: [[4, 5], 9],
       fileSave: 'UNSUPPORTED_PLATFORM',
     });
+  });
+
+  it('runs in a web worker: serialize, IndexedDB, deserialize, with no Buffer or process there; bytes equal to those of Node', async () => {
+    const out = (await page.evaluate(`new Promise((resolve) => {
+      const w = new Worker('/worker.js', { type: 'module' });
+      w.onmessage = (e) => { resolve(e.data); w.terminate(); };
+      w.onerror = (e) => resolve({ error: e.message });
+      w.postMessage('go');
+    })`)) as { error?: string; bytes: number[]; t: number[]; step: number; hasBuffer: boolean; hasProcess: boolean };
+    assert.equal(out.error, undefined);
+    assert.deepEqual(out.t, [1, 2.5, -3, 4]);
+    assert.equal(out.step, 11);
+    assert.equal(out.hasBuffer, false);
+    assert.equal(out.hasProcess, false);
+    await initBackend({ preferred: 'cpu', quiet: true });
+    await tf.setBackend('cpu');
+    tf.disposeVariables();
+    const node = serialize({ t: tf.tensor2d([[1, 2.5], [-3, 4]]), step: 11, hasBuffer: false, hasProcess: false });
+    assert.deepEqual(new Uint8Array(out.bytes), node);
   });
 });
