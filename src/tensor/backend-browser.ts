@@ -38,3 +38,6 @@ export async function initBackend(options: { preferred?: BackendName; quiet?: bo
   }
   throw new CheckpointError('BACKEND_UNAVAILABLE', `no tensor backend could start (${failures.join('; ')})`);
 }
+
+// Both per-platform modules match the types `#backend-select` declares.
+({ initBackend, nativeBackendAvailable }) satisfies typeof import('./backend-select.js');

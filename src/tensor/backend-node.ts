@@ -68,3 +68,6 @@ export async function initBackend(
   return chosen;
 }
 
+
+// Both per-platform modules match the types `#backend-select` declares.
+({ initBackend, nativeBackendAvailable }) satisfies typeof import('./backend-select.js');
