@@ -2,8 +2,8 @@ import { emitWarning } from '../platform.js';
 import { CheckpointError, CheckpointFormatError, CheckpointStorageError, UnsupportedVersionError } from '../errors.js';
 import { serializable } from '../registry/index.js';
 import type { DeserializeOptions } from './options.js';
-import { headerOfBytes, readCheckpointBytes, readCheckpointHeader } from './read-checkpoint.js';
-import { announce, decodeRunCheckpoint, packRunCheckpoint, restoreRun, type CheckpointableStrategy, type SaveCheckpointOptions } from './run-checkpoint.js';
+import { readCheckpointHeader } from './read-checkpoint.js';
+import { announce, packRunCheckpoint, readRunCheckpoint, restoreRun, type CheckpointableStrategy, type SaveCheckpointOptions } from './run-checkpoint.js';
 import { describeLocation, type CheckpointStorage } from './storage.js';
 import { resolveStorage, type StorageTarget } from './storage-schemes.js';
 
@@ -232,14 +232,6 @@ export class CheckpointPlugin {
     if (numbered.length === 0) return [null, 0];
     const newest = numbered[numbered.length - 1]!;
     const where = describeLocation(this.storage, newest.name);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readCheckpointBytes(this.storage, newest.name);
-    } catch (err) {
-      // Deleted between listing and reading (another process pruning): list once more.
-      if (mayRelist && err instanceof CheckpointStorageError && err.code === 'NOT_FOUND') return this.loadNewest<S>(false);
-      throw err;
-    }
     const foreign = (err: unknown): never => {
       if (isFormatError(err) || (err instanceof CheckpointError && err.code === 'NOT_A_RUN_CHECKPOINT')) {
         throw new CheckpointStorageError(
@@ -251,18 +243,17 @@ export class CheckpointPlugin {
       }
       throw err;
     };
-    // The run id first, from the header alone: refuse mixed runs before building anything.
+    // The run id first, from the header alone: refuse mixed runs before reading or building anything.
     let runId: string | undefined;
+    let decoded!: Awaited<ReturnType<typeof readRunCheckpoint>>;
     try {
-      runId = headerOfBytes(bytes).metadata[RUN_ID_KEY];
+      decoded = await readRunCheckpoint(this.storage, newest.name, this.options, async (header) => {
+        runId = header.metadata[RUN_ID_KEY];
+        if (runId !== undefined) await this.checkOneRun(numbered.slice(0, -1), newest, runId);
+      });
     } catch (err) {
-      foreign(err);
-    }
-    if (runId !== undefined) await this.checkOneRun(numbered.slice(0, -1), newest, runId);
-    let decoded!: ReturnType<typeof decodeRunCheckpoint>;
-    try {
-      decoded = decodeRunCheckpoint(bytes, this.options);
-    } catch (err) {
+      // Deleted between listing and reading (another process pruning): list once more.
+      if (mayRelist && err instanceof CheckpointStorageError && err.code === 'NOT_FOUND') return this.loadNewest<S>(false);
       foreign(err);
     }
     const { checkpoint, stats } = decoded;

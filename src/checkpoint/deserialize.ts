@@ -1,5 +1,5 @@
 import { CheckpointError, CheckpointFormatError } from '../errors.js';
-import { openContainer, readContainer, type ByteSource, type OpenedContainer, type ReadContainer } from '../format/index.js';
+import { openContainer, readContainer, type ByteSource, type HeaderInfo, type OpenedContainer, type ReadContainer } from '../format/index.js';
 import { decodeGraph, type DecodeStats } from '../graph/index.js';
 import { defaultRegistry, type SectionView } from '../registry/index.js';
 import '../tensor/index.js';
@@ -74,12 +74,17 @@ export function deserialize(bytes: Uint8Array, options: DeserializeOptions = {})
  * into the memory the tensor keeps (see `readContainer` and the tensor layer's
  * `tensorSectionAllocator`), checksummed as they arrive — and rebuilds its value. Peak
  * memory is the loaded value plus a bounded read buffer. Throws what {@link deserialize}
- * throws; on any failure the sections read so far are freed.
+ * throws; on any failure the sections read so far are freed. `onHeader` sees the verified
+ * header before any section is allocated (see `readContainer`); its rejection stops the load.
  */
-export async function decodeFromSource(source: ByteSource, options: DeserializeOptions = {}): Promise<{ value: unknown; stats: DecodeStats }> {
-  const container = await readContainer(source, { verifyChecksums: options.verifyChecksums, allocate: tensorSectionAllocator() });
+export async function decodeFromSource(
+  source: ByteSource,
+  options: DeserializeOptions = {},
+  onHeader?: (header: HeaderInfo) => void | Promise<void>,
+): Promise<{ value: unknown; stats: DecodeStats; header: HeaderInfo }> {
+  const container = await readContainer(source, { verifyChecksums: options.verifyChecksums, allocate: tensorSectionAllocator(), onHeader });
   try {
-    return decodeContainer(container, options);
+    return { ...decodeContainer(container, options), header: container.header };
   } finally {
     releaseResidentSections(container);
   }

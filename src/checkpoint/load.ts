@@ -1,6 +1,7 @@
 import { openContainer } from '../format/index.js';
 import type { DeserializeOptions } from './options.js';
-import { decodeContainer, decodeFromSource } from './deserialize.js';
+import { decodeContainer } from './deserialize.js';
+import { decodeStored } from './read-checkpoint.js';
 import { localFile } from './save.js';
 import { resolveCheckpointLocation, type CheckpointTarget } from './storage-schemes.js';
 
@@ -20,16 +21,7 @@ import { resolveCheckpointLocation, type CheckpointTarget } from './storage-sche
  */
 export async function load(target: CheckpointTarget, options: DeserializeOptions = {}): Promise<unknown> {
   const { storage, name } = resolveCheckpointLocation(target);
-  if (!storage.openReader) {
-    const bytes = await storage.loadCheckpoint(name);
-    return decodeContainer(openContainer(bytes, { verifyChecksums: options.verifyChecksums }), options).value;
-  }
-  const reader = await storage.openReader(name);
-  try {
-    return (await decodeFromSource(reader, options)).value;
-  } finally {
-    await reader.close();
-  }
+  return (await decodeStored(storage, name, options)).value;
 }
 
 /**

@@ -1,17 +1,50 @@
 import { CheckpointFormatError } from '../errors.js';
-import { crc32c, decodeHeader, MAGIC, PREAMBLE_SIZE, type HeaderInfo } from '../format/index.js';
+import { crc32c, decodeHeader, MAGIC, openContainer, PREAMBLE_SIZE, type HeaderInfo } from '../format/index.js';
+import type { DecodeStats } from '../graph/index.js';
+import { decodeContainer, decodeFromSource } from './deserialize.js';
+import type { DeserializeOptions } from './options.js';
 import { MAX_HEADER_SIZE } from '../format/constants.js';
 import { type CheckpointReader, type CheckpointStorage } from './storage.js';
 
 /**
- * The bytes of checkpoint `name`, in one buffer, through `loadCheckpoint`. `maybeLoadCheckpoint` and
- * `CheckpointPlugin` read run checkpoints here; `load` instead decodes from the
- * storage's `CheckpointReader` (a `ByteSource`) section by section, when it has one.
+ * The bytes of checkpoint `name`, in one buffer, through `loadCheckpoint` (the file
+ * system reads into a buffer sized from the file, S3 into one sized from Content-Length).
+ * Loads do not use it: they decode through {@link decodeStored}.
  * @throws CheckpointStorageError `NOT_FOUND` for a missing checkpoint, `LOAD_FAILED`.
  */
 export async function readCheckpointBytes(storage: CheckpointStorage, name: string): Promise<Uint8Array> {
-  // One request: the file system reads into a buffer sized from the file, S3 into one sized from Content-Length.
   return storage.loadCheckpoint(name);
+}
+
+/**
+ * Reads checkpoint `name` of `storage` and rebuilds its value: what `load`,
+ * `maybeLoadCheckpoint` and `CheckpointPlugin` all go through. From a storage with
+ * `openReader` (the file system; S3 by ranged GETs) the sections are read one by one
+ * straight into the memory their tensors keep (`decodeFromSource`), so the file's bytes
+ * are never held twice; from a storage without it (memory, IndexedDB, a user's storage
+ * that implements only the required methods) the bytes `loadCheckpoint` gives are
+ * decoded in place. `onHeader` sees the verified header before any section is read or
+ * decoded (the plugin refuses mixed runs there); its rejection stops the load.
+ * @throws CheckpointStorageError `NOT_FOUND`, `LOAD_FAILED`; what `deserialize` throws.
+ */
+export async function decodeStored(
+  storage: CheckpointStorage,
+  name: string,
+  options: DeserializeOptions = {},
+  onHeader?: (header: HeaderInfo) => void | Promise<void>,
+): Promise<{ value: unknown; stats: DecodeStats; header: HeaderInfo }> {
+  if (!storage.openReader) {
+    const bytes = await storage.loadCheckpoint(name);
+    if (onHeader) await onHeader(headerOfBytes(bytes));
+    const container = openContainer(bytes, { verifyChecksums: options.verifyChecksums });
+    return { ...decodeContainer(container, options), header: container.header };
+  }
+  const reader = await storage.openReader(name);
+  try {
+    return await decodeFromSource(reader, options, onHeader);
+  } finally {
+    await reader.close();
+  }
 }
 
 /** How much of a file to read first for its header: most headers fit, so one request does. */

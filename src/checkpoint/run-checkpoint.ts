@@ -1,8 +1,10 @@
 import { RestoreError } from '../errors.js';
-import { openContainer, type PackedContainer } from '../format/index.js';
+import { openContainer, type HeaderInfo, type PackedContainer } from '../format/index.js';
 import type { DecodeStats } from '../graph/index.js';
 import { captureGlobalState, restoreGlobalState } from './global-state.js';
 import { decodeContainer } from './deserialize.js';
+import { decodeStored } from './read-checkpoint.js';
+import type { CheckpointStorage } from './storage.js';
 import type { DeserializeOptions, SerializeOptions } from './options.js';
 import { packValue } from './serialize.js';
 import { envVar } from '../platform.js';
@@ -52,7 +54,8 @@ export function packRunCheckpoint(strategy: CheckpointableStrategy, options: Sav
 }
 
 /**
- * Reads a run checkpoint without touching any live object; `metadata` is its header's.
+ * Reads a run checkpoint from bytes in memory without touching any live object;
+ * `metadata` is its header's. Loads from a storage use {@link readRunCheckpoint}.
  * @throws what `deserialize` throws, and RestoreError `NOT_A_RUN_CHECKPOINT` for a file
  *   that holds another kind of value.
  */
@@ -62,11 +65,31 @@ export function decodeRunCheckpoint(
 ): { checkpoint: RunCheckpoint; stats: DecodeStats; metadata: Readonly<Record<string, string>> } {
   const container = openContainer(bytes, { verifyChecksums: options.verifyChecksums });
   const { value, stats } = decodeContainer(container, options);
+  return { checkpoint: asRunCheckpoint(value), stats, metadata: container.header.metadata };
+}
+
+/**
+ * Reads run checkpoint `name` of `storage` without touching any live object, tensors
+ * straight into their memory when the storage has `openReader` (see `decodeStored`);
+ * `onHeader` sees the verified header before any section is read.
+ * @throws what `decodeStored` throws, and RestoreError `NOT_A_RUN_CHECKPOINT`.
+ */
+export async function readRunCheckpoint(
+  storage: CheckpointStorage,
+  name: string,
+  options: DeserializeOptions = {},
+  onHeader?: (header: HeaderInfo) => void | Promise<void>,
+): Promise<{ checkpoint: RunCheckpoint; stats: DecodeStats; metadata: Readonly<Record<string, string>> }> {
+  const { value, stats, header } = await decodeStored(storage, name, options, onHeader);
+  return { checkpoint: asRunCheckpoint(value), stats, metadata: header.metadata };
+}
+
+function asRunCheckpoint(value: unknown): RunCheckpoint {
   const v = value as Partial<RunCheckpoint> | null;
   if (typeof v !== 'object' || v === null || v.kind !== 'reprise.run' || typeof v.expCounter !== 'number' || typeof v.strategy !== 'object' || v.strategy === null) {
     throw new RestoreError('NOT_A_RUN_CHECKPOINT', 'the file is a reprise checkpoint but not of a training run (saved with save(), not saveCheckpoint()); load it with load()');
   }
-  return { checkpoint: v as RunCheckpoint, stats, metadata: container.header.metadata };
+  return v as RunCheckpoint;
 }
 
 /** What a restore found: differences between the file's strategy and the live one. */

@@ -45,9 +45,11 @@ export interface CheckpointStorage {
   /** Removes `name`; a missing name is not an error. Used by `keepLast`. Optional. */
   deleteCheckpoint?(name: string): Promise<void>;
   /**
-   * Random access to the bytes stored under `name`. Optional: when present, `load`
-   * prefers it (one buffer sized from `size`, filled by `read`, no second copy, and
-   * header-only reads for pruning); without it, `loadCheckpoint` is used.
+   * Random access to the bytes stored under `name`. Optional: when present, every load
+   * (`load`, `maybeLoadCheckpoint`, `CheckpointPlugin`) reads through it, section by
+   * section straight into the memory each tensor keeps (the file's bytes are held once,
+   * plus a bounded read buffer), and pruning reads only headers; without it, a load
+   * decodes the one buffer `loadCheckpoint` gives.
    */
   openReader?(name: string): Promise<CheckpointReader>;
   /** Where `name` lives, for messages: a path or URL. Optional; default `"name"`. */

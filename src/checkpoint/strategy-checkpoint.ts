@@ -1,11 +1,10 @@
 import { CheckpointStorageError } from '../errors.js';
 import { CheckpointPlugin } from './checkpoint-plugin.js';
-import { readCheckpointBytes } from './read-checkpoint.js';
 import { describeLocation } from './storage.js';
 import { resolveCheckpointLocation, type CheckpointTarget } from './storage-schemes.js';
 import type { DeserializeOptions } from './options.js';
 import {
-  decodeRunCheckpoint,
+  readRunCheckpoint,
   packRunCheckpoint,
   restoreRun,
   announce,
@@ -60,14 +59,14 @@ export interface MaybeLoadOptions extends DeserializeOptions {
  */
 export async function maybeLoadCheckpoint<S extends object>(strategy: S, target: CheckpointTarget, options: MaybeLoadOptions = {}): Promise<[S, number]> {
   const { storage, name } = resolveCheckpointLocation(target);
-  let bytes: Uint8Array;
+  let read: Awaited<ReturnType<typeof readRunCheckpoint>>;
   try {
-    bytes = await readCheckpointBytes(storage, name);
+    read = await readRunCheckpoint(storage, name, options);
   } catch (err) {
     if (err instanceof CheckpointStorageError && err.code === 'NOT_FOUND') return [strategy, 0];
     throw err;
   }
-  const { checkpoint, stats } = decodeRunCheckpoint(bytes, options);
+  const { checkpoint, stats } = read;
   const report = restoreRun(strategy, checkpoint, stats, (p) => p instanceof CheckpointPlugin);
   options.onReport?.(report);
   announce(describeLocation(storage, name), checkpoint.expCounter, report, options.quiet, strategy as CheckpointableStrategy);

@@ -29,6 +29,12 @@ export interface ReadContainerOptions<T extends SectionTarget> {
   verifyChecksums?: boolean;
   /** Where each data section goes. Default: host memory of its own ({@link hostSectionTarget}). */
   allocate?: SectionAllocator<T>;
+  /**
+   * Called with the verified header before any section is allocated or read; a
+   * rejection stops the read with nothing allocated (for example to refuse a file by its
+   * metadata without reading its sections).
+   */
+  onHeader?: (header: HeaderInfo) => void | Promise<void>;
 }
 
 /** A checkpoint read through a {@link ByteSource}: header, graph stream, and each section in its target. */
@@ -87,6 +93,7 @@ export async function readContainer<T extends SectionTarget = SectionTarget>(
   const headerBytes = new Uint8Array(headerLength);
   await source.read(headerBytes, PREAMBLE_SIZE);
   const header = checkHeader(headerBytes, headerCrc, size);
+  await options.onHeader?.(header);
   const verify = options.verifyChecksums ?? true;
   const allocate = options.allocate ?? (hostSectionTarget as unknown as SectionAllocator<T>);
 
