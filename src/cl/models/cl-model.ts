@@ -1,4 +1,5 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Experience } from '../benchmarks/experience.js';
 
 /**
@@ -12,7 +13,7 @@ export interface CLModel {
    */
   forward(x: tf.Tensor2D, taskLabels: Int32Array, training: boolean): tf.Tensor2D;
   /** The tfjs models this model is made of, each with a stable name, in a fixed order. */
-  parts(): Array<[string, tf.LayersModel]>;
+  parts(): Array<[string, tfl.LayersModel]>;
   /** Grows the model for an experience before training or evaluating on it (new heads, new units). */
   adaptation(experience: Experience, training: boolean): void;
   /** A deep copy: same architecture and weights, no variable shared. */

@@ -1,4 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../tensor-methods.js';
+import * as tfl from '@tensorflow/tfjs-layers';
 
 /** Replaces every `*Initializer` entry of a layer config by zeros: the weights are overwritten anyway. */
 function zeroInitializers(config: unknown): unknown {
@@ -16,13 +18,13 @@ function zeroInitializers(config: unknown): unknown {
  * layer's model codec stores models. No initializer runs, so no random number is drawn.
  * Layer flags in the config (`trainable`) carry over.
  */
-export function cloneLayersModel<M extends tf.LayersModel>(model: M): M {
+export function cloneLayersModel<M extends tfl.LayersModel>(model: M): M {
   const config = zeroInitializers(JSON.parse(JSON.stringify(model.getConfig()))) as tf.serialization.ConfigDict;
   const copy = (
-    model instanceof tf.Sequential
-      ? tf.Sequential.fromConfig(tf.Sequential, config, {}, true)
-      : tf.LayersModel.fromConfig(tf.LayersModel, config, {}, true)
-  ) as tf.LayersModel;
+    model instanceof tfl.Sequential
+      ? tfl.Sequential.fromConfig(tfl.Sequential, config, {}, true)
+      : tfl.LayersModel.fromConfig(tfl.LayersModel, config, {}, true)
+  ) as tfl.LayersModel;
   copy.setWeights(model.getWeights());
   return copy as M;
 }

@@ -1,4 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../tensor-methods.js';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { serializable } from '../../registry/index.js';
 import type { Experience } from '../benchmarks/experience.js';
 import type { CLModel } from './cl-model.js';
@@ -19,7 +21,7 @@ import { buildDenseHead, growDenseHead, splitClassifier, type HeadConfig } from 
  */
 @serializable({ name: 'reprise.cl.IncrementalClassifier' })
 export class IncrementalClassifier implements CLModel {
-  classifier: tf.Sequential;
+  classifier: tfl.Sequential;
   /** 1 for the units of classes trained on. */
   activeUnits: Uint8Array;
   masking = true;
@@ -27,7 +29,7 @@ export class IncrementalClassifier implements CLModel {
 
   constructor(
     /** The feature extractor. */
-    public trunk: tf.LayersModel,
+    public trunk: tfl.LayersModel,
     /** Width of the trunk's output. */
     readonly inFeatures: number,
     /** Units of the classifier before the first experience. */
@@ -56,7 +58,7 @@ export class IncrementalClassifier implements CLModel {
     });
   }
 
-  parts(): Array<[string, tf.LayersModel]> {
+  parts(): Array<[string, tfl.LayersModel]> {
     return [
       ['trunk', this.trunk],
       ['classifier', this.classifier],

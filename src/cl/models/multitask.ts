@@ -1,4 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../tensor-methods.js';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import type { Experience } from '../benchmarks/experience.js';
@@ -25,7 +27,7 @@ export type HeadConfig = Record<string, unknown>;
 @serializable({ name: 'reprise.cl.MultiTaskModule' })
 export class MultiTaskModule implements MultiTaskModel {
   /** Heads by task label, in creation order (the order of their weights for the optimizer). */
-  heads = new Map<number, tf.Sequential>();
+  heads = new Map<number, tfl.Sequential>();
   /** For each task, 1 for the units of classes trained on. */
   activeUnits = new Map<number, Uint8Array>();
   masking = true;
@@ -33,7 +35,7 @@ export class MultiTaskModule implements MultiTaskModel {
 
   constructor(
     /** The shared feature extractor. */
-    public trunk: tf.LayersModel,
+    public trunk: tfl.LayersModel,
     /** Width of the trunk's output. */
     readonly inFeatures: number,
     /** Units of a new head. */
@@ -73,8 +75,8 @@ export class MultiTaskModule implements MultiTaskModel {
     return new Map(tasks.map((task, i) => [task, outputs[i]!]));
   }
 
-  parts(): Array<[string, tf.LayersModel]> {
-    return [['trunk', this.trunk], ...[...this.heads].map(([task, head]): [string, tf.LayersModel] => [`heads.${task}`, head])];
+  parts(): Array<[string, tfl.LayersModel]> {
+    return [['trunk', this.trunk], ...[...this.heads].map(([task, head]): [string, tfl.LayersModel] => [`heads.${task}`, head])];
   }
 
   /**
@@ -140,7 +142,7 @@ export class MultiTaskModule implements MultiTaskModel {
     return tf.concat([out, tf.fill([out.shape[0], missing], this.masking ? this.maskValue : 0) as tf.Tensor2D], 1);
   }
 
-  private buildHead(units: number): tf.Sequential {
+  private buildHead(units: number): tfl.Sequential {
     return buildDenseHead(this.headConfig, this.inFeatures, units);
   }
 
@@ -158,9 +160,9 @@ export class MultiTaskModule implements MultiTaskModel {
 }
 
 /** A head: a Sequential of one Dense layer of `units` built from `config`. */
-export function buildDenseHead(config: HeadConfig, inFeatures: number, units: number): tf.Sequential {
-  return tf.sequential({
-    layers: [tf.layers.dense({ ...(config as object), units, inputShape: [inFeatures] } as Parameters<typeof tf.layers.dense>[0])],
+export function buildDenseHead(config: HeadConfig, inFeatures: number, units: number): tfl.Sequential {
+  return tfl.sequential({
+    layers: [tfl.layers.dense({ ...(config as object), units, inputShape: [inFeatures] } as Parameters<typeof tfl.layers.dense>[0])],
   });
 }
 
@@ -168,7 +170,7 @@ export function buildDenseHead(config: HeadConfig, inFeatures: number, units: nu
  * A head of `units` whose first units keep the weights of `old` (the others freshly
  * initialised); `old` is disposed. The original's `IncrementalClassifier.adaptation`.
  */
-export function growDenseHead(old: tf.Sequential, config: HeadConfig, inFeatures: number, units: number): tf.Sequential {
+export function growDenseHead(old: tfl.Sequential, config: HeadConfig, inFeatures: number, units: number): tfl.Sequential {
   const grown = buildDenseHead(config, inFeatures, units);
   const [oldKernel, oldBias] = old.getWeights();
   const [newKernel, newBias] = grown.getWeights();
@@ -185,7 +187,7 @@ export function growDenseHead(old: tf.Sequential, config: HeadConfig, inFeatures
 
 /** A single-head model cut at its classifier: the trunk, and what a head needs to be rebuilt. */
 export interface SplitClassifier {
-  trunk: tf.LayersModel;
+  trunk: tfl.LayersModel;
   inFeatures: number;
   units: number;
   config: HeadConfig;

@@ -1,4 +1,5 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { CLModel } from './cl-model.js';
 
 /** One weight of a model under its stable name. */
@@ -44,6 +45,6 @@ export function trainableVariables(model: CLModel): tf.Variable[] {
 }
 
 /** Freezes (or unfreezes) every layer of `layersModel`; the flag is part of the layer's config, so copies keep it. */
-export function setTrainable(layersModel: tf.LayersModel, trainable: boolean): void {
+export function setTrainable(layersModel: tfl.LayersModel, trainable: boolean): void {
   for (const layer of layersModel.layers) layer.trainable = trainable;
 }

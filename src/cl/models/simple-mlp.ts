@@ -1,4 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../tensor-methods.js';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { requireInteger } from '../benchmarks/dataset.js';
@@ -32,8 +34,8 @@ export class SimpleMLP implements CLModel {
   readonly hiddenSize: number;
   readonly hiddenLayers: number;
   readonly dropRate: number;
-  features: tf.Sequential;
-  classifier: tf.Sequential;
+  features: tfl.Sequential;
+  classifier: tfl.Sequential;
 
   /** @throws UsageError `BAD_CONFIG` for non-positive sizes or a drop rate outside [0, 1). */
   constructor(options: SimpleMLPOptions = {}) {
@@ -45,15 +47,15 @@ export class SimpleMLP implements CLModel {
     if (!(this.dropRate >= 0 && this.dropRate < 1)) {
       throw new UsageError('BAD_CONFIG', `dropRate must be in [0, 1), got ${String(options.dropRate)}`, { path: '.dropRate' });
     }
-    const layers: tf.layers.Layer[] = [];
+    const layers: tfl.layers.Layer[] = [];
     for (let i = 0; i < this.hiddenLayers; i++) {
       layers.push(
-        tf.layers.dense({ units: this.hiddenSize, activation: 'relu', ...(i === 0 ? { inputShape: [this.inputSize] } : {}) }),
-        tf.layers.dropout({ rate: this.dropRate }),
+        tfl.layers.dense({ units: this.hiddenSize, activation: 'relu', ...(i === 0 ? { inputShape: [this.inputSize] } : {}) }),
+        tfl.layers.dropout({ rate: this.dropRate }),
       );
     }
-    this.features = tf.sequential({ layers });
-    this.classifier = tf.sequential({ layers: [tf.layers.dense({ units: this.numClasses, inputShape: [this.hiddenSize] })] });
+    this.features = tfl.sequential({ layers });
+    this.classifier = tfl.sequential({ layers: [tfl.layers.dense({ units: this.numClasses, inputShape: [this.hiddenSize] })] });
   }
 
   forward(x: tf.Tensor2D, _taskLabels: Int32Array, training: boolean): tf.Tensor2D {
@@ -63,7 +65,7 @@ export class SimpleMLP implements CLModel {
     });
   }
 
-  parts(): Array<[string, tf.LayersModel]> {
+  parts(): Array<[string, tfl.LayersModel]> {
     return [
       ['features', this.features],
       ['classifier', this.classifier],

@@ -1,4 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../tensor-methods.js';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { countByLabel } from '../benchmarks/dataset.js';
@@ -58,7 +60,7 @@ export class CWRStarPlugin implements StrategyPlugin {
   }
 
   /** The Dense layer whose kernel is consolidated. */
-  cwrLayer(): tf.layers.Layer {
+  cwrLayer(): tfl.layers.Layer {
     const parts = this.model.parts();
     const part = this.cwrLayerName === undefined ? parts[parts.length - 1] : parts.find(([n]) => n === this.cwrLayerName);
     const dense = part ? [...part[1].layers].reverse().find((l) => l.getClassName() === 'Dense') : undefined;

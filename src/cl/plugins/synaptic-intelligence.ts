@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../tensor-methods.js';
 import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { namedParameters, type NamedParameter } from '../models/parameters.js';

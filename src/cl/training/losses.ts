@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../tensor-methods.js';
 import { registerFunction } from '../../registry/index.js';
 
 /** A loss: logits `[batch, classes]` and int32 labels `[batch]` to a scalar. */

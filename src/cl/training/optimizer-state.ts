@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../tensor-methods.js';
 
 /** Per-variable slot arrays of the tfjs optimizers (momentum, Adam moments, …). */
 const SLOT_FIELDS = [

@@ -1,0 +1,99 @@
+/**
+ * What each door loads at import, in a fresh process: the engine loads no part of the
+ * continual-learning layer, and neither door loads the `@tensorflow/tfjs` umbrella or
+ * what only it brings (converter, tfjs-data, webgl), nor the AWS SDK — a resumed run
+ * pays for the modules it uses. The cl layer, without the umbrella, still gives tensors
+ * every chained method the umbrella gives (`x.argMax()`, `x.mul(y)`).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const src = fileURLToPath(new URL('../../src/', import.meta.url));
+
+/** Every module a fresh process loads while importing `entry`: ES modules (resolve hook) and CommonJS ones (`require.cache`). */
+function modulesLoadedBy(entry: string): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-loaded-'));
+  try {
+    const log = path.join(dir, 'esm.log');
+    const hooks = path.join(dir, 'hooks.mjs');
+    fs.writeFileSync(
+      hooks,
+      `import * as fs from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  fs.appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
+  return r;
+}`,
+    );
+    const script = `import { register, createRequire } from 'node:module';
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+await import(${JSON.stringify(pathToFileURL(entry).href)});
+console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, REPRISE_QUIET: '1' } });
+    const cjs = JSON.parse(out.trim().split('\n').at(-1)!) as string[];
+    const esm = fs.readFileSync(log, 'utf8').trim().split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    return [...new Set([...esm, ...cjs])];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Packages a resumed run never needs at import. */
+const NEVER = ['@tensorflow/tfjs/', '@tensorflow/tfjs-converter/', '@tensorflow/tfjs-data/', '@tensorflow/tfjs-backend-webgl/', '@aws-sdk/'];
+
+function offenders(loaded: string[], patterns: string[]): string[] {
+  return loaded.filter((f) => patterns.some((p) => f.includes(`${path.sep}node_modules${path.sep}${p}`)));
+}
+
+describe('modules loaded at import', () => {
+  it('the engine door (dist/src/index.js) loads no cl module, no tfjs umbrella, converter, tfjs-data, webgl or AWS SDK', () => {
+    const loaded = modulesLoadedBy(path.join(src, 'index.js'));
+    assert.ok(loaded.some((f) => f.includes(`${path.sep}node_modules${path.sep}@tensorflow${path.sep}tfjs-core${path.sep}`)), 'the scan sees tfjs-core');
+    assert.ok(loaded.some((f) => f.startsWith(path.join(src, 'checkpoint'))), 'the scan sees the engine');
+    assert.deepEqual(loaded.filter((f) => f.startsWith(path.join(src, 'cl') + path.sep)), []);
+    assert.deepEqual(offenders(loaded, NEVER), []);
+  });
+
+  it('the cl door (dist/src/cl/index.js) loads tfjs-core and tfjs-layers, not the umbrella, converter, tfjs-data, webgl or AWS SDK', () => {
+    const loaded = modulesLoadedBy(path.join(src, 'cl', 'index.js'));
+    assert.ok(loaded.some((f) => f.includes(`${path.sep}@tensorflow${path.sep}tfjs-layers${path.sep}`)), 'the scan sees tfjs-layers');
+    assert.deepEqual(offenders(loaded, NEVER), []);
+  });
+
+  it('with the cl layer and without the umbrella, tensors have every chained method the umbrella defines, and they compute', () => {
+    const methods = (imports: string) =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `${imports}
+const tf = await import('@tensorflow/tfjs-core');
+await import('@tensorflow/tfjs-backend-cpu');
+await tf.setBackend('cpu');
+const x = tf.tensor2d([[1, 5, 2], [7, 0, 3]]);
+const check = [x.argMax(1).arraySync(), x.mul(2).sum().arraySync(), x.flatten().shape, x.concat(x, 0).shape, x.where(tf.tensor2d([[true, false, true], [false, true, false]]), tf.zerosLike(x)).arraySync()];
+let names = [];
+for (let p = tf.Tensor.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) names.push(...Object.getOwnPropertyNames(p));
+console.log(JSON.stringify({ names: [...new Set(names)].sort(), check }));`,
+          ],
+          { encoding: 'utf8', cwd: path.join(src, '..', '..') },
+        )
+          .trim()
+          .split('\n')
+          .at(-1)!,
+      ) as { names: string[]; check: unknown[] };
+    const cl = methods(`await import(${JSON.stringify(pathToFileURL(path.join(src, 'cl', 'index.js')).href)});`);
+    const umbrella = methods(`await import('@tensorflow/tfjs');`);
+    assert.deepEqual(cl.names.filter((n) => !umbrella.names.includes(n)), [], 'no method the umbrella lacks');
+    assert.deepEqual(umbrella.names.filter((n) => !cl.names.includes(n)), [], 'every method the umbrella has');
+    assert.deepEqual(cl.check, umbrella.check);
+    assert.deepEqual(cl.check, [[1, 0], 36, [6], [4, 3], [[1, 0, 2], [0, 0, 0]]]);
+  });
+});
