@@ -19,7 +19,7 @@ import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { initBackend, maybeLoadCheckpoint, saveCheckpoint } from '../src/index.js';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import { collectTensors } from './cases/strategy.js';
 import { buildRun, trainRun } from './cases/strategy-setup.js';
 

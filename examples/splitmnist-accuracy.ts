@@ -9,7 +9,7 @@
  * Options: --backend wasm|cpu|tensorflow, --strategies naive,replay, --experiences N,
  * --mem-size N (default 500), --seed N (default 1234). Not run by the tests.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import { parseArgs } from 'node:util';
 import {
   EvaluationPlugin,

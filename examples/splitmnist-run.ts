@@ -4,7 +4,7 @@
  * evaluator and strategy only when not resuming; then training from `initialExp`.
  */
 import 'reflect-metadata';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointPlugin, Device, initBackend, StopSignal } from '../src/index.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 
 /**
  * The chained tensor methods (`x.mul(y)`, `x.argMax(-1)`, `x.flatten()`), as tfjs

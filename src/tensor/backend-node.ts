@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import { createRequire } from 'node:module';
 import { CheckpointError } from '../errors.js';
 import { envVar } from '../platform.js';
@@ -45,9 +45,10 @@ export async function initBackend(
         const native = (await import('@tensorflow/tfjs-node' as string)) as { version?: Record<string, string> };
         setNativeGpuBuild(native.version !== undefined && 'tfjs-node-gpu' in native.version);
       } else if (name === 'wasm') {
-        await import('@tensorflow/tfjs-backend-wasm');
+        // require(), not import(): an ES import of a CommonJS bundle scans its whole source first (see ./tfjs-core-node.ts).
+        require('@tensorflow/tfjs-backend-wasm');
       } else {
-        await import('@tensorflow/tfjs-backend-cpu');
+        require('@tensorflow/tfjs-backend-cpu');
       }
       if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") returned false`);
       await tf.ready();

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 
 /** The tensor backends reprise can run on, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgl';

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import * as tf from '#tfjs-core';
+import * as tfl from '#tfjs-layers';
 import { CheckpointError, CheckpointFormatError } from '../errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import { hostSectionTarget, type ReadContainer, type SectionAllocator, type SectionInfo, type SectionTarget } from '../format/index.js';
 import type { SectionView } from '../registry/index.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import { CheckpointFormatError } from '../errors.js';
 
 /** Keys refused in a stored config: they could reach an object's prototype when tfjs copies the config. */

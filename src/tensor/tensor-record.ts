@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
 import { LITTLE_ENDIAN } from '../platform.js';
 import { DTYPE_SIZES as BYTES_PER_ELEMENT, MAX_RANK, TENSOR_DTYPES, type TensorDtype } from '../format/index.js';

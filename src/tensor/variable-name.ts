@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 
 /** Names tfjs gives unnamed variables: `String(engine.nextVariableId())`. */
 const ENGINE_GENERATED_NAME = /^\d+$/;

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const src = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** Every module a fresh process loads while importing `entry`: ES modules (resolve hook) and CommonJS ones (`require.cache`). */
-function modulesLoadedBy(entry: string): string[] {
+function modulesLoadedBy(entry: string): { all: string[]; esm: string[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-loaded-'));
   try {
     const log = path.join(dir, 'esm.log');
@@ -37,7 +38,7 @@ console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, REPRISE_QUIET: '1' } });
     const cjs = JSON.parse(out.trim().split('\n').at(-1)!) as string[];
     const esm = fs.readFileSync(log, 'utf8').trim().split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
-    return [...new Set([...esm, ...cjs])];
+    return { all: [...new Set([...esm, ...cjs])], esm };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -51,8 +52,23 @@ function offenders(loaded: string[], patterns: string[]): string[] {
 }
 
 describe('modules loaded at import', () => {
+  it('#tfjs-core and #tfjs-layers in Node export exactly what the packages export (else: node scripts/tfjs-node-entries.mjs)', async () => {
+    const require = createRequire(import.meta.url);
+    for (const [entry, pkg] of [
+      ['tfjs-core-node.js', '@tensorflow/tfjs-core'],
+      ['tfjs-layers-node.js', '@tensorflow/tfjs-layers'],
+    ] as const) {
+      const ns = (await import(pathToFileURL(path.join(src, 'tensor', entry)).href)) as Record<string, unknown>;
+      const real = require(pkg) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(ns).sort(), Object.keys(real).sort(), pkg);
+      for (const k of Object.keys(real)) assert.equal(ns[k], real[k], `${pkg}.${k} is the package's own`);
+    }
+  });
+
   it('the engine door (dist/src/index.js) loads no cl module, no tfjs umbrella, converter, tfjs-data, webgl or AWS SDK', () => {
-    const loaded = modulesLoadedBy(path.join(src, 'index.js'));
+    const { all: loaded, esm } = modulesLoadedBy(path.join(src, 'index.js'));
+    // tfjs is CommonJS: an ES import of it makes Node scan its whole source for export names (#tfjs-core requires it).
+    assert.deepEqual(offenders(esm, ['@tensorflow/']), [], 'tfjs loaded by require, not by an ES import');
     assert.ok(loaded.some((f) => f.includes(`${path.sep}node_modules${path.sep}@tensorflow${path.sep}tfjs-core${path.sep}`)), 'the scan sees tfjs-core');
     assert.ok(loaded.some((f) => f.startsWith(path.join(src, 'checkpoint'))), 'the scan sees the engine');
     assert.deepEqual(loaded.filter((f) => f.startsWith(path.join(src, 'cl') + path.sep)), []);
@@ -60,7 +76,8 @@ describe('modules loaded at import', () => {
   });
 
   it('the cl door (dist/src/cl/index.js) loads tfjs-core and tfjs-layers, not the umbrella, converter, tfjs-data, webgl or AWS SDK', () => {
-    const loaded = modulesLoadedBy(path.join(src, 'cl', 'index.js'));
+    const { all: loaded, esm } = modulesLoadedBy(path.join(src, 'cl', 'index.js'));
+    assert.deepEqual(offenders(esm, ['@tensorflow/']), [], 'tfjs loaded by require, not by an ES import');
     assert.ok(loaded.some((f) => f.includes(`${path.sep}@tensorflow${path.sep}tfjs-layers${path.sep}`)), 'the scan sees tfjs-layers');
     assert.deepEqual(offenders(loaded, NEVER), []);
   });

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import '../tensor-methods.js';
 import type { ClassificationDataset } from './dataset.js';
 

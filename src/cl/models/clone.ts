@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import '../tensor-methods.js';
-import * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '#tfjs-layers';
 
 /** Replaces every `*Initializer` entry of a layer config by zeros: the weights are overwritten anyway. */
 function zeroInitializers(config: unknown): unknown {

@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import '../tensor-methods.js';
-import * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '#tfjs-layers';
 import { serializable } from '../../registry/index.js';
 import type { Experience } from '../benchmarks/experience.js';
 import type { CLModel } from './cl-model.js';

@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import '../tensor-methods.js';
-import * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '#tfjs-layers';
 import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';
 import { countByLabel } from '../benchmarks/dataset.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import '../tensor-methods.js';
 import { CheckpointError, UsageError } from '../../errors.js';
 import { serializable } from '../../registry/index.js';

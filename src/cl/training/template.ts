@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import '../tensor-methods.js';
 import { CheckpointPlugin } from '../../checkpoint/index.js';
 import { CheckpointError, UsageError } from '../../errors.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '#tfjs-core';
 import '../tensor-methods.js';
 
 const FAST_PATH = Symbol.for('reprise.wasmTransposedMatMul');
