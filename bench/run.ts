@@ -3,6 +3,9 @@
  * fs with fsync), v8.serialize, JSON and tfjs's weight encoding. Prints a table, writes
  * `results/latest.json`, `results/table.md` (the README's performance section) and
  * `results/scaling.svg`. `--quick`: small sizes, one repetition (the test suite runs it).
+ * Also (cases `torch` and `resume`): reprise against torch.save/torch.load with dill on the
+ * profiling case when Python has torch and dill, and the fresh-process time to the first
+ * resumed iteration with its parts.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import * as fs from 'node:fs';
@@ -13,15 +16,19 @@ import { DEDUP_CASE } from './cases/dedup-cycles.js';
 import { CASES } from './cases/index.js';
 import { machineInfo } from './lib/machine.js';
 import { runCase, runDedup, type RunPlan } from './lib/orchestrate.js';
-import type { BenchResults, CaseResult, DedupResult } from './lib/results.js';
+import type { BenchResults, CaseResult, DedupResult, ResumeTime, TorchComparison } from './lib/results.js';
 import { scalingChart } from './report/chart.js';
 import { markdownReport } from './report/markdown.js';
 import { checkTargets } from './report/targets.js';
 import { textReport } from './report/text.js';
 import { browserBundleLine, browserBundleSize } from './browser-size.js';
+import { runResumeTimes, runTorchComparison } from './lib/script-measures.js';
+import { scriptTargets } from './report/script-measures.js';
 
 const DEFAULT_OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
-const ALL_CASES = [...CASES.map((c) => c.name), DEDUP_CASE.name];
+/** Measured by their own scripts (bench/torch-compare.ts, bench/resume-time.ts); see bench/lib/script-measures.ts. */
+const SCRIPT_CASES = ['torch', 'resume'];
+const ALL_CASES = [...CASES.map((c) => c.name), DEDUP_CASE.name, ...SCRIPT_CASES];
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -82,9 +89,13 @@ async function main(argv: string[]): Promise<void> {
 
   const cases: CaseResult[] = [];
   let dedup: DedupResult | undefined;
+  let torch: TorchComparison | undefined;
+  let resume: ResumeTime[] | undefined;
   try {
     for (const c of CASES) if (selected.has(c.name)) cases.push(await runCase(c, plan));
     if (selected.has(DEDUP_CASE.name)) dedup = await runDedup(plan);
+    if (selected.has('torch')) torch = await runTorchComparison(plan);
+    if (selected.has('resume')) resume = await runResumeTimes(plan);
   } finally {
     if (!opts.workDir) fs.rmSync(workDir, { recursive: true, force: true });
   }
@@ -110,7 +121,9 @@ async function main(argv: string[]): Promise<void> {
     coldNote: !plan.cold ? 'disabled with --no-cold' : coldRefused ? `dropping the page cache was refused (${coldRefused}); run as root to measure them` : '',
     cases,
     ...(dedup ? { dedup } : {}),
-    targets: checkTargets(cases, dedup),
+    ...(torch ? { torch } : {}),
+    ...(resume ? { resume } : {}),
+    targets: [...checkTargets(cases, dedup), ...scriptTargets(torch, resume)],
     durationSeconds: Math.round((Date.now() - started) / 1000),
   };
 

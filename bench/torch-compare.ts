@@ -6,8 +6,10 @@
  * fsynced and renamed like reprise's save). Rounds alternate between the two so that
  * both see the same machine; each side times itself around its own calls.
  *
- *   node dist/bench/torch-compare.js [--rounds 15] [--python /usr/bin/python3] [--quick]
+ *   node dist/bench/torch-compare.js [--rounds 15] [--python /usr/bin/python3] [--quick] [--json]
  *
+ * `--json`: the last line printed is a `TorchComparison` (bench/lib/results.ts), for
+ * `npm run bench`.
  * Skipped, with a note and exit code 0, when Python, torch or dill is missing
  * (Debian: `apt-get install python3-torch python3-dill`).
  */
@@ -22,6 +24,8 @@ import { initBackend, maybeLoadCheckpoint, saveCheckpoint } from '../src/index.j
 import * as tf from '#tfjs-core';
 import { collectTensors } from './cases/strategy.js';
 import { buildRun, trainRun } from './cases/strategy-setup.js';
+import type { TorchComparison } from './lib/results.js';
+import { summarize } from './lib/stats.js';
 
 const SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'torch', 'checkpoint_server.py');
 
@@ -29,15 +33,18 @@ const opts = new Command()
   .option('--rounds <n>', 'alternating rounds', (v) => Number(v), 15)
   .option('--python <path>', 'the Python with torch and dill (default: $PYTHON, else the first of python3 and /usr/bin/python3 that imports them)')
   .option('--quick', 'reprise side on the quick-mode data, 2 rounds (for the test suite)', false)
+  .option('--json', 'end with one JSON line of the results (for npm run bench)', false)
   .parse()
-  .opts<{ rounds: number; python?: string; quick: boolean }>();
+  .opts<{ rounds: number; python?: string; quick: boolean; json: boolean }>();
 
 const candidates = opts.python ? [opts.python] : process.env.PYTHON ? [process.env.PYTHON] : ['python3', '/usr/bin/python3'];
 const probes = candidates.map((exe) => ({ exe, run: spawnSync(exe, ['-c', 'import torch, dill; print(torch.__version__)'], { encoding: 'utf8' }) }));
 const found = probes.find((p) => p.run.status === 0);
 if (!found) {
   const why = probes.map(({ exe, run }) => `${exe}: ${run.error ? 'not found' : (run.stderr.trim().split('\n').at(-1) ?? 'import failed')}`).join('; ');
-  console.log(`torch comparison skipped: ${why} (Debian: apt-get install python3-torch python3-dill)`);
+  const note = `torch comparison skipped: ${why} (Debian: apt-get install python3-torch python3-dill)`;
+  console.log(note);
+  if (opts.json) console.log(JSON.stringify({ skipped: note } satisfies TorchComparison));
   process.exit(0);
 }
 const probe = found.run;
@@ -95,4 +102,15 @@ console.log(`profiling case, ${rounds} alternating rounds (medians; torch ${prob
 console.log(`file: reprise ${fs.statSync(ours).size} bytes, torch ${torchBytes} bytes`);
 console.log(row('save') + '   (target: durable save ≤ 1.0× torch.save + fsync)');
 console.log(row('load') + '   (target: load ≤ 0.7× torch.load)');
+if (opts.json) {
+  const result: TorchComparison = {
+    rounds,
+    torchVersion: probe.stdout.trim(),
+    repriseBytes: fs.statSync(ours).size,
+    torchBytes,
+    reprise: { save: summarize(times.reprise.save), load: summarize(times.reprise.load) },
+    torch: { save: summarize(times.torch.save), load: summarize(times.torch.load) },
+  };
+  console.log(JSON.stringify(result));
+}
 fs.rmSync(dir, { recursive: true, force: true });

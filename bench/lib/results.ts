@@ -2,6 +2,7 @@ import type { DedupCycleResult } from '../cases/dedup-cycles.js';
 import type { Mode, SubjectName } from '../cases/types.js';
 import type { LoadMemoryResult, MeasureResult } from './jobs.js';
 import type { MachineInfo } from './machine.js';
+import type { Summary } from './stats.js';
 
 /** What one subject gave for one case variant. */
 export type SubjectResult =
@@ -42,7 +43,7 @@ export interface TargetResult {
   caseName: string;
   variantId?: string;
   /** The table row it belongs to. */
-  metric: 'size' | 'save' | 'loadWarm' | 'loadCold' | 'loadMemory' | 'dedup';
+  metric: 'size' | 'save' | 'loadWarm' | 'loadCold' | 'loadMemory' | 'dedup' | 'torch' | 'resume';
   /** e.g. `save ≤ 1.3× fs`. */
   target: string;
   /** The measured quantity, e.g. `1.12×` or `+0 B/cycle`. */
@@ -68,6 +69,46 @@ export interface BenchResults {
   coldNote: string;
   cases: CaseResult[];
   dedup?: DedupResult;
+  /** The original's own path (torch.save / torch.load with dill) on the profiling case, when Python has torch and dill. */
+  torch?: TorchComparison;
+  /** Fresh-process resumes: process start to the end of the first resumed iteration. */
+  resume?: ResumeTime[];
   targets: TargetResult[];
   durationSeconds: number;
+}
+
+/**
+ * bench/torch-compare.ts: reprise's `saveCheckpoint` / `maybeLoadCheckpoint` against
+ * `torch.save` + fsync / `torch.load` with dill on the profiling case, in alternating
+ * rounds of one process each; `skipped` says why when Python, torch or dill is missing.
+ */
+export type TorchComparison =
+  | { skipped: string }
+  | {
+      rounds: number;
+      torchVersion: string;
+      repriseBytes: number;
+      torchBytes: number;
+      reprise: { save: Summary; load: Summary };
+      torch: { save: Summary; load: Summary };
+    };
+
+/** The parts of a fresh-process resume (bench/resume-child.ts), in order, with their labels. */
+export const RESUME_PARTS = [
+  ['boot', 'node start'],
+  ['engineMs', 'engine modules'],
+  ['clMs', 'cl layer'],
+  ['backendMs', 'backend start'],
+  ['buildMs', 'build the run'],
+  ['loadMs', 'load the checkpoint'],
+  ['iterationMs', 'first iteration'],
+] as const;
+
+/** bench/resume-time.ts: fresh processes resuming a run, each part's and the total's summary (ms). */
+export interface ResumeTime {
+  kind: 'replay' | 'profiling';
+  fileBytes: number;
+  runs: number;
+  parts: Record<string, Summary>;
+  total: Summary;
 }

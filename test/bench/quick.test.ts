@@ -45,8 +45,27 @@ test('bench --quick runs every case and writes the JSON, the Markdown table and 
     }
     assert.ok(results.targets.length > 0 && results.targets.every((t) => typeof t.pass === 'boolean'));
 
+    // The fresh-process resume of the example's run, with its parts.
+    assert.deepEqual(results.resume?.map((r) => r.kind), ['replay']);
+    const resume = results.resume![0]!;
+    assert.ok(resume.fileBytes > 0 && resume.total.median > 0);
+    for (const part of ['boot', 'engineMs', 'clMs', 'backendMs', 'buildMs', 'loadMs', 'iterationMs']) assert.ok(resume.parts[part]!.median >= 0, part);
+    assert.ok(results.targets.some((t) => t.metric === 'resume'));
+    // The torch comparison: measured when Python has torch and dill, else skipped with the reason.
+    assert.ok(results.torch, 'the torch comparison did not run');
+    if ('skipped' in results.torch) {
+      assert.match(results.torch.skipped, /torch comparison (skipped|failed): /);
+      assert.ok(run.stdout.includes(results.torch.skipped));
+    } else {
+      for (const side of [results.torch.reprise, results.torch.torch]) assert.ok(side.save.median > 0 && side.load.median > 0);
+      assert.ok(results.torch.torchBytes > 0 && results.torch.repriseBytes > 0);
+      assert.equal(results.targets.filter((t) => t.metric === 'torch').length, 2);
+      assert.match(run.stdout, /load: reprise .+, torch .+ \(reprise ÷ torch/);
+    }
+
     const table = fs.readFileSync(path.join(out, 'table.md'), 'utf8');
     assert.match(table, /^\| case \| metric \| reprise \|/m);
+    assert.match(table, /^### Resuming in a fresh process$/m);
     assert.ok(table.includes(results.machine.cpu) && table.includes(`"${results.backend}"`));
     assert.match(fs.readFileSync(path.join(out, 'scaling.svg'), 'utf8'), /^<svg[\s\S]*<\/svg>\s*$/);
   } finally {
