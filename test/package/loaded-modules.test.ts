@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as nodeModule from 'node:module';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -51,7 +52,8 @@ function offenders(loaded: string[], patterns: string[]): string[] {
   return loaded.filter((f) => patterns.some((p) => f.includes(`${path.sep}node_modules${path.sep}${p}`)));
 }
 
-describe('modules loaded at import', () => {
+// module.register (the resolve hook that lists ES modules) is Node 20.6 and later.
+describe('modules loaded at import', { skip: typeof (nodeModule as { register?: unknown }).register !== 'function' && 'needs module.register (Node >= 20.6)' }, () => {
   it('#tfjs-core and #tfjs-layers in Node export exactly what the packages export (else: node scripts/tfjs-node-entries.mjs)', async () => {
     const require = createRequire(import.meta.url);
     for (const [entry, pkg] of [
