@@ -107,8 +107,11 @@ function describeSdkError(err: unknown): string {
  * at all: small checkpoints are one PUT, larger ones a multipart upload whose parts are
  * views of the checkpoint's own bytes (a part that spans several sections is copied,
  * one part at a time: never a second copy of the file), completed only when every part
- * is in, aborted on failure. Downloads land in one buffer sized from `Content-Length`;
- * `openReader` reads byte ranges. Listings (ListObjectsV2) drive `latest` and pruning.
+ * is in, aborted on failure. `loadCheckpoint` downloads into one buffer sized from
+ * `Content-Length`; `openReader` (what every load uses) reads its first range with a
+ * ranged GET — enough for a header — and serves the reads that follow it in order from
+ * one GET of the rest of the object, so a load is a HEAD and two GETs whose bytes go
+ * straight into the sections' memory. Listings (ListObjectsV2) drive `latest` and pruning.
  * Transient errors are retried by the SDK, then surface as `CheckpointStorageError`
  * with the SDK's error as `cause`. The SDK is loaded on first use.
  *
@@ -273,17 +276,41 @@ export class S3CheckpointStorage implements CheckpointStorage {
     } catch (err) {
       throw this.loadFailed(name, err);
     }
+    const stream = new SequentialBody(size);
+    let tail: Promise<void> = Promise.resolve();
+    let reads = 0;
     return {
       size,
-      read: async (target: Uint8Array, position: number): Promise<void> => {
-        if (target.byteLength === 0) return;
+      read: (target: Uint8Array, position: number): Promise<void> => {
+        if (target.byteLength === 0) return Promise.resolve();
         if (position < 0 || position + target.byteLength > size) {
-          throw new CheckpointStorageError('LOAD_FAILED', `read of ${target.byteLength} bytes at ${position} is past the end of ${this.describe(name)} (${size} bytes)`);
+          return Promise.reject(new CheckpointStorageError('LOAD_FAILED', `read of ${target.byteLength} bytes at ${position} is past the end of ${this.describe(name)} (${size} bytes)`));
         }
-        await this.getInto(name, key, target, `bytes=${position}-${position + target.byteLength - 1}`, etag);
+        const first = reads++ === 0;
+        // A read that continues where the previous one ended is served from one GET of the
+        // rest of the object, started at the second read (a header-only read stays one ranged GET).
+        if (!first && (stream.started ? position === stream.offset : true) && !stream.failed) {
+          if (!stream.started) stream.start(position, () => this.getBody(name, key, `bytes=${position}-${size - 1}`, etag));
+          stream.offset += target.byteLength;
+          const done = tail.then(() => stream.fill(target, (err) => this.loadFailed(name, err)));
+          tail = done.catch(() => undefined);
+          return done;
+        }
+        return this.getInto(name, key, target, `bytes=${position}-${position + target.byteLength - 1}`, etag).then(() => undefined);
       },
-      close: async () => undefined,
+      close: async () => stream.close(),
     };
+  }
+
+  /** The body of a GET of `range` of `key`, as its pieces arrive. */
+  private async getBody(name: string, key: string, range: string, etag: string | undefined): Promise<AsyncIterator<Uint8Array>> {
+    const { GetObjectCommand } = await sdk();
+    try {
+      const r = await (await this.client()).send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range, IfMatch: etag }));
+      return (r.Body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    } catch (err) {
+      throw this.loadFailed(name, err);
+    }
   }
 
   /** The whole object in one buffer sized from its `Content-Length`. */
@@ -353,4 +380,62 @@ export function sliceChunks(chunks: readonly Uint8Array[], start: number, end: n
     if (offset >= end) break;
   }
   return out ?? new Uint8Array(0);
+}
+
+/**
+ * One GET of the rest of an object, handed out to consecutive reads as its pieces
+ * arrive: what `openReader` serves a load's sequential reads from (one request instead
+ * of one per read, and never the whole object in memory: the reads' own targets receive
+ * the bytes, plus the piece in hand).
+ */
+class SequentialBody {
+  /** Where the next sequential read starts (reads are queued: this runs ahead of `fill`). */
+  offset = 0;
+  started = false;
+  failed = false;
+  private body: Promise<AsyncIterator<Uint8Array>> | undefined;
+  private piece: Uint8Array | undefined;
+  private received = 0;
+
+  constructor(private readonly size: number) {}
+
+  start(position: number, get: () => Promise<AsyncIterator<Uint8Array>>): void {
+    this.started = true;
+    this.offset = position;
+    this.received = position;
+    this.body = get();
+    this.body.catch(() => undefined);
+  }
+
+  /** Fills `target` with the next bytes of the body. */
+  async fill(target: Uint8Array, fail: (err: unknown) => Error): Promise<void> {
+    let at = 0;
+    try {
+      const body = await this.body!;
+      while (at < target.byteLength) {
+        if (!this.piece || this.piece.byteLength === 0) {
+          const next = await body.next();
+          if (next.done) throw new Error(`the response ended after ${this.received} of ${this.size} bytes`);
+          this.piece = next.value;
+          this.received += next.value.byteLength;
+          if (this.received > this.size) throw new Error(`the response is longer than the object's ${this.size} bytes`);
+        }
+        const n = Math.min(this.piece.byteLength, target.byteLength - at);
+        target.set(this.piece.subarray(0, n), at);
+        this.piece = this.piece.subarray(n);
+        at += n;
+      }
+    } catch (err) {
+      this.failed = true;
+      throw err instanceof CheckpointStorageError ? err : fail(err);
+    }
+  }
+
+  /** Stops the download if it has not ended (the rest of the object is not wanted). */
+  async close(): Promise<void> {
+    if (!this.body) return;
+    const body = await this.body.catch(() => undefined);
+    this.body = undefined;
+    await body?.return?.().catch(() => undefined);
+  }
 }
