@@ -96,16 +96,23 @@ describe('FileSystemCheckpointStorage', () => {
 
 describe('StopSignal', () => {
   it('turns the first SIGTERM into a stop request and removes its handlers on dispose', () => {
-    const lines: string[] = [];
-    const before = process.listenerCount('SIGTERM');
-    const stop = new StopSignal().install(['SIGTERM'], (l) => lines.push(l));
-    assert.equal(stop.requested, false);
-    process.emit('SIGTERM', 'SIGTERM');
-    assert.equal(stop.requested, true);
-    assert.equal(stop.signal, 'SIGTERM');
-    assert.match(lines[0]!, /SIGTERM/);
-    stop.dispose();
-    assert.equal(process.listenerCount('SIGTERM'), before);
+    // A harness's own SIGTERM listeners (Stryker's test hook exits on SIGTERM) are set
+    // aside while the signal is emitted, so that only StopSignal's handler hears it.
+    const harness = process.listeners('SIGTERM');
+    process.removeAllListeners('SIGTERM');
+    try {
+      const lines: string[] = [];
+      const stop = new StopSignal().install(['SIGTERM'], (l) => lines.push(l));
+      assert.equal(stop.requested, false);
+      process.emit('SIGTERM', 'SIGTERM');
+      assert.equal(stop.requested, true);
+      assert.equal(stop.signal, 'SIGTERM');
+      assert.match(lines[0]!, /SIGTERM/);
+      stop.dispose();
+      assert.equal(process.listenerCount('SIGTERM'), 0);
+    } finally {
+      for (const listener of harness) process.on('SIGTERM', listener);
+    }
   });
 });
 
