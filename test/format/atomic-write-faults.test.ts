@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import nodeFs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -176,5 +178,73 @@ describe('removeStaleTemporaryFiles', () => {
     await writeAtomically(target, CHUNKS);
     assert.deepEqual(removedDuringWrite, []);
     assert.deepEqual(fs.readFileSync(target), Buffer.concat(CHUNKS));
+  });
+});
+
+describe('removeStaleTemporaryFiles, what counts as a temporary file', () => {
+  it('removes only names of exactly the temporary form: without the leading dot, or with anything after ".tmp", a dead pid\'s file is someone else\'s', () => {
+    const dir = tempDir();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const stale = `.a.reprise.${dead}.0123456789ab.tmp`;
+    const lookalikes = [`a.reprise.${dead}.0123456789ab.tmp`, `.a.reprise.${dead}.0123456789ab.tmp.bak`, `x.a.reprise.${dead}.0123456789ab.tmp`];
+    for (const f of [stale, ...lookalikes]) fs.writeFileSync(path.join(dir, f), 'x');
+    assert.deepEqual(removeStaleTemporaryFiles(dir), [stale]);
+    assert.deepEqual(fs.readdirSync(dir).sort(), lookalikes.sort());
+  });
+
+  it('a folder that cannot be listed removes nothing and throws nothing', () => {
+    assert.deepEqual(removeStaleTemporaryFiles(path.join(tempDir(), 'missing')), []);
+  });
+});
+
+describe('the folder sync itself', () => {
+  it('syncDirectory opens the folder read-only, fsyncs it and closes it', async (t) => {
+    const dir = tempDir();
+    const calls: string[] = [];
+    const open = fs.promises.open;
+    t.mock.method(fs.promises, 'open', async (file: string, flags: string) => {
+      const handle = await open(file, flags);
+      calls.push(`open ${file} ${flags}`);
+      const sync = handle.sync.bind(handle);
+      const close = handle.close.bind(handle);
+      handle.sync = async () => {
+        calls.push('sync');
+        return sync();
+      };
+      handle.close = async () => {
+        calls.push('close');
+        return close();
+      };
+      return handle;
+    });
+    await atomicWriteOps.syncDirectory(dir);
+    assert.deepEqual(calls, [`open ${dir} r`, 'sync', 'close']);
+  });
+
+  it('syncDirectorySync opens the folder read-only, fsyncs that descriptor and closes it', (t) => {
+    const dir = tempDir();
+    const calls: string[] = [];
+    const real = { openSync: nodeFs.openSync, fsyncSync: nodeFs.fsyncSync, closeSync: nodeFs.closeSync };
+    t.mock.method(nodeFs, 'openSync', (file: string, flags: string) => {
+      const fd = real.openSync(file, flags);
+      calls.push(`open ${file} ${flags} -> fd`);
+      return fd;
+    });
+    t.mock.method(nodeFs, 'fsyncSync', (fd: number) => {
+      calls.push(`sync ${typeof fd}`);
+      return real.fsyncSync(fd);
+    });
+    t.mock.method(nodeFs, 'closeSync', (fd: number) => {
+      calls.push(`close ${typeof fd}`);
+      return real.closeSync(fd);
+    });
+    syncBuiltinESMExports();
+    try {
+      atomicWriteOps.syncDirectorySync(dir);
+    } finally {
+      t.mock.restoreAll();
+      syncBuiltinESMExports();
+    }
+    assert.deepEqual(calls, [`open ${dir} r -> fd`, 'sync number', 'close number']);
   });
 });
