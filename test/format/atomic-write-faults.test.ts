@@ -248,3 +248,23 @@ describe('the folder sync itself', () => {
     assert.deepEqual(calls, [`open ${dir} r -> fd`, 'sync number', 'close number']);
   });
 });
+
+describe('temporaryPathFor', () => {
+  it('cuts a long target name so that the temporary name is exactly 255 bytes, never splitting a character', () => {
+    const dir = tempDir();
+    const ascii = path.basename(temporaryPathFor(path.join(dir, 'x'.repeat(300))));
+    assert.equal(Buffer.byteLength(ascii), 255);
+    assert.match(ascii, /^\.x+\.\d+\.[0-9a-f]{12}\.tmp$/);
+    // two-byte characters: the name is cut at a character boundary, one byte short at most
+    const accented = path.basename(temporaryPathFor(path.join(dir, 'é'.repeat(200))));
+    assert.ok([254, 255].includes(Buffer.byteLength(accented)), `${Buffer.byteLength(accented)} bytes`);
+    assert.match(accented, /^\.é+\.\d+\.[0-9a-f]{12}\.tmp$/);
+  });
+
+  it('keeps a short target name whole, in the same folder', () => {
+    const dir = tempDir();
+    const temp = temporaryPathFor(path.join(dir, 'run.reprise'));
+    assert.equal(path.dirname(temp), dir);
+    assert.match(path.basename(temp), new RegExp(`^\\.run\\.reprise\\.${process.pid}\\.[0-9a-f]{12}\\.tmp$`));
+  });
+});

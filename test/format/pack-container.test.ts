@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { concatChunks, openContainer, packContainer, PREAMBLE_SIZE, SECTION_ALIGNMENT } from '../../src/format/index.js';
+
+describe('packContainer, the header it writes', () => {
+  it('the graph and a bytes section given no dtype, shape or device carry "" , [] and ""; a tensor carries its own', () => {
+    const packed = packContainer({
+      graph: Uint8Array.of(1, 2, 3),
+      sections: [
+        { kind: 'bytes', data: Uint8Array.of(4, 5) },
+        { kind: 'tensor', data: new Uint8Array(8), dtype: 'int32', shape: [2], device: 'cpu' },
+        { kind: 'tensor', data: new Uint8Array(4), dtype: 'float32', shape: [] },
+      ],
+      writer: 'w',
+      backend: 'cpu',
+    });
+    const { header } = openContainer(concatChunks(packed));
+    const described = header.sections.map(({ kind, dtype, shape, device }) => ({ kind, dtype, shape, device }));
+    assert.deepEqual(described, [
+      { kind: 'graph', dtype: '', shape: [], device: '' },
+      { kind: 'bytes', dtype: '', shape: [], device: '' },
+      { kind: 'tensor', dtype: 'int32', shape: [2], device: 'cpu' },
+      { kind: 'tensor', dtype: 'float32', shape: [], device: '' },
+    ]);
+    assert.deepEqual({ ...header.metadata }, {});
+  });
+
+  it('sections start at successive multiples of the alignment after the header, and the file ends with the last one', () => {
+    const sizes = [1, SECTION_ALIGNMENT, SECTION_ALIGNMENT + 1, 0, 3];
+    const packed = packContainer({
+      graph: new Uint8Array(5),
+      sections: sizes.map((n) => ({ kind: 'bytes' as const, data: new Uint8Array(n).fill(n) })),
+      writer: 'w',
+      backend: 'cpu',
+    });
+    const bytes = concatChunks(packed);
+    const { header, section } = openContainer(bytes);
+    let end = PREAMBLE_SIZE + new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true);
+    header.sections.forEach((s, i) => {
+      assert.equal(s.offset % SECTION_ALIGNMENT, 0);
+      assert.ok(s.offset >= end && s.offset - end < SECTION_ALIGNMENT, `section ${i} is placed right after the previous one`);
+      end = s.offset + s.length;
+      if (i > 0) assert.deepEqual([...section(i)], new Array(sizes[i - 1]).fill(sizes[i - 1]));
+    });
+    assert.equal(packed.byteLength, end);
+    assert.equal(bytes.byteLength, end);
+  });
+});
