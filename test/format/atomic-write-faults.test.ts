@@ -6,7 +6,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { atomicWriteOps, removeStaleTemporaryFiles, temporaryPathFor, writeAtomically, writeAtomicallySync } from '../../src/format/atomic-write.js';
+import { atomicWriteOps, removeStaleTemporaryFiles, resolveWriteTarget, temporaryPathFor, writeAtomically, writeAtomicallySync } from '../../src/format/atomic-write.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-atomic-'));
@@ -266,5 +266,34 @@ describe('temporaryPathFor', () => {
     const temp = temporaryPathFor(path.join(dir, 'run.reprise'));
     assert.equal(path.dirname(temp), dir);
     assert.match(path.basename(temp), new RegExp(`^\\.run\\.reprise\\.${process.pid}\\.[0-9a-f]{12}\\.tmp$`));
+  });
+});
+
+describe('resolveWriteTarget', () => {
+  /** `link0 -> link1 -> … -> link<n-1> -> file` in a fresh folder; returns the first link and the file. */
+  function chain(n: number): { first: string; file: string } {
+    const dir = tempDir();
+    const file = path.join(dir, 'file.reprise');
+    for (let i = n - 1; i >= 0; i--) fs.symlinkSync(i === n - 1 ? 'file.reprise' : `link${i + 1}`, path.join(dir, `link${i}`));
+    return { first: path.join(dir, 'link0'), file };
+  }
+
+  it('follows 31 symbolic links to the file they end at (even one that does not exist yet); 32 are ELOOP', () => {
+    const ok = chain(31);
+    assert.equal(resolveWriteTarget(ok.first), ok.file);
+    assert.throws(() => resolveWriteTarget(chain(32).first), (err: NodeJS.ErrnoException) => err.code === 'ELOOP');
+  });
+
+  it('a cycle of links is ELOOP, not an endless loop', () => {
+    const dir = tempDir();
+    fs.symlinkSync('b', path.join(dir, 'a'));
+    fs.symlinkSync('a', path.join(dir, 'b'));
+    assert.throws(() => resolveWriteTarget(path.join(dir, 'a')), (err: NodeJS.ErrnoException) => err.code === 'ELOOP');
+  });
+
+  it('an error other than a missing file is thrown, not taken as "write here"', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'plain'), 'x');
+    assert.throws(() => resolveWriteTarget(path.join(dir, 'plain', 'child')), (err: NodeJS.ErrnoException) => err.code === 'ENOTDIR');
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CheckpointFormatError } from '../../src/errors.js';
 import { concatChunks, openContainer, packContainer, PREAMBLE_SIZE, SECTION_ALIGNMENT } from '../../src/format/index.js';
 
 describe('packContainer, the header it writes', () => {
@@ -44,5 +45,23 @@ describe('packContainer, the header it writes', () => {
     });
     assert.equal(packed.byteLength, end);
     assert.equal(bytes.byteLength, end);
+  });
+});
+
+describe('openContainer, verifyChecksums', () => {
+  it('with verifyChecksums: false a corrupted section is returned as it is; by default it is SECTION_CHECKSUM', () => {
+    const bytes = concatChunks(packContainer({ graph: Uint8Array.of(1), sections: [{ kind: 'bytes', data: Uint8Array.of(7, 7) }], writer: 'w', backend: 'cpu' }));
+    const at = openContainer(bytes).header.sections[1]!.offset;
+    bytes[at] = 8;
+    assert.deepEqual([...openContainer(bytes, { verifyChecksums: false }).section(1)], [8, 7]);
+    assert.throws(() => openContainer(bytes), (err: unknown) => err instanceof CheckpointFormatError && err.code === 'SECTION_CHECKSUM' && err.offset === at);
+    assert.throws(() => openContainer(bytes, { verifyChecksums: true }), (err: unknown) => err instanceof CheckpointFormatError && err.code === 'SECTION_CHECKSUM');
+  });
+
+  it('section(0) and a section past the last are BAD_SECTION', () => {
+    const opened = openContainer(concatChunks(packContainer({ graph: Uint8Array.of(1), sections: [{ kind: 'bytes', data: Uint8Array.of(7) }], writer: 'w', backend: 'cpu' })));
+    for (const index of [0, 2, -1]) {
+      assert.throws(() => opened.section(index), (err: unknown) => err instanceof CheckpointFormatError && err.code === 'BAD_SECTION', `section(${index})`);
+    }
   });
 });
