@@ -297,3 +297,15 @@ describe('resolveWriteTarget', () => {
     assert.throws(() => resolveWriteTarget(path.join(dir, 'plain', 'child')), (err: NodeJS.ErrnoException) => err.code === 'ENOTDIR');
   });
 });
+
+describe('many chunks', () => {
+  for (const { name, write } of WRITERS) {
+    it(`${name} writes more chunks than one writev takes (1024), empty ones among them, each once and in order`, async () => {
+      const dir = tempDir();
+      const chunks = Array.from({ length: 2500 }, (_, i) => (i % 7 === 0 ? new Uint8Array(0) : Uint8Array.of(i & 0xff, (i >> 8) & 0xff)));
+      const target = path.join(dir, 'many.reprise');
+      await write(target, chunks);
+      assert.deepEqual(fs.readFileSync(target), Buffer.concat(chunks));
+    });
+  }
+});

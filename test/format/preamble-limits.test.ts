@@ -56,13 +56,18 @@ describe('the preamble, at its limits', () => {
       const bytes = preamble();
       bytes[i]! ^= 0x01;
       assert.deepEqual(refusal(() => checkPreamble(bytes, 1000)), { code: 'BAD_MAGIC', offset: 0 }, `magic byte ${i}`);
+      // a file of exactly the magic's length, with a wrong byte, is not a truncated checkpoint
+      assert.deepEqual(refusal(() => checkPreamble(bytes.slice(0, MAGIC.length), MAGIC.length)), { code: 'BAD_MAGIC', offset: 0 }, `8 bytes, magic byte ${i}`);
     }
   });
 
-  it('the magic alone, or any file shorter than the preamble, is TRUNCATED at the end of the file', () => {
-    for (const size of [MAGIC.length, PREAMBLE_SIZE - 1]) {
-      assert.deepEqual(refusal(() => checkPreamble(preamble().subarray(0, size), size)), { code: 'TRUNCATED', offset: size });
+  it('the magic alone, or any file shorter than the preamble, is TRUNCATED at the end of the file; a file of just the preamble is not', () => {
+    for (let size = MAGIC.length; size < PREAMBLE_SIZE; size++) {
+      // a copy, as a short file is: the bytes past its end do not exist to be read
+      const bytes = preamble({ headerLength: 0, declared: size }).slice(0, size);
+      assert.deepEqual(refusal(() => checkPreamble(bytes, size)), { code: 'TRUNCATED', offset: size }, `${size} bytes`);
     }
+    assert.deepEqual(checkPreamble(preamble({ headerLength: 0, declared: PREAMBLE_SIZE }), PREAMBLE_SIZE), { headerLength: 0, headerCrc: 0 });
   });
 
   it('version 0 is BAD_VERSION at byte 8; the current version is read; the next one is UnsupportedVersionError', () => {
