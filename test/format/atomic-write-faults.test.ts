@@ -6,7 +6,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { atomicWriteOps, removeStaleTemporaryFiles, resolveWriteTarget, temporaryPathFor, writeAtomically, writeAtomicallySync } from '../../src/format/atomic-write.js';
+import { atomicWriteOps, removeStaleTemporaryFiles, resolveWriteTarget, temporaryPathFor, writeAtomically, writeAtomicallySync, writevAllSync } from '../../src/format/atomic-write.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-atomic-'));
@@ -308,4 +308,49 @@ describe('many chunks', () => {
       assert.deepEqual(fs.readFileSync(target), Buffer.concat(chunks));
     });
   }
+});
+
+describe('after a write, failed or not', () => {
+  for (const { name, write } of WRITERS) {
+    it(`${name}: when the temporary file cannot even be created, the caller gets that error, not one from cleaning up`, async (t) => {
+      const dir = tempDir();
+      const refused = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      t.mock.method(atomicWriteOps, 'open', async () => {
+        throw refused;
+      });
+      t.mock.method(atomicWriteOps, 'openSync', () => {
+        throw refused;
+      });
+      await assert.rejects(write(path.join(dir, 'a.reprise'), CHUNKS), (err: unknown) => err === refused);
+    });
+
+    it(`${name}: the temporary name is no longer "in flight" once the write is over: a leftover of that name is stale`, async (t) => {
+      const dir = tempDir();
+      const names: string[] = [];
+      const open = atomicWriteOps.open;
+      const openSync = atomicWriteOps.openSync;
+      t.mock.method(atomicWriteOps, 'open', async (file: string, flags: string, mode: number) => {
+        names.push(path.basename(file));
+        return open(file, flags, mode);
+      });
+      t.mock.method(atomicWriteOps, 'openSync', (file: string, flags: string, mode: number) => {
+        names.push(path.basename(file));
+        return openSync(file, flags, mode);
+      });
+      await write(path.join(dir, 'a.reprise'), CHUNKS);
+      assert.equal(names.length, 1);
+      fs.writeFileSync(path.join(dir, names[0]!), 'left over');
+      assert.deepEqual(removeStaleTemporaryFiles(dir), names);
+    });
+  }
+
+  it('writevAllSync returns the number of bytes it wrote', () => {
+    const dir = tempDir();
+    const fd = fs.openSync(path.join(dir, 'f'), 'w');
+    try {
+      assert.equal(writevAllSync(fd, CHUNKS), 5004);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
 });
