@@ -354,3 +354,27 @@ describe('after a write, failed or not', () => {
     }
   });
 });
+
+describe('short writes', () => {
+  /** The first `limit` bytes of `buffers`, as one buffer: what a writev that stops early writes. */
+  function head(buffers: NodeJS.ArrayBufferView[], limit: number): Buffer {
+    return Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))).subarray(0, limit);
+  }
+
+  for (const { name, write } of WRITERS) {
+    it(`${name} resumes after writev writes only part of what it was given, at every size of part`, async (t) => {
+      for (const limit of [1, 2, 3, 4, 4999, 5000]) {
+        const dir = tempDir();
+        t.mock.method(atomicWriteOps, 'writev', async (h: fs.promises.FileHandle, buffers: NodeJS.ArrayBufferView[]) => {
+          const { bytesWritten } = await h.write(head(buffers, limit));
+          return { bytesWritten, buffers };
+        });
+        t.mock.method(atomicWriteOps, 'writevSync', (fd: number, buffers: NodeJS.ArrayBufferView[]) => fs.writeSync(fd, head(buffers, limit)));
+        const target = path.join(dir, 'short.reprise');
+        await write(target, CHUNKS);
+        assert.deepEqual(fs.readFileSync(target), Buffer.concat(CHUNKS), `at most ${limit} bytes per write`);
+        t.mock.restoreAll();
+      }
+    });
+  }
+});
