@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CheckpointFormatError } from '../../src/errors.js';
-import { concatChunks, openContainer, packContainer, PREAMBLE_SIZE, SECTION_ALIGNMENT } from '../../src/format/index.js';
+import { checkHeader } from '../../src/format/container.js';
+import { concatChunks, crc32c, encodeHeader, FORMAT_VERSION, openContainer, packContainer, PREAMBLE_SIZE, SECTION_ALIGNMENT, type HeaderInfo } from '../../src/format/index.js';
 
 describe('packContainer, the header it writes', () => {
   it('the graph and a bytes section given no dtype, shape or device carry "" , [] and ""; a tensor carries its own', () => {
@@ -63,5 +64,54 @@ describe('openContainer, verifyChecksums', () => {
     for (const index of [0, 2, -1]) {
       assert.throws(() => opened.section(index), (err: unknown) => err instanceof CheckpointFormatError && err.code === 'BAD_SECTION', `section(${index})`);
     }
+  });
+});
+
+describe('openContainer names the byte', () => {
+  const file = () => concatChunks(packContainer({ graph: Uint8Array.of(1, 2, 3), sections: [{ kind: 'bytes', data: Uint8Array.of(7) }], writer: 'w', backend: 'cpu' }));
+  const failure = (bytes: Uint8Array) => {
+    try {
+      openContainer(bytes);
+    } catch (err) {
+      assert.ok(err instanceof CheckpointFormatError);
+      return { code: err.code, offset: err.offset };
+    }
+    return assert.fail('expected a CheckpointFormatError');
+  };
+
+  it('a flipped header byte is HEADER_CHECKSUM at the start of the header', () => {
+    const bytes = file();
+    bytes[PREAMBLE_SIZE + 4]! ^= 0x40;
+    assert.deepEqual(failure(bytes), { code: 'HEADER_CHECKSUM', offset: PREAMBLE_SIZE });
+  });
+
+  it('a non-zero padding byte is BAD_PADDING at that byte, before or after the header', () => {
+    const bytes = file();
+    const { header } = openContainer(bytes);
+    for (const at of [header.sections[0]!.offset - 1, header.sections[1]!.offset - 1]) {
+      const broken = bytes.slice();
+      broken[at] = 0x20;
+      assert.deepEqual(failure(broken), { code: 'BAD_PADDING', offset: at });
+    }
+  });
+
+  it('a section that starts inside the header is BAD_SECTION, however the header was checksummed', () => {
+    const info: HeaderInfo = {
+      formatVersion: FORMAT_VERSION,
+      writer: 'w'.repeat(100),
+      backend: 'cpu',
+      sections: [{ kind: 'graph', offset: 2 * SECTION_ALIGNMENT, length: 1, crc32c: 0, dtype: '', shape: [], device: '' }],
+      metadata: {},
+    };
+    const header = encodeHeader(info);
+    assert.ok(PREAMBLE_SIZE + header.byteLength > 2 * SECTION_ALIGNMENT, 'the header reaches past the section');
+    assert.throws(
+      () => checkHeader(header, crc32c(header), 10 * SECTION_ALIGNMENT),
+      (err: unknown) => err instanceof CheckpointFormatError && err.code === 'BAD_SECTION' && err.offset === 2 * SECTION_ALIGNMENT,
+    );
+    info.sections[0]!.offset = Math.ceil((PREAMBLE_SIZE + header.byteLength) / SECTION_ALIGNMENT) * SECTION_ALIGNMENT;
+    const moved = encodeHeader(info);
+    assert.equal(moved.byteLength, header.byteLength);
+    assert.equal(checkHeader(moved, crc32c(moved), 10 * SECTION_ALIGNMENT).sections[0]!.offset, info.sections[0]!.offset);
   });
 });
