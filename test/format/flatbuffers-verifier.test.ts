@@ -114,6 +114,12 @@ describe('the FlatBuffers verifier, at each bound', () => {
 
   it('a table vector longer than the buffer holds is refused at the vector', () => {
     assert.equal(refusedAt(edited((v) => v.setUint32(TABLES, 1, true))), TABLES);
+    // three 4-byte table offsets from byte 48 end at 60, past the 56 bytes (the u16 vector's 3 elements fit)
+    const shared = edited((v) => {
+      v.setUint32(VECTOR, 3, true);
+      v.setUint32(TABLE + 16, VECTOR - (TABLE + 16), true);
+    });
+    assert.equal(refusedAt(shared), VECTOR);
   });
 
   it('an offset that points past the end of the buffer is refused where it points', () => {
