@@ -88,3 +88,17 @@ describe('the header decoder verifies the sections and metadata the header point
     assert.deepEqual({ ...decodeHeader(build(true), BASE).metadata }, { k: '' });
   });
 });
+
+describe('the header decoder, absent optional fields', () => {
+  it('a header without writer, backend or metadata reads them as "", "" and {}', () => {
+    const b = new flatbuffers.Builder(128);
+    const sections = Header.createSectionsVector(b, [Section.createSection(b, 0, 64n, 1n, 0, 0, 0, 0)]);
+    Header.startHeader(b);
+    Header.addFormatVersion(b, FORMAT_VERSION);
+    Header.addSections(b, sections);
+    Header.finishHeaderBuffer(b, Header.endHeader(b));
+    const decoded = decodeHeader(b.asUint8Array(), BASE);
+    assert.deepEqual([decoded.writer, decoded.backend, { ...decoded.metadata }], ['', '', {}]);
+    assert.deepEqual(decoded.sections.map((s) => [s.kind, s.dtype, s.device, s.shape]), [['graph', '', '', []]]);
+  });
+});
