@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CheckpointError, CheckpointFormatError } from '../../src/errors.js';
+import { captureGlobalState, MemoryCheckpointStorage, readCheckpointHeader, registerGlobalState, restoreGlobalState, serialize } from '../../src/checkpoint/index.js';
+import type { CheckpointReader, CheckpointStorage } from '../../src/checkpoint/index.js';
+
+describe('global state providers', () => {
+  it('captures every provider under its name, in name order', () => {
+    registerGlobalState('test.z', { capture: () => 'z', restore: () => undefined });
+    registerGlobalState('test.a', { capture: () => 'a', restore: () => undefined });
+    const names = Object.keys(captureGlobalState()).filter((n) => n.startsWith('test.'));
+    assert.deepEqual(names, ['test.a', 'test.z']);
+  });
+
+  it('restores each known state, reports the unknown ones, and wraps a refusal as RESTORE_FAILED with its cause', () => {
+    let restored: unknown;
+    registerGlobalState('test.known', { capture: () => 0, restore: (s) => void (restored = s) });
+    assert.deepEqual(restoreGlobalState({ 'test.known': 5, 'test.nobody': 1 }), ['test.nobody']);
+    assert.equal(restored, 5);
+    const refusal = new Error('no');
+    registerGlobalState('test.refuses', { capture: () => 0, restore: () => { throw refusal; } });
+    assert.throws(() => restoreGlobalState({ 'test.refuses': 1 }), (e: unknown) => e instanceof CheckpointError && e.code === 'RESTORE_FAILED' && e.cause === refusal);
+  });
+});
+
+describe('readCheckpointHeader', () => {
+  /** A storage over `bytes` with `openReader`, counting the bytes read. */
+  function readerStorage(bytes: Uint8Array): CheckpointStorage & { read: number } {
+    const storage = new MemoryCheckpointStorage() as MemoryCheckpointStorage & { read: number; openReader(name: string): Promise<CheckpointReader> };
+    storage.read = 0;
+    storage.openReader = async () => ({
+      size: bytes.byteLength,
+      read: async (target, position) => {
+        storage.read += target.byteLength;
+        target.set(bytes.subarray(position, position + target.byteLength));
+      },
+      close: async () => undefined,
+    });
+    return storage;
+  }
+
+  const withMetadata = (n: number) => serialize({ x: 1 }, { metadata: { note: 'm'.repeat(n) } });
+
+  it('reads the header of a small file and of one whose header is larger than the first read (64 KiB)', async () => {
+    for (const n of [10, 100 * 1024]) {
+      const bytes = withMetadata(n);
+      const storage = readerStorage(bytes);
+      const header = await readCheckpointHeader(storage, 'x');
+      assert.equal(header.metadata.note!.length, n);
+      const memory = new MemoryCheckpointStorage();
+      await memory.storeCheckpoint('x', [bytes]);
+      assert.deepEqual(await readCheckpointHeader(memory, 'x'), header);
+    }
+  });
+
+  it('refuses a short file (TRUNCATED), a wrong magic (BAD_MAGIC), a header past the end (BAD_HEADER at byte 12) and a flipped header byte (HEADER_CHECKSUM)', async () => {
+    const good = withMetadata(10);
+    const cases: Array<[Uint8Array, string, number]> = [];
+    cases.push([good.slice(0, 31), 'TRUNCATED', 0]);
+    const magic = good.slice();
+    magic[1] = 0;
+    cases.push([magic, 'BAD_MAGIC', 0]);
+    const long = good.slice();
+    new DataView(long.buffer).setUint32(12, long.length - 32 + 1, true);
+    cases.push([long, 'BAD_HEADER', 12]);
+    const flipped = good.slice();
+    flipped[40]! ^= 1;
+    cases.push([flipped, 'HEADER_CHECKSUM', 32]);
+    for (const [bytes, code, offset] of cases) {
+      const whole = new MemoryCheckpointStorage(); // no openReader: the header is parsed from the whole bytes
+      await whole.storeCheckpoint('x', [bytes]);
+      for (const storage of [readerStorage(bytes), whole]) {
+        await assert.rejects(readCheckpointHeader(storage, 'x'), (e: unknown) => e instanceof CheckpointFormatError && e.code === code && e.offset === offset, code);
+      }
+    }
+    // a header that ends exactly at the end of the file is read
+    const exact = good.slice();
+    const headerLength = new DataView(exact.buffer).getUint32(12, true);
+    assert.ok((await readCheckpointHeader(readerStorage(exact.slice(0, 32 + headerLength)), 'x')).sections.length > 0);
+  });
+});
