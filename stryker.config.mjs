@@ -85,6 +85,8 @@ export default {
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
   jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
+  // With `--reporters progress,event-recorder,…`, each tested mutant is written here as it is done (survivors before the run ends).
+  eventReporter: { baseDir: `reports/mutation/events-${reportName}` },
   thresholds: { high: 85, low: 70, break: null },
   // `npm run mutate -- --incremental` re-tests only the mutants whose code or tests changed since the last run of the same folders.
   incrementalFile: `reports/stryker-incremental-${folders.join('+')}.json`,
