@@ -1,7 +1,7 @@
 import { CheckpointStorageError } from '../errors.js';
 import type { SerializeOptions } from './options.js';
 import { packValue } from './serialize.js';
-import { FileSystemCheckpointStorage } from './file-system-storage.js';
+import { FileSystemCheckpointStorage } from '#file-system-storage';
 import { resolveCheckpointLocation, type CheckpointTarget } from './storage-schemes.js';
 
 /**

@@ -1,9 +1,9 @@
 import * as path from '#node-path';
 import { fileURLToPath } from '#node-url';
 import { CheckpointStorageError } from '../errors.js';
-import { FileSystemCheckpointStorage } from './file-system-storage.js';
+import { FileSystemCheckpointStorage } from '#file-system-storage';
 import { IndexedDBCheckpointStorage } from './indexeddb-storage.js';
-import { S3CheckpointStorage } from './s3-storage.js';
+import { S3CheckpointStorage } from '#s3-storage';
 import type { CheckpointLocation, CheckpointStorage } from './storage.js';
 
 /**

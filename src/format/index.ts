@@ -6,7 +6,7 @@ export { packContainer, concatChunks, openContainer } from './container.js';
 export type { ContainerInput, OpenedContainer, OpenOptions, PackedContainer } from './container.js';
 export { encodeHeader, decodeHeader } from './header.js';
 export type { HeaderInfo, SectionInfo } from './header.js';
-export { writeAtomically, writeAtomicallySync, writevAllSync } from './atomic-write.js';
+export { writeAtomically, writeAtomicallySync, writevAllSync } from '#atomic-write';
 export { FileByteSource, memoryByteSource } from './byte-source.js';
 export type { ByteSource } from './byte-source.js';
 export { readContainer, hostSectionTarget, READ_CHUNK, STAGING_CHUNK } from './read-container.js';

@@ -5,11 +5,11 @@ import { CheckpointError } from '../errors.js';
  * `#node-module` to modules whose functions throw this: a clear `UNSUPPORTED_PLATFORM`
  * error when a file-system function is called, instead of a bundler error at build time.
  */
-export function unavailable(name: string): (...args: unknown[]) => never {
+export function unavailable(name: string, needs = "Node's file system"): (...args: unknown[]) => never {
   return () => {
     throw new CheckpointError(
       'UNSUPPORTED_PLATFORM',
-      `${name} needs Node's file system, which this platform does not have; in a browser or worker keep checkpoints in IndexedDB ("indexeddb://database/prefix") or MemoryCheckpointStorage`,
+      `${name} needs ${needs}, which this platform does not have; in a browser or worker keep checkpoints in IndexedDB ("indexeddb://database/prefix") or MemoryCheckpointStorage`,
     );
   };
 }

@@ -1,4 +1,4 @@
-import 'reflect-metadata/lite';
+import { designParamTypes } from '#design-metadata';
 import { RegistrationError } from '../errors.js';
 import { defaultRegistry, type Registry } from './registry.js';
 import type { ConstructorSerializedOptions, SerializableOptions } from './types.js';
@@ -57,7 +57,7 @@ export function constructorSerialized<T>(options: ConstructorSerializedOptions<T
       }
     } as unknown as C;
     Object.defineProperty(wrapper, 'name', { value: target.name });
-    const paramTypes = Reflect.getMetadata('design:paramtypes', target) as unknown[] | undefined;
+    const paramTypes = designParamTypes(target);
     const explicitArgs = options.args;
     registry.add({
       kind: 'constructor',

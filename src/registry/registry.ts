@@ -1,4 +1,3 @@
-import 'reflect-metadata/lite';
 import { RegistrationError } from '../errors.js';
 import type { CodecOptions, ConstructorSerializedOptions, DecodeContext, EncodeContext, SerializableOptions } from './types.js';
 
