@@ -10,7 +10,6 @@ import { serializable } from '../registry/index.js';
 
 const fail = unavailable('FileSystemCheckpointStorage');
 
-@serializable({ name: 'reprise.FileSystemCheckpointStorage' })
 export class FileSystemCheckpointStorage {
   constructor(..._args: unknown[]) {
     fail();
@@ -43,3 +42,5 @@ export class FileSystemCheckpointStorage {
     return fail();
   }
 }
+// Registered by a call, not a decorator: no decorator helpers in the browser bundle for this stub.
+serializable({ name: 'reprise.FileSystemCheckpointStorage' })(FileSystemCheckpointStorage);

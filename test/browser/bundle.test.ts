@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vm from 'node:vm';
 import { describe, it } from 'node:test';
+import ts from 'typescript';
 import { bundleForBrowser } from './bundle.js';
 
 describe('reprise bundled for the browser', () => {
@@ -27,5 +28,73 @@ describe('reprise bundled for the browser', () => {
     const result = (context as { result?: { ok: boolean; crc: number } }).result;
     assert.ok(result, 'the bundle ran');
     assert.equal(result.ok, true);
+  });
+});
+
+describe('the browser build leaves Node-only parts out', () => {
+  it('carries no file-system or S3 storage, no atomic file writes and no reflect-metadata: their stubs instead', async () => {
+    const { inputs } = await bundleForBrowser();
+    const left = inputs.filter((f) => /reflect-metadata|checkpoint\/file-system-storage\.js$|checkpoint\/s3-storage\.js$|format\/atomic-write\.js$|registry\/design-metadata-node\.js$/.test(f));
+    assert.deepEqual(left, []);
+    for (const stub of ['checkpoint/file-system-storage-unavailable.js', 'checkpoint/s3-storage-unavailable.js', 'format/atomic-write-unavailable.js', 'registry/design-metadata.js']) {
+      assert.ok(inputs.some((f) => f.endsWith(stub)), `${stub} is in the bundle`);
+    }
+  });
+});
+
+/**
+ * A decorated class as TypeScript compiles it (`ts.transpileModule`), bundled for the
+ * browser with the registry and run in a bare VM context: no reflect-metadata unless
+ * `before`/`after` imports it.
+ */
+async function decoratedInBrowserBuild(legacy: boolean, polyfill?: 'before' | 'after'): Promise<Record<string, unknown>> {
+  const source = `
+    import { Registry, constructorSerialized, serializable } from './dist/src/registry/index.js';
+    const registry = new Registry();
+    @constructorSerialized({ registry, name: 'vm.Config' })
+    class Config { constructor(readonly size: number, readonly label: string) {} }
+    @serializable({ registry, name: 'vm.Plain' })
+    class Plain { n = 1; }
+    const c = new Config(3, 'x');
+    const entry = registry.lookup(c) as any;
+    (globalThis as any).result = {
+      kind: entry?.kind,
+      args: entry?.argsOf(c),
+      paramTypes: entry?.paramTypes?.map((t: Function) => t.name),
+      plain: (registry.lookup(new Plain()) as any)?.name,
+      hasGetMetadata: typeof (Reflect as any).getMetadata === 'function',
+    };`;
+  const js = ts.transpileModule(source, {
+    compilerOptions: legacy
+      ? { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, experimentalDecorators: true, emitDecoratorMetadata: true }
+      : { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  }).outputText;
+  const imports = polyfill === 'before' ? "import 'reflect-metadata/lite';\n" : '';
+  const appended = polyfill === 'after' ? "import 'reflect-metadata/lite';\n" : '';
+  // An import placed after the registry's runs after it (ES module evaluation order).
+  const { code } = await bundleForBrowser(imports + "import './dist/src/registry/index.js';\n" + appended + js, { minify: false });
+  const context = vm.createContext({ console });
+  // TypeScript's helpers read top-level `this`, so esbuild wraps the snippet as CommonJS and exports it by default.
+  vm.runInContext(code.replace(/^export\s*\{[^}]*\};?\s*$/m, '').replace(/^export default /m, ''), context);
+  return JSON.parse(JSON.stringify((context as { result?: unknown }).result)) as Record<string, unknown>;
+}
+
+describe('decorators in the browser build, without reflect-metadata', () => {
+  it('legacy decorators: design:paramtypes from emitDecoratorMetadata are recorded by the small store; no Reflect.getMetadata is installed', async () => {
+    assert.deepEqual(await decoratedInBrowserBuild(true), {
+      kind: 'constructor', args: [3, 'x'], paramTypes: ['Number', 'String'], plain: 'vm.Plain', hasGetMetadata: false,
+    });
+  });
+
+  it('TC39 standard decorators register and capture arguments (TypeScript emits no paramtypes for them)', async () => {
+    assert.deepEqual(await decoratedInBrowserBuild(false), { kind: 'constructor', args: [3, 'x'], plain: 'vm.Plain', hasGetMetadata: false });
+  });
+
+  it('a page that imports reflect-metadata itself, before or after reprise, keeps it and its paramtypes are read through it', async () => {
+    for (const polyfill of ['before', 'after'] as const) {
+      assert.deepEqual(await decoratedInBrowserBuild(true, polyfill), {
+        kind: 'constructor', args: [3, 'x'], paramTypes: ['Number', 'String'], plain: 'vm.Plain', hasGetMetadata: true,
+      }, polyfill);
+    }
   });
 });

@@ -123,6 +123,16 @@ describe('reprise in headless Chromium', { skip: chromium.skip }, () => {
     });
   });
 
+  it('file-system and S3 storages and atomic writes, left out of the browser build, are UNSUPPORTED_PLATFORM errors when used', async () => {
+    assert.deepEqual(await page.evaluate('window.reprise.nodeOnly()'), {
+      fileStorage: 'UNSUPPORTED_PLATFORM',
+      s3Storage: 'UNSUPPORTED_PLATFORM',
+      s3Url: 'UNSUPPORTED_PLATFORM',
+      fileUrl: 'UNSUPPORTED_PLATFORM',
+      writeAtomically: 'UNSUPPORTED_PLATFORM',
+    });
+  });
+
   it('runs in a web worker: serialize, IndexedDB, deserialize, with no Buffer or process there; bytes equal to those of Node', async () => {
     const out = (await page.evaluate(`new Promise((resolve) => {
       const w = new Worker('/worker.js', { type: 'module' });

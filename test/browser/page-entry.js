@@ -1,6 +1,6 @@
 // Bundled for the browser by test/browser/in-chromium.test.ts (esbuild, platform browser, no shims).
 import * as tf from '@tensorflow/tfjs';
-import { serialize, deserialize, initBackend, serializable, IndexedDBCheckpointStorage, save, load } from 'reprise';
+import { serialize, deserialize, initBackend, serializable, IndexedDBCheckpointStorage, save, load, FileSystemCheckpointStorage, S3CheckpointStorage, writeAtomically } from 'reprise';
 
 class Counter {
   constructor(n) {
@@ -103,5 +103,23 @@ window.reprise.indexedDBContract = async function () {
     out.fileSave = e.code;
   }
   return out;
+};
+/** What only Node can do, called in the page: each a CheckpointError code, not a crash. */
+window.reprise.nodeOnly = async function () {
+  const codeOf = async (f) => {
+    try {
+      await f();
+      return 'no error';
+    } catch (e) {
+      return e.code ?? String(e);
+    }
+  };
+  return {
+    fileStorage: await codeOf(() => new FileSystemCheckpointStorage({ directory: 'run' })),
+    s3Storage: await codeOf(() => new S3CheckpointStorage({ bucket: 'bucket' })),
+    s3Url: await codeOf(() => save({ a: 1 }, 's3://bucket/run/1')),
+    fileUrl: await codeOf(() => load('file:///tmp/1.reprise')),
+    writeAtomically: await codeOf(() => writeAtomically('/tmp/x', [new Uint8Array(1)])),
+  };
 };
 window.ready = true;
