@@ -22,4 +22,6 @@ export { CheckpointPlugin, flushCheckpointWrites } from './checkpoint-plugin.js'
 export type { CheckpointPluginOptions, CheckpointTiming } from './checkpoint-plugin.js';
 export { IndexedDBCheckpointStorage } from './indexeddb-storage.js';
 export type { IndexedDBCheckpointStorageOptions, IndexedDBGlobals } from './indexeddb-storage.js';
+export { OPFSCheckpointStorage } from './opfs-storage.js';
+export type { OPFSCheckpointStorageOptions, OPFSDirectoryHandle, OPFSFileHandle } from './opfs-storage.js';
 export { StopSignal } from './stop-signal.js';

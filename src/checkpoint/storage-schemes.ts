@@ -3,6 +3,7 @@ import { fileURLToPath } from '#node-url';
 import { CheckpointStorageError } from '../errors.js';
 import { FileSystemCheckpointStorage } from '#file-system-storage';
 import { IndexedDBCheckpointStorage } from './indexeddb-storage.js';
+import { OPFSCheckpointStorage } from './opfs-storage.js';
 import { S3CheckpointStorage } from '#s3-storage';
 import type { CheckpointLocation, CheckpointStorage } from './storage.js';
 
@@ -48,6 +49,8 @@ registerStorageScheme('file', (url, { extension }) => new FileSystemCheckpointSt
 registerStorageScheme('s3', (url, { extension }) => S3CheckpointStorage.fromUrl(url, { extension }));
 // Names are stored as given (no extension): IndexedDB keys are not files.
 registerStorageScheme('indexeddb', (url) => IndexedDBCheckpointStorage.fromUrl(url));
+// Files, as file:// — a run's folder holds <name>.reprise, a single checkpoint is named by its file.
+registerStorageScheme('opfs', (url, { extension }) => OPFSCheckpointStorage.fromUrl(url, { extension }));
 
 function isStorage(value: unknown): value is CheckpointStorage {
   const s = value as CheckpointStorage;

@@ -5,6 +5,8 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { FileSystemCheckpointStorage, MemoryCheckpointStorage, S3CheckpointStorage, type CheckpointStorage } from '../../src/checkpoint/index.js';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { IndexedDBCheckpointStorage, type IndexedDBGlobals } from '../../src/checkpoint/indexeddb-storage.js';
+import { OPFSCheckpointStorage } from '../../src/checkpoint/opfs-storage.js';
+import { fakeOPFS } from '../helpers/opfs-fake.js';
 import { atomicWriteOps } from '../../src/format/atomic-write.js';
 import { startLocalS3, type LocalS3 } from '../helpers/s3-server.js';
 
@@ -128,6 +130,36 @@ async function indexedDBRow(): Promise<StorageUnderTest> {
   };
 }
 
+async function opfsRow(): Promise<StorageUnderTest> {
+  const fake = fakeOPFS();
+  const storage = new OPFSCheckpointStorage({ directory: 'runs/one', root: fake.root });
+  const folder = async () => (await (await fake.root()).getDirectoryHandle('runs', { create: true })).getDirectoryHandle('one', { create: true });
+  const write = async (file: string, bytes: Uint8Array) => {
+    const w = await (await (await folder()).getFileHandle(file, { create: true })).createWritable();
+    await w.write(bytes);
+    await w.close();
+  };
+  return {
+    storage,
+    log: [],
+    async addForeignEntries() {
+      await write('notes.txt', new TextEncoder().encode('not a checkpoint'));
+      await (await folder()).getDirectoryHandle('sub.reprise', { create: true });
+      await write('.1.reprise.0123456789abcdef.tmp', new TextEncoder().encode('half a checkpoint'));
+      await write('2.reprise.crswap', new TextEncoder().encode('a write in progress'));
+      await (await (await fake.root()).getDirectoryHandle('runs')).getDirectoryHandle('one-sibling', { create: true });
+    },
+    async putRaw(name, bytes) {
+      await write(storage.fileOf(name), bytes);
+    },
+    faultAfterFirstChunk(chunks) {
+      fake.failWrite(2);
+      return { chunks, undo: () => fake.failWrite(0) };
+    },
+    async close() {},
+  };
+}
+
 async function s3Row(): Promise<StorageUnderTest> {
   localS3 ??= await startLocalS3();
   const server = localS3;
@@ -182,4 +214,5 @@ export const STORAGE_ROWS: StorageRow[] = [
   { name: 'memory', make: memoryRow },
   { name: 'S3 (s3rver)', make: s3Row },
   { name: 'IndexedDB (fake-indexeddb)', make: indexedDBRow },
+  { name: 'OPFS (in-memory fake)', make: opfsRow },
 ];
