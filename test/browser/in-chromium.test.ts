@@ -123,6 +123,25 @@ describe('reprise in headless Chromium', { skip: chromium.skip }, () => {
     });
   });
 
+  it('OPFSCheckpointStorage against the browser\'s Origin Private File System: replace, ranges, a failed store, listing, NOT_FOUND, the opfs:// scheme', async () => {
+    const out = (await page.evaluate('window.reprise.opfsContract()')) as Record<string, unknown>;
+    assert.deepEqual(out, {
+      bigSame: true,
+      range: true,
+      replaced: [9, 8, 7],
+      staleRead: 'LOAD_FAILED',
+      failed: 'STORE_FAILED',
+      afterFailure: [9, 8, 7],
+      list: ['1', '2'],
+      entries: ['1.reprise', '2.reprise', 'notes.txt', 'sub.reprise'],
+      tensor: [1, 2, 3],
+      exists: [false, true],
+      notFound: 'NOT_FOUND',
+      badName: 'BAD_NAME',
+      byUrl: [[4, 5], 9],
+    });
+  });
+
   it('file-system and S3 storages and atomic writes, left out of the browser build, are UNSUPPORTED_PLATFORM errors when used', async () => {
     assert.deepEqual(await page.evaluate('window.reprise.nodeOnly()'), {
       fileStorage: 'UNSUPPORTED_PLATFORM',

@@ -1,6 +1,6 @@
 // Bundled for the browser by test/browser/in-chromium.test.ts (esbuild, platform browser, no shims).
 import * as tf from '@tensorflow/tfjs';
-import { serialize, deserialize, initBackend, serializable, IndexedDBCheckpointStorage, save, load, FileSystemCheckpointStorage, S3CheckpointStorage, writeAtomically } from 'reprise';
+import { serialize, deserialize, initBackend, serializable, IndexedDBCheckpointStorage, save, load, FileSystemCheckpointStorage, S3CheckpointStorage, writeAtomically, OPFSCheckpointStorage } from 'reprise';
 
 class Counter {
   constructor(n) {
@@ -104,6 +104,68 @@ window.reprise.indexedDBContract = async function () {
   }
   return out;
 };
+/** OPFSCheckpointStorage against the browser's own Origin Private File System. */
+window.reprise.opfsContract = async function () {
+  const out = {};
+  const s = new OPFSCheckpointStorage({ directory: 'reprise-test/run' });
+  const big = new Uint8Array(5 * (1 << 20) + 12345);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+  await s.storeCheckpoint('1', [big.subarray(0, 777), big.subarray(777)]);
+  const back = await s.loadCheckpoint('1');
+  out.bigSame = back.length === big.length && back.every((b, i) => b === big[i]);
+  const reader = await s.openReader('1');
+  const part = new Uint8Array(5);
+  await reader.read(part, 1000);
+  out.range = Array.from(part).every((b, i) => b === big[1000 + i]) && reader.size === big.length;
+  await s.storeCheckpoint('1', [new Uint8Array([9, 8, 7])]);
+  out.replaced = Array.from(await s.loadCheckpoint('1'));
+  // The File the reader holds named the replaced bytes: reading it now fails, typed.
+  try {
+    await reader.read(part, 0);
+    out.staleRead = 'no error';
+  } catch (e) {
+    out.staleRead = e.code;
+  }
+  // A store that fails midway leaves the previous bytes and no visible file: its second
+  // chunk is a write request without data, which the writable rejects after the first was written.
+  try {
+    await s.storeCheckpoint('1', [new Uint8Array([1, 1]), { type: 'write' }]);
+    out.failed = 'no error';
+  } catch (e) {
+    out.failed = e.code;
+  }
+  out.afterFailure = Array.from(await s.loadCheckpoint('1'));
+  await s.storeCheckpoint('2', [serialize({ t: tf.tensor1d([1, 2, 3]), step: 2 })]);
+  const dir = await (await (await navigator.storage.getDirectory()).getDirectoryHandle('reprise-test')).getDirectoryHandle('run');
+  await dir.getFileHandle('notes.txt', { create: true });
+  await dir.getDirectoryHandle('sub.reprise', { create: true });
+  out.list = (await s.listCheckpoints()).sort();
+  out.entries = [];
+  for await (const k of dir.keys()) out.entries.push(k);
+  out.entries.sort();
+  const loaded = deserialize(await s.loadCheckpoint('2'));
+  out.tensor = Array.from(await loaded.t.data());
+  await s.deleteCheckpoint('1');
+  await s.deleteCheckpoint('missing');
+  out.exists = [await s.checkpointExists('1'), await s.checkpointExists('2')];
+  try {
+    await s.loadCheckpoint('1');
+    out.notFound = 'no error';
+  } catch (e) {
+    out.notFound = e.code;
+  }
+  try {
+    await s.storeCheckpoint('../x', [new Uint8Array(1)]);
+  } catch (e) {
+    out.badName = e.code;
+  }
+  // The scheme: a run's folder through CheckpointPlugin's naming, one file through save/load.
+  await save({ t: tf.tensor1d([4, 5]), step: 9 }, 'opfs://reprise-test/scheme/9.reprise');
+  const byUrl = await load('opfs://reprise-test/scheme/9.reprise');
+  out.byUrl = [Array.from(await byUrl.t.data()), byUrl.step];
+  return out;
+};
+
 /** What only Node can do, called in the page: each a CheckpointError code, not a crash. */
 window.reprise.nodeOnly = async function () {
   const codeOf = async (f) => {
