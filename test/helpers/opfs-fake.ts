@@ -14,6 +14,8 @@ export interface FakeOPFS {
   failWrite(n: number): void;
   /** Every file and folder, as `path` → size (folders: -1), for assertions. */
   tree(): Record<string, number>;
+  /** Makes the file at `path` (`/`-separated) look last modified `ms` milliseconds ago. */
+  backdate(path: string, ms: number): void;
 }
 
 interface Entry {
@@ -142,6 +144,11 @@ export function fakeOPFS(): FakeOPFS {
       };
       walk(top, '');
       return out;
+    },
+    backdate(path, ms) {
+      let e = top;
+      for (const part of path.split('/')) e = e.dir!.get(part)!;
+      e.file!.lastModified = Date.now() - ms;
     },
   };
 }

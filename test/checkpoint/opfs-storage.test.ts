@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CheckpointError, CheckpointStorageError } from '../../src/errors.js';
+import { OPFSCheckpointStorage } from '../../src/checkpoint/opfs-storage.js';
+import { resolveCheckpointLocation, resolveStorage } from '../../src/checkpoint/storage-schemes.js';
+import { fakeOPFS } from '../helpers/opfs-fake.js';
+
+// The storage contract table runs against OPFSCheckpointStorage (test/checkpoint/storage-contract.test.ts),
+// and in headless Chromium against the real OPFS (test/browser/in-chromium.test.ts). Here: what is OPFS's own.
+
+const DAY = 24 * 60 * 60 * 1000;
+
+async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string | undefined> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+    return undefined;
+  } catch (e) {
+    return (e as CheckpointError).code;
+  }
+}
+
+describe('OPFSCheckpointStorage', () => {
+  it('opfs://folder/sub names a run folder of <name>.reprise files; opfs://folder/file one file', () => {
+    const run = resolveStorage('opfs://runs/mnist') as OPFSCheckpointStorage;
+    assert.ok(run instanceof OPFSCheckpointStorage);
+    assert.equal(run.directory, 'runs/mnist');
+    assert.equal(run.extension, '.reprise');
+    assert.equal(run.describe('5'), 'opfs://runs/mnist/5.reprise');
+    const one = resolveCheckpointLocation('opfs://runs/mnist/5.reprise');
+    assert.equal(one.name, '5.reprise');
+    assert.equal((one.storage as OPFSCheckpointStorage).directory, 'runs/mnist');
+    assert.equal((one.storage as OPFSCheckpointStorage).extension, '');
+    assert.equal((resolveStorage('opfs:///') as OPFSCheckpointStorage).directory, '');
+  });
+
+  it('refuses a folder with . or .. (BAD_OPTIONS, path directory) and names that are not one file (BAD_NAME)', async () => {
+    for (const directory of ['a/../b', './a', 'a\\b']) {
+      assert.throws(() => new OPFSCheckpointStorage({ directory }), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BAD_OPTIONS' && e.path === 'directory');
+    }
+    assert.throws(() => new OPFSCheckpointStorage({ extension: 'a/b' }), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BAD_OPTIONS' && e.path === 'extension');
+    const s = new OPFSCheckpointStorage({ root: fakeOPFS().root });
+    for (const name of ['', '.hidden', 'a/b', 'a b', 'x'.repeat(250)]) assert.equal(await codeOf(s.storeCheckpoint(name, [Uint8Array.of(1)])), 'BAD_NAME', name);
+    const anyFile = new OPFSCheckpointStorage({ root: fakeOPFS().root, extension: '' });
+    await anyFile.storeCheckpoint('a b', [Uint8Array.of(1)]);
+    assert.deepEqual(await anyFile.listCheckpoints(), ['a b']);
+  });
+
+  it('where there is no OPFS (Node), using it is UNSUPPORTED_PLATFORM; a folder not yet created lists empty', async () => {
+    const s = new OPFSCheckpointStorage({ directory: 'run' });
+    if ((globalThis as { navigator?: { storage?: unknown } }).navigator?.storage === undefined) {
+      assert.equal(await codeOf(s.listCheckpoints()), 'UNSUPPORTED_PLATFORM');
+      assert.equal(await codeOf(s.storeCheckpoint('1', [Uint8Array.of(1)])), 'UNSUPPORTED_PLATFORM');
+    }
+    assert.deepEqual(await new OPFSCheckpointStorage({ directory: 'not/there', root: fakeOPFS().root }).listCheckpoints(), []);
+  });
+
+  it('a save leaves no temporary file; one a closed tab left is hidden, and removed by a later save once a day old', async () => {
+    const fake = fakeOPFS();
+    const s = new OPFSCheckpointStorage({ directory: 'run', root: fake.root });
+    await s.storeCheckpoint('1', [Uint8Array.of(1, 2), Uint8Array.of(3)]);
+    assert.deepEqual(fake.tree(), { run: -1, 'run/1.reprise': 3 });
+    const dir = await (await fake.root()).getDirectoryHandle('run');
+    for (const t of ['.2.reprise.00000000000000aa.tmp', '.2.reprise.00000000000000bb.tmp']) {
+      const w = await (await dir.getFileHandle(t, { create: true })).createWritable();
+      await w.write(Uint8Array.of(9));
+      await w.close();
+    }
+    fake.backdate('run/.2.reprise.00000000000000aa.tmp', DAY + 1000);
+    assert.deepEqual(await s.listCheckpoints(), ['1']);
+    await s.storeCheckpoint('3', [Uint8Array.of(3)]);
+    assert.deepEqual(fake.tree(), { run: -1, 'run/1.reprise': 3, 'run/.2.reprise.00000000000000bb.tmp': 1, 'run/3.reprise': 1 });
+  });
+
+  it('a failed store removes its temporary file and says STORE_FAILED with the cause', async () => {
+    const fake = fakeOPFS();
+    const s = new OPFSCheckpointStorage({ directory: 'run', root: fake.root });
+    fake.failWrite(1);
+    await assert.rejects(s.storeCheckpoint('1', [Uint8Array.of(1)]), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'STORE_FAILED' && e.cause !== undefined);
+    assert.deepEqual(fake.tree(), { run: -1 });
+  });
+});
