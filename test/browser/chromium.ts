@@ -44,7 +44,10 @@ export async function launchChromium(executablePath: string): Promise<{ browser:
     args: [
       '--headless',
       '--no-sandbox',
-      '--disable-gpu',
+      // No GPU here: WebGL through SwiftShader, a software GL, so tfjs's webgl backend can start.
+      '--use-gl=angle',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
       '--disable-quic',
       '--no-first-run',
       '--disable-background-networking',

@@ -83,7 +83,7 @@ describe('reprise in headless Chromium', { skip: chromium.skip }, () => {
     const bytes = serialize(sampleValue());
     await tf.setBackend('cpu');
     const out = (await page.evaluate(`window.reprise.loadBytes(${JSON.stringify(Array.from(bytes))})`)) as {
-      warnings: string[]; t: number[]; tShape: number[]; i: number[]; v: number[]; counter: number | null; shared: boolean; big: boolean;
+      warnings: string[]; t: number[]; tShape: number[]; i: number[]; v: number[]; counter: number | null; shared: boolean; big: boolean; backend: string;
     };
     assert.deepEqual(out.t, [1, 2.5, -3, 4]);
     assert.deepEqual(out.tShape, [2, 2]);
@@ -94,6 +94,35 @@ describe('reprise in headless Chromium', { skip: chromium.skip }, () => {
     assert.equal(out.big, true);
     assert.equal(out.warnings.length, 1, JSON.stringify(out.warnings));
     assert.match(out.warnings[0]!, /REPRISE_BACKEND_MISMATCH.*"wasm".*"cpu"/);
+    assert.equal(out.backend, 'cpu');
+  });
+
+  it('loads a checkpoint saved in Node on wasm on the webgl backend (SwiftShader\'s software GL), with the backend-mismatch warning', async (t) => {
+    const started = (await page.evaluate("window.reprise.useBackend('webgl')")) as { backend?: string; now?: string; error?: string };
+    try {
+      if (started.error !== undefined) {
+        t.skip(`the webgl backend did not start in this headless Chromium (${started.error})`);
+        return;
+      }
+      assert.equal(started.now, 'webgl');
+      await tf.setBackend('wasm');
+      await tf.ready();
+      const bytes = serialize(sampleValue());
+      await tf.setBackend('cpu');
+      const out = (await page.evaluate(`window.reprise.loadBytes(${JSON.stringify(Array.from(bytes))})`)) as {
+        warnings: string[]; t: number[]; i: number[]; v: number[]; counter: number | null; shared: boolean; backend: string;
+      };
+      assert.equal(out.backend, 'webgl');
+      assert.deepEqual(out.t, [1, 2.5, -3, 4]);
+      assert.deepEqual(out.i, [1, 2, 3]);
+      assert.deepEqual(out.v, [0.5, 0.25]);
+      assert.equal(out.counter, 7);
+      assert.equal(out.shared, true);
+      assert.equal(out.warnings.length, 1, JSON.stringify(out.warnings));
+      assert.match(out.warnings[0]!, /REPRISE_BACKEND_MISMATCH.*"wasm".*"webgl"/);
+    } finally {
+      await page.evaluate("window.reprise.useBackend('cpu')");
+    }
   });
 
   it('loads in Node what the browser saved', async () => {

@@ -32,6 +32,14 @@ window.reprise = {
   sampleBytes() {
     return Array.from(serialize(sampleValue()));
   },
+  /** Starts `backend` through reprise's browser backend selection: its name, or why it could not. */
+  async useBackend(backend) {
+    try {
+      return { backend: await initBackend({ preferred: backend }), now: tf.getBackend() };
+    } catch (e) {
+      return { error: `${e.code}: ${e.message}` };
+    }
+  },
   async loadBytes(bytes) {
     tf.disposeVariables();
     const warnings = [];
@@ -51,6 +59,7 @@ window.reprise = {
         counter: value.counter instanceof Counter ? value.counter.n : null,
         shared: value.a === value.b,
         big: [...value.built.set][0] === 2n ** 70n,
+        backend: tf.getBackend(),
       };
     } finally {
       console.warn = original;
