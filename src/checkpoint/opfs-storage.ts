@@ -23,7 +23,7 @@ export interface OPFSDirectoryHandle {
   getDirectoryHandle(name: string, options?: { create?: boolean }): Promise<OPFSDirectoryHandle>;
   getFileHandle(name: string, options?: { create?: boolean }): Promise<OPFSFileHandle>;
   removeEntry(name: string): Promise<void>;
-  keys(): AsyncIterable<string>;
+  values(): AsyncIterable<{ readonly kind: 'file' | 'directory'; readonly name: string }>;
 }
 
 export interface OPFSCheckpointStorageOptions {
@@ -149,11 +149,12 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
     const ext = this.extension;
     const names: string[] = [];
     try {
-      for await (const file of dir.keys()) {
-        if (file.startsWith('.') || !file.endsWith(ext) || file.length === ext.length) continue;
+      for await (const { kind, name: file } of dir.values()) {
+        // Files named by this storage's rules: not folders, hidden temporary files, or
+        // another extension (a write in progress shows "<file>.crswap" beside its file).
+        if (kind !== 'file' || file.startsWith('.') || !file.endsWith(ext) || file.length === ext.length) continue;
         const name = file.slice(0, file.length - ext.length);
-        // A file, not a folder (or a swap file of a write in progress: "<file>.crswap").
-        if ((ext === '' || PLAIN_NAME.test(name)) && (await dir.getFileHandle(file).then(() => true, () => false))) names.push(name);
+        if (ext === '' || PLAIN_NAME.test(name)) names.push(name);
       }
     } catch (err) {
       throw wrap('LIST_FAILED', `cannot list checkpoints in ${this.describe('')}`, err);
@@ -251,8 +252,8 @@ const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Temporary files of saves that a closed tab left behind, older than a day (a running save's file is newer). */
 async function removeStaleTemporaryFiles(dir: OPFSDirectoryHandle): Promise<void> {
   const stale: string[] = [];
-  for await (const file of dir.keys()) {
-    if (!TEMPORARY.test(file)) continue;
+  for await (const { kind, name: file } of dir.values()) {
+    if (kind !== 'file' || !TEMPORARY.test(file)) continue;
     const modified = await dir.getFileHandle(file).then((h) => h.getFile()).then((f) => f.lastModified, () => undefined);
     if (modified !== undefined && Date.now() - modified > STALE_AFTER_MS) stale.push(file);
   }

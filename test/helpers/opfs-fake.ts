@@ -123,8 +123,8 @@ export function fakeOPFS(): FakeOPFS {
       async removeEntry(name) {
         if (!entry.dir!.delete(name)) throw notFound(name);
       },
-      async *keys() {
-        yield* [...entry.dir!.keys()];
+      async *values() {
+        for (const [name, e] of [...entry.dir!]) yield { kind: e.dir ? ('directory' as const) : ('file' as const), name };
       },
     };
   }
