@@ -181,14 +181,15 @@ describe('reprise in headless Chromium', { skip: chromium.skip }, () => {
     });
   });
 
-  it('runs in a web worker: serialize, IndexedDB, deserialize, with no Buffer or process there; bytes equal to those of Node', async () => {
+  it('runs in a web worker: serialize, IndexedDB, OPFS, deserialize, with no Buffer or process there; bytes equal to those of Node', async () => {
     const out = (await page.evaluate(`new Promise((resolve) => {
       const w = new Worker('/worker.js', { type: 'module' });
       w.onmessage = (e) => { resolve(e.data); w.terminate(); };
       w.onerror = (e) => resolve({ error: e.message });
       w.postMessage('go');
-    })`)) as { error?: string; bytes: number[]; t: number[]; step: number; hasBuffer: boolean; hasProcess: boolean };
+    })`)) as { error?: string; bytes: number[]; t: number[]; step: number; hasBuffer: boolean; hasProcess: boolean; opfsStep: number };
     assert.equal(out.error, undefined);
+    assert.equal(out.opfsStep, 12);
     assert.deepEqual(out.t, [1, 2.5, -3, 4]);
     assert.equal(out.step, 11);
     assert.equal(out.hasBuffer, false);
