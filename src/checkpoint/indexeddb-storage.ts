@@ -183,36 +183,39 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
     }
   }
 
-  /** Copies the chunks into records of `recordSize` (each its own ArrayBuffer) and stores them with the head in one transaction. */
+  /**
+   * Copies the chunks into records of `recordSize` (each its own ArrayBuffer) and stores
+   * them with the head in one transaction. Each record is handed to IndexedDB (which
+   * clones it at once) before the next one is made, so a save holds one record beyond
+   * IndexedDB's own copy, not a second copy of the checkpoint.
+   */
   async storeCheckpoint(name: string, chunks: readonly Uint8Array[]): Promise<void> {
     this.checkName(name);
     try {
       const size = chunks.reduce((n, c) => n + c.byteLength, 0);
-      const records: ArrayBuffer[] = [];
-      let current = new Uint8Array(Math.min(this.recordSize, size));
-      let filled = 0;
-      for (const chunk of chunks) {
-        for (let at = 0; at < chunk.byteLength; ) {
-          const n = Math.min(chunk.byteLength - at, current.length - filled);
-          current.set(chunk.subarray(at, at + n), filled);
-          filled += n;
-          at += n;
-          if (filled === current.length) {
-            records.push(current.buffer as ArrayBuffer);
-            const left = size - records.length * this.recordSize;
-            current = new Uint8Array(Math.min(this.recordSize, Math.max(left, 0)));
-            filled = 0;
-          }
-        }
-      }
       const db = await this.open();
       const tx = db.transaction([HEADS, RECORDS], 'readwrite');
       const committed = finished(tx);
       try {
         const recordStore = tx.objectStore(RECORDS);
         recordStore.delete(this.recordRange(name));
-        records.forEach((r, i) => recordStore.put(r, [this.prefix, name, i]));
-        tx.objectStore(HEADS).put({ size, records: records.length } satisfies Head, [this.prefix, name]);
+        let records = 0;
+        let current = new Uint8Array(Math.min(this.recordSize, size));
+        let filled = 0;
+        for (const chunk of chunks) {
+          for (let at = 0; at < chunk.byteLength; ) {
+            const n = Math.min(chunk.byteLength - at, current.length - filled);
+            current.set(chunk.subarray(at, at + n), filled);
+            filled += n;
+            at += n;
+            if (filled === current.length) {
+              recordStore.put(current.buffer, [this.prefix, name, records++]);
+              current = new Uint8Array(Math.min(this.recordSize, Math.max(size - records * this.recordSize, 0)));
+              filled = 0;
+            }
+          }
+        }
+        tx.objectStore(HEADS).put({ size, records } satisfies Head, [this.prefix, name]);
       } catch (err) {
         // Nothing of a failed request list may commit: the previous checkpoint stays whole.
         tx.abort();

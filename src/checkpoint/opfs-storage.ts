@@ -62,8 +62,9 @@ function missing(err: unknown): boolean {
  * never listed, and the next save into the folder removes those older than a day.
  *
  * Measured against {@link IndexedDBCheckpointStorage} (bench/browser-storage.ts, headless
- * Chromium): loads several times faster and stores checkpoints of 600 MiB and more
- * that IndexedDB refused there; see the README.
+ * Chromium): loads several times faster, and stores checkpoints of 512 MiB and more,
+ * which Chromium refuses in the one IndexedDB transaction a checkpoint is written in;
+ * see the README.
  */
 export class OPFSCheckpointStorage implements CheckpointStorage {
   readonly directory: string;
