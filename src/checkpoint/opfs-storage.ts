@@ -145,7 +145,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
       dir = await this.folder(false);
     } catch (err) {
       if (missing(err)) return [];
-      throw wrap('LIST_FAILED', `cannot list checkpoints in ${`opfs://${this.directory}/`}`, err);
+      throw wrap('LIST_FAILED', `cannot list checkpoints in opfs://${this.directory}/`, err);
     }
     const ext = this.extension;
     const names: string[] = [];
@@ -158,7 +158,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
         if (ext === '' || PLAIN_NAME.test(name)) names.push(name);
       }
     } catch (err) {
-      throw wrap('LIST_FAILED', `cannot list checkpoints in ${`opfs://${this.directory}/`}`, err);
+      throw wrap('LIST_FAILED', `cannot list checkpoints in opfs://${this.directory}/`, err);
     }
     return names;
   }
