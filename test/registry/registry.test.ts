@@ -62,6 +62,11 @@ describe('Registry', () => {
     assert.throws(() => registry.registerFunction('notfn', 3 as unknown as Function), RegistrationError);
   });
 
+  it('in Node, importing reprise installs the full reflect-metadata API, as before its browser build had a smaller store', () => {
+    const reflect = Reflect as unknown as Record<string, unknown>;
+    for (const fn of ['metadata', 'getMetadata', 'defineMetadata', 'getOwnMetadataKeys', 'hasMetadata']) assert.equal(typeof reflect[fn], 'function', fn);
+  });
+
   it('constructorSerialized keeps the class name, statics, instanceof and design:paramtypes', () => {
     const registry = new Registry();
     @constructorSerialized({ registry })
