@@ -21,7 +21,7 @@ export async function bundleForBrowser(
     target: 'es2022',
     write: false,
     minify: options.minify ?? true,
-    external: options.withTfjs ? [] : ['@tensorflow/*'],
+    external: options.withTfjs ? [] : ['@tensorflow/*', '#tfjs-*'],
     logLevel: 'silent',
     metafile: true,
   });
