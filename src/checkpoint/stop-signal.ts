@@ -1,4 +1,5 @@
 import { flushCheckpointWrites } from './checkpoint-plugin.js';
+import { unavailable } from '../no-node/unavailable.js';
 
 /**
  * Turns SIGINT/SIGTERM (what a scheduler such as SLURM sends before pre-empting a
@@ -30,6 +31,8 @@ export class StopSignal {
   }
 
   install(signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'], log: (line: string) => void = (l) => process.stderr.write(l + '\n')): this {
+    // Browsers and workers have no signals: say so instead of a ReferenceError on `process`.
+    if (typeof process === 'undefined' || typeof process.on !== 'function') unavailable('StopSignal.install', "Node's process signals")();
     for (const sig of signals) {
       const handler = (): void => {
         if (this.signal) {

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CheckpointError } from '../../src/errors.js';
+import { StopSignal } from '../../src/checkpoint/index.js';
+
+describe('StopSignal', () => {
+  it('refuses to install where there is no process (a browser or worker) with UNSUPPORTED_PLATFORM', () => {
+    const real = Object.getOwnPropertyDescriptor(globalThis, 'process')!;
+    Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true, writable: true });
+    let thrown: unknown;
+    try {
+      new StopSignal().install();
+    } catch (err) {
+      thrown = err;
+    } finally {
+      Object.defineProperty(globalThis, 'process', real);
+    }
+    assert.ok(thrown instanceof CheckpointError, String(thrown));
+    assert.equal(thrown.code, 'UNSUPPORTED_PLATFORM');
+  });
+
+  it('installs and removes its handlers in Node', () => {
+    const before = process.listenerCount('SIGTERM');
+    const stop = new StopSignal().install(['SIGTERM']);
+    assert.equal(process.listenerCount('SIGTERM'), before + 1);
+    assert.equal(stop.requested, false);
+    stop.dispose();
+    assert.equal(process.listenerCount('SIGTERM'), before);
+  });
+});
