@@ -1,7 +1,8 @@
 import { CheckpointError } from '../errors.js';
 import { openContainer, PREAMBLE_SIZE, type HeaderInfo } from '../format/index.js';
 import { inspectGraph, type GraphSummary } from '../graph/index.js';
-import type { Registry, SectionView } from '../registry/index.js';
+import { Registry, type SectionView } from '../registry/index.js';
+import { registerTensorCodecs } from '../tensor/register.js';
 
 /** Everything `reprise inspect` reports about a file, found without running any of its code. */
 export interface FileReport {
@@ -26,11 +27,23 @@ export interface InspectOptions {
   maxDepth?: number;
 }
 
+let builtinCodecs: Registry | undefined;
+/** The tensor layer's codecs in a registry of their own: without a `registry`, their `check`s still run on their values. */
+function tensorCodecs(): Registry {
+  if (!builtinCodecs) registerTensorCodecs((builtinCodecs = new Registry()));
+  return builtinCodecs;
+}
+
 /**
  * Verifies a checkpoint (preamble, header, every checksum, the graph stream) and
  * describes it, without building values or running constructors. The graph stream is
- * read by the decoder itself, in its non-building mode (`inspectGraph`), so a file
- * `load` refuses for its bytes fails here with the same code and path.
+ * read by the decoder itself, in its non-building mode (`inspectGraph`), and every
+ * value of a codec with a `check` hook (tensors, Variables, models, optimizers: always,
+ * even without a `registry`) is checked as its `decode` would, so a file `load` refuses
+ * for its bytes fails here with the same code and path. Not checked: what needs the
+ * running process (a device tag this process cannot serve) or a built value (a model
+ * topology that asks for weights the file does not hold; a constructor or `setState`
+ * that throws).
  * @throws CheckpointFormatError for a broken file (UnknownClassError, MigrationError
  *   too when a `registry` is given).
  */
@@ -39,6 +52,7 @@ export function inspectBytes(bytes: Uint8Array, options: InspectOptions = {}): F
   const header: HeaderInfo = container.header;
   const graph = inspectGraph(container.graph, {
     registry: options.registry,
+    checks: tensorCodecs(),
     maxDepth: options.maxDepth,
     fileOffset: header.sections[0]!.offset,
     section(index: number): SectionView {

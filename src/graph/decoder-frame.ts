@@ -66,6 +66,8 @@ export class Frame {
   /** The class instance a FIELDS/INNER frame with a state fills. */
   owner: unknown = undefined;
   label: PathStep = '';
+  /** A codec value whose codec's `check` runs when it is complete (inspecting). */
+  checking = false;
 
   reset(kind: F, tag: number, target: unknown, n: number, id: number, at: number): this {
     this.kind = kind;
@@ -82,6 +84,7 @@ export class Frame {
     this.store = Store.ASSIGN;
     this.owner = undefined;
     this.label = '';
+    this.checking = false;
     return this;
   }
 }

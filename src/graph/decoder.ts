@@ -36,6 +36,14 @@ export interface InspectGraphOptions {
    * without running any of its code. Without it names are only recorded.
    */
   registry?: Registry;
+  /**
+   * Codecs whose `check` runs on the stored values of their name when there is no
+   * `registry` (the command line passes the tensor layer's codecs, which it knows,
+   * while it lists user classes without checking them). A name found here is checked
+   * (kind, version) as loading with it registered would. Ignored when `registry` is given:
+   * then the registry's own codecs' checks run.
+   */
+  checks?: Registry;
   fileOffset?: number;
   maxDepth?: number;
 }
@@ -97,10 +105,12 @@ export function decodeGraph(bytes: Uint8Array, options: DecodeGraphOptions): { v
 
 /**
  * Reads a graph stream exactly as {@link decodeGraph} does — the same grammar, the same
- * checks, the same error codes and paths — but builds no values and runs no code: the
- * basis of `reprise inspect` and `verify`. What it cannot know without building
- * (a codec's or constructor's own checks, a `migrate` or `setState` that throws) only
- * loading finds.
+ * checks, the same error codes and paths — but builds no values and runs no code but
+ * codecs' `check` hooks: the basis of `reprise inspect` and `verify`. A codec value is
+ * built as plain data (arrays, objects, Maps, Sets) and handed to its codec's `check`,
+ * which refuses what `decode` would refuse. What it cannot know without building (a
+ * constructor's own checks, a `migrate` or `setState` that throws, whether a device tag
+ * can be served here) only loading finds.
  * @throws CheckpointFormatError for a malformed stream; with a `registry`, also
  *   UnknownClassError and MigrationError as `decodeGraph` would.
  */
@@ -127,6 +137,8 @@ class GraphDecoder implements DecodeContext {
   private readonly usedByteSections = new Set<number>();
 
   private readonly build: boolean;
+  /** Open codec values whose `check` will run (inspecting): plain data inside them is built for it. */
+  private plainDepth = 0;
 
   constructor(
     bytes: Uint8Array,
@@ -253,6 +265,11 @@ class GraphDecoder implements DecodeContext {
     return this.objects.push(v) - 1;
   }
 
+  /** Whether plain data (arrays, objects, Maps, Sets, Dates, RegExps) is built: always when loading, inside a checked codec value when inspecting. */
+  private plain(): boolean {
+    return this.build || this.plainDepth > 0;
+  }
+
   private open(kind: F, tag: number, target: unknown, n: number, id: number, at: number): Frame {
     const frame = (this.pool.pop() ?? new Frame()).reset(kind, tag, target, n, id, at);
     this.stack.push(frame);
@@ -266,25 +283,25 @@ class GraphDecoder implements DecodeContext {
     switch (tag) {
       case Tag.ARRAY: {
         const n = r.count();
-        const arr = build ? new Array(n) : checked(tag);
+        const arr = this.plain() ? new Array(n) : checked(tag);
         this.open(F.ARRAY, tag, arr, n, this.define(arr, tag), at);
         return PENDING;
       }
       case Tag.OBJECT:
       case Tag.NULL_PROTO_OBJECT: {
-        const obj = build ? (tag === Tag.OBJECT ? {} : Object.create(null)) : checked(tag);
+        const obj = this.plain() ? (tag === Tag.OBJECT ? {} : Object.create(null)) : checked(tag);
         const id = this.define(obj, tag);
         this.open(F.FIELDS, tag, obj, r.count(2), id, at);
         return PENDING;
       }
       case Tag.MAP: {
-        const map = build ? new Map() : checked(tag);
+        const map = this.plain() ? new Map() : checked(tag);
         const id = this.define(map, tag);
         this.open(F.MAP, tag, map, 2 * r.count(2), id, at);
         return PENDING;
       }
       case Tag.SET: {
-        const set = build ? new Set() : checked(tag);
+        const set = this.plain() ? new Set() : checked(tag);
         const id = this.define(set, tag);
         this.open(F.SET, tag, set, r.count(), id, at);
         return PENDING;
@@ -292,7 +309,7 @@ class GraphDecoder implements DecodeContext {
       case Tag.DATE: {
         const id = this.define(PENDING, tag);
         const time = r.f64();
-        return (this.objects[id] = build ? new Date(time) : checked(tag));
+        return (this.objects[id] = this.plain() ? new Date(time) : checked(tag));
       }
       case Tag.REGEXP: {
         const id = this.define(PENDING, tag);
@@ -304,7 +321,7 @@ class GraphDecoder implements DecodeContext {
         } catch {
           return r.fail(`invalid regular expression /${source}/${flags}`);
         }
-        return (this.objects[id] = build ? re : checked(tag));
+        return (this.objects[id] = this.plain() ? re : checked(tag));
       }
       case Tag.ARRAY_BUFFER:
       case Tag.NODE_BUFFER: {
@@ -370,6 +387,10 @@ class GraphDecoder implements DecodeContext {
         frame.version = version;
         frame.label = { label: isCodec ? `<${name}>` : '<args>' };
         frame.key = name;
+        if (!build && entry?.kind === 'codec' && entry.check) {
+          frame.checking = true;
+          this.plainDepth++;
+        }
         return PENDING;
       }
       default:
@@ -434,7 +455,7 @@ class GraphDecoder implements DecodeContext {
     this.steps.pop();
     const i = frame.i++;
     if (v === HOLE) return;
-    if (!this.build) {
+    if (frame.target instanceof Checked || frame.kind === F.VIEW || frame.kind === F.INNER) {
       if (frame.kind === F.MAP && i % 2 === 0) frame.key = v; // for the path of the value
       else frame.inner = v;
       return;
@@ -514,9 +535,11 @@ class GraphDecoder implements DecodeContext {
     const name = this.string();
     const version = this.reader.varint();
     if (!this.build) this.summary.classes[`${name}@${version}`] = (this.summary.classes[`${name}@${version}`] ?? 0) + 1;
-    if (!this.registry) return { entry: undefined, version, name };
-    const entry = this.registry.byStableName(name);
-    if (!entry) throw new UnknownClassError(name, label, this.path());
+    const entry = this.registry ? this.registry.byStableName(name) : this.opts.checks?.byStableName(name);
+    if (!entry) {
+      if (!this.registry) return { entry: undefined, version, name };
+      throw new UnknownClassError(name, label, this.path());
+    }
     if (entry.kind !== kind) {
       throw new MigrationError('KIND_CHANGED', `"${name}" was saved as a ${label} but is now registered as a ${entry.kind} class`, { path: this.path() });
     }
@@ -552,7 +575,7 @@ class GraphDecoder implements DecodeContext {
     const { setState, migrate } = entry.options;
     if (!this.build) {
       // What a state must be is known only when no hook can change it.
-      const isObject = raw instanceof Checked && raw.tag !== Tag.FUNCTION;
+      const isObject = raw instanceof Checked ? raw.tag !== Tag.FUNCTION : typeof raw === 'object' && raw !== null;
       if (!setState && frame.version === entry.version && !isObject) this.notAnObject(entry.name);
       return;
     }
@@ -579,7 +602,7 @@ class GraphDecoder implements DecodeContext {
 
   private constructed(frame: Frame): unknown {
     const raw = frame.inner;
-    const isArray = this.build ? Array.isArray(raw) : raw instanceof Checked && raw.tag === Tag.ARRAY;
+    const isArray = Array.isArray(raw) || (raw instanceof Checked && raw.tag === Tag.ARRAY);
     this.steps.push(frame.label);
     if (!isArray) this.reader.fail(`arguments of "${frame.key as string}" are not an array`, frame.at);
     const entry = frame.entry;
@@ -614,6 +637,15 @@ class GraphDecoder implements DecodeContext {
 
   private codec(frame: Frame): unknown {
     const entry = frame.entry;
+    if (!this.build && frame.checking && entry?.kind === 'codec') {
+      this.plainDepth--;
+      try {
+        entry.check!(frame.inner, this, frame.version);
+      } catch (err) {
+        if (err instanceof CheckpointError) throw err;
+        throw new CheckpointError('CODEC_FAILED', `codec "${entry.name}" failed to decode: ${(err as Error)?.message}`, { path: this.path(), cause: err });
+      }
+    }
     if (!this.build || entry?.kind !== 'codec') return (this.objects[frame.id] = checked(frame.tag));
     let obj: unknown;
     try {

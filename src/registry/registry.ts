@@ -31,6 +31,8 @@ export interface CodecEntry {
   /** The codec's own functions; the graph layer passes the options of `save`/`load` as `ctx.options`. */
   encode(value: any, ctx: EncodeContext<object>): unknown;
   decode(encoded: any, ctx: DecodeContext<object>, version: number): unknown;
+  /** See `CodecOptions.check`: `decode`'s checks without building, for verify and inspect. */
+  check?(encoded: unknown, ctx: DecodeContext<object>, version: number): void;
 }
 
 export type ClassEntry = FieldsEntry | ConstructorEntry | CodecEntry;
@@ -147,6 +149,7 @@ export class Registry {
       subclasses: options.subclasses ?? false,
       encode: options.encode,
       decode: options.decode,
+      check: options.check,
     });
   }
 

@@ -53,6 +53,17 @@ export interface CodecOptions<T, E = unknown, SaveOptions extends object = Recor
   encode(value: T, ctx: EncodeContext<SaveOptions>): E;
   /** Inverse of `encode`. `version` is the one the file was written with. */
   decode(encoded: E, ctx: DecodeContext<LoadOptions>, version: number): T;
+  /**
+   * Checks a stored value as `decode` would, building nothing: `reprise verify` and
+   * `inspect` call it so that a value `decode` refuses fails to verify with the same
+   * error (code and path). It sees the value's plain data built (arrays, plain and
+   * null-prototype objects, Maps, Sets, Dates, RegExps, primitives); a class instance,
+   * constructor-serialized object, codec value, function, ArrayBuffer or view inside it
+   * is an opaque stand-in object. `decode` should start with the same checks (call
+   * `check` first), so the two cannot drift apart. Default: none (verify then checks
+   * only the grammar of the value).
+   */
+  check?(encoded: unknown, ctx: DecodeContext<LoadOptions>, version: number): void;
   /** Also use this codec for instances of subclasses that have no registration of their own. Default false. */
   subclasses?: boolean;
 }

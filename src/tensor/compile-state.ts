@@ -47,6 +47,23 @@ export function compileStateOf(model: tfl.LayersModel, weights: readonly { val: 
 }
 
 /**
+ * The checks of a stored compile state that need no model: a record (or `null`), a
+ * boolean `optimizerOwned`, `collected` indexes below `weightCount`. Whether its
+ * `optimizer` is a `tf.Optimizer` is known only once it is built ({@link restoreCompileState}).
+ * @throws CheckpointFormatError `BAD_MODEL`.
+ */
+export function checkCompileRecord(stored: unknown, weightCount: number, path: string): void {
+  if (stored === null || stored === undefined) return;
+  const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `the stored compile state is malformed: ${what}`, { path });
+  if (typeof stored !== 'object') throw fail('expected a record');
+  const { optimizerOwned, collected } = stored as Record<string, unknown>;
+  if (typeof optimizerOwned !== 'boolean') throw fail('optimizerOwned must be a boolean');
+  if (!Array.isArray(collected) || !collected.every((i) => Number.isSafeInteger(i) && i >= 0 && i < weightCount)) {
+    throw fail(`collected must list weight indexes below ${weightCount}`);
+  }
+}
+
+/**
  * Compiles the rebuilt `model` as the saved one was, then restores what `compile`
  * derived and the user may have changed since (optimizer ownership, collected weights).
  *
@@ -56,13 +73,9 @@ export function compileStateOf(model: tfl.LayersModel, weights: readonly { val: 
 export function restoreCompileState(model: tfl.LayersModel, stored: unknown, weights: readonly object[], path: string): void {
   if (stored === null || stored === undefined) return;
   const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `the stored compile state is malformed: ${what}`, { path });
-  if (typeof stored !== 'object') throw fail('expected a record');
-  const { optimizer, optimizerOwned, loss, metrics, collected } = stored as Record<string, unknown>;
+  checkCompileRecord(stored, weights.length, path);
+  const { optimizer, optimizerOwned, loss, metrics, collected } = stored as { optimizerOwned: boolean; collected: number[] } & Record<string, unknown>;
   if (!(optimizer instanceof tf.Optimizer)) throw fail('its optimizer is not a tf.Optimizer');
-  if (typeof optimizerOwned !== 'boolean') throw fail('optimizerOwned must be a boolean');
-  if (!Array.isArray(collected) || !collected.every((i) => Number.isSafeInteger(i) && i >= 0 && i < weights.length)) {
-    throw fail(`collected must list weight indexes below ${weights.length}`);
-  }
   try {
     model.compile({ optimizer, loss: loss as never, ...(metrics === null ? {} : { metrics: metrics as never }) });
   } catch (err) {

@@ -3,9 +3,9 @@ import * as tfl from '#tfjs-layers';
 import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
 import type { Registry } from '../registry/index.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
-import { compileStateOf, restoreCompileState, type CompileState } from './compile-state.js';
+import { checkCompileRecord, compileStateOf, restoreCompileState, type CompileState } from './compile-state.js';
 import { parseStoredConfig } from './stored-config.js';
-import { StoredWeightSupply, type StoredWeightEntry } from './stored-weights.js';
+import { checkStoredWeights, StoredWeightSupply, type StoredWeightEntry } from './stored-weights.js';
 import { encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 import { isRegistered } from './variable-name.js';
 
@@ -65,11 +65,13 @@ export function registerModelCodecs(registry: Registry): void {
     name: SEQUENTIAL_CODEC_NAME,
     encode: (model: tfl.Sequential, ctx: TensorEncodeContext) => encodeModel(model, ctx),
     decode: (record: unknown, ctx: TensorDecodeContext) => decodeModel(record, ctx, 'Sequential') as tfl.Sequential,
+    check: (record: unknown, ctx: TensorDecodeContext) => checkModelRecord(record, ctx, 'Sequential', true),
   });
   registry.registerCodec(tfl.LayersModel, {
     name: LAYERS_MODEL_CODEC_NAME,
     encode: (model: tfl.LayersModel, ctx: TensorEncodeContext) => encodeModel(model, ctx),
     decode: (record: unknown, ctx: TensorDecodeContext) => decodeModel(record, ctx, 'LayersModel'),
+    check: (record: unknown, ctx: TensorDecodeContext) => checkModelRecord(record, ctx, 'LayersModel', true),
   });
 }
 
@@ -134,7 +136,23 @@ function layerTrainability(container: Container): LayerTrainability[] {
   });
 }
 
-function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequential' | 'LayersModel'): tfl.LayersModel {
+/**
+ * Everything {@link decodeModel} checks before it builds a layer: the record's fields,
+ * the config (valid JSON, no refused key, every `className` registered with tfjs),
+ * every stored weight against its section (`checkStoredWeights`) and the compile
+ * state's own fields, in that order. With `weightsToo` false only the fields and the
+ * config: `decodeModel` then makes the weight supply (which checks the weights) and
+ * checks the compile state itself. The codecs' `check` (verify). What only building finds — a
+ * topology that asks for weights the file does not hold, trainable flags for another
+ * number of layers, tfjs refusing the config — only loading finds.
+ * @throws CheckpointFormatError `BAD_MODEL`, `BAD_STORED_CONFIG`, `UNKNOWN_CLASS`, `BAD_TENSOR`.
+ */
+function checkModelRecord(
+  record: unknown,
+  ctx: TensorDecodeContext,
+  kind: 'Sequential' | 'LayersModel',
+  weightsToo: boolean,
+): { config: unknown; weights: StoredWeightEntry[]; trainable: boolean; layers: unknown[]; compiled: unknown } {
   const path = ctx.path();
   const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `a stored ${kind} is malformed: ${what}`, { path });
   if (typeof record !== 'object' || record === null) throw fail('expected a record');
@@ -143,9 +161,21 @@ function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequentia
     throw fail('it needs weights, trainable and layers');
   }
   parseStoredConfig(config, path); // validate once before building anything
+  if (weightsToo) {
+    checkStoredWeights(weights, ctx, fail);
+    checkCompileRecord(compiled, weights.length, path);
+  }
+  return { config, weights: weights as StoredWeightEntry[], trainable, layers, compiled };
+}
+
+function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequential' | 'LayersModel'): tfl.LayersModel {
+  const path = ctx.path();
+  const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `a stored ${kind} is malformed: ${what}`, { path });
+  const { config, weights, trainable, layers, compiled } = checkModelRecord(record, ctx, kind, false);
   // Every stored weight checked against its section, nothing allocated yet; each weight
   // the topology asks for must then be one of them before its memory is allocated.
   const supply = new StoredWeightSupply(weights as StoredWeightEntry[], ctx, fail);
+  checkCompileRecord(compiled, weights.length, path);
   const model = rebuild(
     () =>
       supply.build(() => {

@@ -3,7 +3,7 @@ import { CheckpointError, CheckpointFormatError } from '../errors.js';
 import type { Registry } from '../registry/index.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
 import { parseStoredConfig } from './stored-config.js';
-import { decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
+import { checkTensorRecord, decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 
 /**
  * Where each built-in tfjs 4.22 optimizer keeps its state, read from
@@ -103,6 +103,7 @@ export function registerOptimizerCodecs(registry: Registry): void {
       name: layout.codecName,
       encode: (optimizer: tf.Optimizer, ctx: TensorEncodeContext) => encodeOptimizer(optimizer, layout, ctx),
       decode: (record: unknown, ctx: TensorDecodeContext) => decodeOptimizer(record, layout, ctx),
+      check: (record: unknown, ctx: TensorDecodeContext) => void checkOptimizerRecord(record, layout, ctx),
     });
   }
 }
@@ -131,7 +132,16 @@ function encodeOptimizer(optimizer: tf.Optimizer, layout: OptimizerLayout, ctx: 
   };
 }
 
-function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: TensorDecodeContext): tf.Optimizer {
+/**
+ * Everything {@link decodeOptimizer} checks, before it builds anything: the record's
+ * fields, the config (see `parseStoredConfig`), every state value a `float32` scalar
+ * tensor record (what tfjs 4.22's constructors make for `c`, `m`, `accBeta1`, …) with a
+ * boolean `trainable` for variables, every slot `null` or a string `originalName` and a
+ * tensor record. The codecs' `check` (verify) and the start of `decodeOptimizer`; only
+ * tfjs refusing the config (`OPTIMIZER_REBUILD`) is left to loading.
+ * @throws CheckpointFormatError `BAD_OPTIMIZER`, `BAD_STORED_CONFIG`, `UNKNOWN_CLASS`, `BAD_TENSOR`.
+ */
+function checkOptimizerRecord(record: unknown, layout: OptimizerLayout, ctx: TensorDecodeContext): { parsed: Record<string, unknown>; iterations: number | null; slots: Record<string, unknown[]>; state: Record<string, { value: unknown; trainable?: boolean }> } {
   const path = ctx.path();
   const fail = (what: string) => new CheckpointFormatError('BAD_OPTIMIZER', `a stored ${layout.codecName} is malformed: ${what}`, { path });
   if (typeof record !== 'object' || record === null) throw fail('expected a record');
@@ -139,6 +149,30 @@ function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: TensorDe
   if (iterations !== null && !(Number.isSafeInteger(iterations) && (iterations as number) >= 0)) throw fail('iterations must be a count or null');
   if (typeof slots !== 'object' || slots === null || typeof state !== 'object' || state === null) throw fail('it needs slots and state');
   const parsed = parseStoredConfig(config, path);
+  for (const field of [...layout.stateVariables, ...layout.stateTensors]) {
+    const entry = (state as Record<string, unknown>)[field] as { value?: unknown; trainable?: unknown } | undefined;
+    if (!entry || typeof entry !== 'object') throw fail(`state "${field}" is missing`);
+    const { dtype, shape } = checkTensorRecord(entry.value, ctx);
+    if (dtype !== 'float32' || shape.length !== 0) throw fail(`state "${field}" is a ${dtype} [${shape.join(', ')}], expected float32 []`);
+    if (layout.stateVariables.includes(field) && typeof entry.trainable !== 'boolean') throw fail(`state "${field}" needs a boolean trainable`);
+  }
+  for (const list of layout.slotLists) {
+    const entries = (slots as Record<string, unknown>)[list];
+    if (!Array.isArray(entries)) throw fail(`slot list "${list}" is missing`);
+    entries.forEach((entry: unknown, i) => {
+      if (entry === null) return;
+      const { originalName, value } = (entry ?? {}) as Record<string, unknown>;
+      if (typeof originalName !== 'string') throw fail(`slot ${list}[${i}] needs a string originalName`);
+      checkTensorRecord(value, ctx);
+    });
+  }
+  return { parsed, iterations: iterations as number | null, slots: slots as Record<string, unknown[]>, state: state as Record<string, { value: unknown; trainable?: boolean }> };
+}
+
+function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: TensorDecodeContext): tf.Optimizer {
+  const path = ctx.path();
+  const fail = (what: string) => new CheckpointFormatError('BAD_OPTIMIZER', `a stored ${layout.codecName} is malformed: ${what}`, { path });
+  const { parsed, iterations, slots, state } = checkOptimizerRecord(record, layout, ctx);
   let optimizer: tf.Optimizer;
   try {
     const fromConfig = (layout.ctor as unknown as { fromConfig(cls: unknown, config: unknown): tf.Optimizer }).fromConfig;

@@ -1,7 +1,7 @@
 import * as tf from '#tfjs-core';
 import * as tfl from '#tfjs-layers';
 import type { DecodeContext } from '../registry/index.js';
-import { decodeTensorRecord, inspectTensorRecord, type InspectedTensorRecord } from './tensor-record.js';
+import { checkTensorRecord, decodeTensorRecord, type InspectedTensorRecord } from './tensor-record.js';
 
 /** One stored weight of a model record: its stored name (diagnostics and matching), value and `trainable`. */
 export interface StoredWeightEntry {
@@ -57,11 +57,7 @@ export class StoredWeightSupply {
     private readonly ctx: DecodeContext,
     private readonly fail: (what: string) => Error,
   ) {
-    this.records = entries.map((entry, i) => {
-      if (typeof entry !== 'object' || entry === null) throw fail(`weight ${i} must be a record`);
-      if (typeof entry.trainable !== 'boolean') throw fail(`weight ${i} needs a boolean trainable`);
-      return inspectTensorRecord(entry.value, ctx);
-    });
+    this.records = checkStoredWeights(entries, ctx, fail);
   }
 
   /**
@@ -151,6 +147,21 @@ export class StoredWeightSupply {
     this.handedOut.push(tensor);
     return tensor;
   }
+}
+
+/**
+ * Checks every stored weight entry of a model record (a record with a boolean
+ * `trainable` and a tensor record checked against its section by `checkTensorRecord`),
+ * allocating nothing; what {@link StoredWeightSupply} checks when it is made.
+ * @throws `fail(…)` (`BAD_MODEL`) for a malformed entry, `BAD_TENSOR` for a malformed tensor record.
+ */
+export function checkStoredWeights(entries: readonly unknown[], ctx: DecodeContext, fail: (what: string) => Error): InspectedTensorRecord[] {
+  return entries.map((entry, i) => {
+    if (typeof entry !== 'object' || entry === null) throw fail(`weight ${i} must be a record`);
+    const { trainable, value } = entry as Record<string, unknown>;
+    if (typeof trainable !== 'boolean') throw fail(`weight ${i} needs a boolean trainable`);
+    return checkTensorRecord(value, ctx);
+  });
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -30,6 +30,24 @@ export function packStrings(values: readonly Uint8Array[]): Uint8Array {
  *   the lengths do not add up to the section's size.
  */
 export function unpackStrings(data: Uint8Array, expected: number, path: string): Uint8Array[] {
+  const headerBytes = checkPackedStrings(data, expected, path);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const out = new Array<Uint8Array>(expected);
+  let at = headerBytes;
+  for (let i = 0; i < expected; i++) {
+    const length = view.getUint32(4 + 4 * i, true);
+    out[i] = data.subarray(at, at + length);
+    at += length;
+  }
+  return out;
+}
+
+/**
+ * The checks of {@link unpackStrings}, allocating nothing: returns the byte length of
+ * the count and lengths that precede the strings.
+ * @throws CheckpointFormatError `BAD_TENSOR` as `unpackStrings` does.
+ */
+export function checkPackedStrings(data: Uint8Array, expected: number, path: string): number {
   const fail = (what: string) =>
     new CheckpointFormatError('BAD_TENSOR', `the bytes of a string tensor are malformed: ${what}`, { path });
   if (data.byteLength < 4) throw fail(`${data.byteLength} bytes cannot hold the string count`);
@@ -41,12 +59,5 @@ export function unpackStrings(data: Uint8Array, expected: number, path: string):
   let total = headerBytes;
   for (let i = 0; i < count; i++) total += view.getUint32(4 + 4 * i, true);
   if (total !== data.byteLength) throw fail(`the lengths add up to ${total} bytes, the section has ${data.byteLength}`);
-  const out = new Array<Uint8Array>(count);
-  let at = headerBytes;
-  for (let i = 0; i < count; i++) {
-    const length = view.getUint32(4 + 4 * i, true);
-    out[i] = data.subarray(at, at + length);
-    at += length;
-  }
-  return out;
+  return headerBytes;
 }

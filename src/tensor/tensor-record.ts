@@ -6,7 +6,7 @@ import type { SectionView } from '../registry/index.js';
 import { deviceTagFor } from './device-tag.js';
 import { resolveDevice } from './map-location.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
-import { packStrings, unpackStrings } from './string-tensor-bytes.js';
+import { checkPackedStrings, packStrings, unpackStrings } from './string-tensor-bytes.js';
 
 export { TENSOR_DTYPES, type TensorDtype };
 
@@ -84,7 +84,7 @@ export function encodeTensorRecord(tensor: tf.Tensor, ctx: TensorEncodeContext):
  */
 export function decodeTensorRecord(record: unknown, ctx: TensorDecodeContext, name?: string): tf.Tensor {
   const path = ctx.path();
-  const { dtype, shape, size, section } = inspectTensorRecord(record, ctx);
+  const { dtype, shape, size, section } = checkTensorRecord(record, ctx);
   resolveDevice(section.device, ctx.options.mapLocation, { dtype, shape, ...(name === undefined ? {} : { name }) }, path);
   assertLittleEndian();
   if (section.resident instanceof tf.Tensor) {
@@ -93,7 +93,6 @@ export function decodeTensorRecord(record: unknown, ctx: TensorDecodeContext, na
   }
   const data = section.data;
   if (dtype === 'string') return tf.keep(tf.tensor(unpackStrings(data, size, path), shape, 'string'));
-  if (dtype === 'bool') checkBooleans(data, path);
   if (dtype === 'complex64') return tf.keep(complexFromInterleaved(floatView(data), shape, path));
   const values = dtype === 'float32' ? floatView(data) : dtype === 'int32' ? intView(data) : data;
   return tf.keep(tf.tensor(values, shape, dtype));
@@ -141,6 +140,24 @@ export function inspectTensorRecord(record: unknown, ctx: TensorDecodeContext): 
     }
   }
   return { dtype, shape, size, section };
+}
+
+/**
+ * Every check {@link decodeTensorRecord} makes of a record and its section's bytes —
+ * {@link inspectTensorRecord}, `bool` elements 0 or 1, a `string` section's lengths —
+ * allocating nothing: the `check` of the tensor codecs, run by `reprise verify`. Not
+ * checked: whether the section's device tag can be served here (that depends on the
+ * process and `mapLocation`, not the file).
+ * @throws CheckpointFormatError `BAD_TENSOR` (with the graph path).
+ */
+export function checkTensorRecord(record: unknown, ctx: TensorDecodeContext): InspectedTensorRecord {
+  const inspected = inspectTensorRecord(record, ctx);
+  const { dtype, size, section } = inspected;
+  // A section already in the backend's memory was checked when it was read.
+  if (section.resident instanceof tf.Tensor) return inspected;
+  if (dtype === 'bool') checkBooleans(section.data, ctx.path());
+  if (dtype === 'string') checkPackedStrings(section.data, size, ctx.path());
+  return inspected;
 }
 
 /**

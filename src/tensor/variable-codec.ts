@@ -2,7 +2,7 @@ import * as tf from '#tfjs-core';
 import { CheckpointFormatError } from '../errors.js';
 import type { Registry } from '../registry/index.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
-import { decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
+import { checkTensorRecord, decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 import { freshVariableName } from './variable-name.js';
 
 /** Stable name of the `tf.Variable` codec. */
@@ -41,14 +41,9 @@ export function registerVariableCodec(registry: Registry): void {
       name: storedNames.get(variable) ?? variable.name,
       trainable: variable.trainable,
     }),
+    check: (record: unknown, ctx: TensorDecodeContext) => void checkTensorRecord(checkVariableRecord(record, ctx).value, ctx),
     decode: (record: unknown, ctx: TensorDecodeContext) => {
-      if (typeof record !== 'object' || record === null) {
-        throw new CheckpointFormatError('BAD_TENSOR', 'a stored tf.Variable must be a record', { path: ctx.path() });
-      }
-      const { value, name, trainable } = record as Record<string, unknown>;
-      if (typeof name !== 'string' || typeof trainable !== 'boolean') {
-        throw new CheckpointFormatError('BAD_TENSOR', 'a stored tf.Variable needs a string name and a boolean trainable', { path: ctx.path() });
-      }
+      const { value, name, trainable } = checkVariableRecord(record, ctx);
       const initial = decodeTensorRecord(value, ctx, name);
       const fresh = freshVariableName(name);
       const variable = tf.variable(initial, trainable, fresh, initial.dtype);
@@ -57,4 +52,20 @@ export function registerVariableCodec(registry: Registry): void {
       return variable;
     },
   });
+}
+
+/**
+ * The checks of a {@link VariableRecord} before its value is read (the value is then a
+ * tensor record: `checkTensorRecord`/`decodeTensorRecord`).
+ * @throws CheckpointFormatError `BAD_TENSOR` with the graph path.
+ */
+function checkVariableRecord(record: unknown, ctx: TensorDecodeContext): { value: unknown; name: string; trainable: boolean } {
+  if (typeof record !== 'object' || record === null) {
+    throw new CheckpointFormatError('BAD_TENSOR', 'a stored tf.Variable must be a record', { path: ctx.path() });
+  }
+  const { value, name, trainable } = record as Record<string, unknown>;
+  if (typeof name !== 'string' || typeof trainable !== 'boolean') {
+    throw new CheckpointFormatError('BAD_TENSOR', 'a stored tf.Variable needs a string name and a boolean trainable', { path: ctx.path() });
+  }
+  return { value, name, trainable };
 }
