@@ -158,8 +158,16 @@ class GraphDecoder implements DecodeContext {
     return formatPath(this.steps);
   }
 
+  /** Section `index` from the options; an error about the section alone (`BAD_SECTION`) gains the graph path of the value that refers to it. */
   section(index: number): SectionView {
-    return this.opts.section(index);
+    try {
+      return this.opts.section(index);
+    } catch (err) {
+      if (err instanceof CheckpointFormatError && err.path === '') {
+        throw new CheckpointFormatError(err.code, `value refers to a missing or broken section: ${err.message}`, { path: this.path(), cause: err });
+      }
+      throw err;
+    }
   }
 
   /** Reads the root value: one loop over an explicit stack of open definitions. */

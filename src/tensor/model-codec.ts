@@ -139,8 +139,8 @@ function layerTrainability(container: Container): LayerTrainability[] {
 /**
  * Everything {@link decodeModel} checks before it builds a layer: the record's fields,
  * the config (valid JSON, no refused key, every `className` registered with tfjs),
- * every stored weight against its section (`checkStoredWeights`) and the compile
- * state's own fields, in that order. With `weightsToo` false only the fields and the
+ * every stored weight against its section (`checkStoredWeights`), the compile
+ * state's own fields and each top-level layer's `trainable` flag, in that order. With `weightsToo` false only the fields and the
  * config: `decodeModel` then makes the weight supply (which checks the weights) and
  * checks the compile state itself. The codecs' `check` (verify). What only building finds — a
  * topology that asks for weights the file does not hold, trainable flags for another
@@ -164,6 +164,10 @@ function checkModelRecord(
   if (weightsToo) {
     checkStoredWeights(weights, ctx, fail);
     checkCompileRecord(compiled, weights.length, path);
+    // What restoreTrainability checks of every top-level layer whatever the topology (nested ones depend on it).
+    layers.forEach((stored, i) => {
+      if (typeof (stored as { trainable?: unknown } | null)?.trainable !== 'boolean') throw fail(`layer ${i} needs a boolean trainable`);
+    });
   }
   return { config, weights: weights as StoredWeightEntry[], trainable, layers, compiled };
 }
