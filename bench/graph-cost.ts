@@ -73,6 +73,13 @@ function cases(): Record<string, () => Uint8Array> {
       g.push(Tag.NULL);
       return file(Uint8Array.from(g));
     },
+    '4,000,000 levels of nesting (memory per level)': () => {
+      const levels = 4_000_000;
+      const g = new Uint8Array(2 * levels + 1);
+      for (let i = 0; i < levels; i++) g.set([Tag.ARRAY, 1], 2 * i);
+      g[2 * levels] = Tag.NULL;
+      return file(g);
+    },
   };
 }
 

@@ -1,11 +1,11 @@
 import { CheckpointError, CheckpointFormatError, MigrationError, UnknownClassError } from '../errors.js';
 import type { ClassEntry, DecodeContext, Registry, SectionView } from '../registry/index.js';
 import { ByteReader } from './byte-reader.js';
-import { formatPath, type PathStep } from './graph-path.js';
+import { formatPathOf, type PathStep } from './graph-path.js';
 import { ERROR_CLASSES, Tag, TYPED_ARRAY_KINDS } from './tags.js';
 import { UniqueObjectIndex } from './unique-object-index.js';
 import { adoptLiveArgs } from './adopt-live-args.js';
-import { Checked, checked, F, Frame, Store } from './decoder-frame.js';
+import { Checked, checked, F, FrameStack, Store } from './decoder-frame.js';
 import { nodeBufferFrom } from '../platform.js';
 
 export interface DecodeGraphOptions {
@@ -85,6 +85,9 @@ const KIND_NAMES: Readonly<Record<number, string>> = {
   [Tag.NODE_BUFFER]: 'Buffer',
 };
 
+const ARGS: PathStep = { label: '<args>' };
+const STATE: PathStep = { label: '<state>' };
+
 /** An object id whose definition has started but whose value does not exist yet. */
 const PENDING: unique symbol = Symbol('pending');
 const HOLE: unique symbol = Symbol('hole');
@@ -128,9 +131,9 @@ class GraphDecoder implements DecodeContext {
   private readonly registry: Registry | undefined;
   private readonly objects: unknown[] = [];
   private readonly strings: string[] = [];
-  private readonly steps: PathStep[] = [];
-  private readonly stack: Frame[] = [];
-  private readonly pool: Frame[] = [];
+  private readonly stack = new FrameStack();
+  /** A step past the stack's own (the `<args>` of a constructor being built), or undefined. */
+  private extraStep: PathStep | undefined = undefined;
   private readonly maxDepth: number;
   private readonly unique: UniqueObjectIndex | undefined;
   /** Bytes sections already defined as an ArrayBuffer: a second definition would copy the section again. */
@@ -155,7 +158,10 @@ class GraphDecoder implements DecodeContext {
   }
 
   path(): string {
-    return formatPath(this.steps);
+    const s = this.stack;
+    const own = s.steps();
+    const extra = this.extraStep;
+    return formatPathOf(extra === undefined ? own : own + 1, (i) => (i < own ? s.stepAt(i) : extra!));
   }
 
   /** Section `index` from the options; an error about the section alone (`BAD_SECTION`) gains the graph path of the value that refers to it. */
@@ -177,18 +183,17 @@ class GraphDecoder implements DecodeContext {
     let v = this.value();
     for (;;) {
       if (v !== PENDING) {
-        if (stack.length === 0) break;
-        this.accept(stack[stack.length - 1]!, v);
+        if (stack.depth === 0) break;
+        this.accept(stack.depth - 1, v);
       }
-      const top = stack[stack.length - 1]!;
+      const top = stack.depth - 1;
       if (this.next(top)) {
         v = this.value();
         continue;
       }
       stack.pop();
       v = this.finish(top);
-      top.reset(F.ARRAY, 0, undefined, 0, 0, 0); // drop references before pooling
-      this.pool.push(top);
+      stack.release(top);
     }
     if (v === HOLE) r.fail('a hole outside an array');
     if (r.remaining !== 0) r.fail(`${r.remaining} bytes after the root value`);
@@ -239,7 +244,7 @@ class GraphDecoder implements DecodeContext {
       case Tag.HOLE:
         return HOLE;
     }
-    if (this.stack.length >= this.maxDepth) {
+    if (this.stack.depth >= this.maxDepth) {
       throw new CheckpointFormatError('DEPTH_LIMIT', `the graph is nested deeper than ${this.maxDepth} levels (maxDepth)`, { path: this.path(), offset: at });
     }
     return this.definition(tag, at);
@@ -278,10 +283,9 @@ class GraphDecoder implements DecodeContext {
     return this.build || this.plainDepth > 0;
   }
 
-  private open(kind: F, tag: number, target: unknown, n: number, id: number, at: number): Frame {
-    const frame = (this.pool.pop() ?? new Frame()).reset(kind, tag, target, n, id, at);
-    this.stack.push(frame);
-    return frame;
+  /** Opens a frame for object `id` whose tag was read at `at`; returns its level. */
+  private open(kind: F, tag: number, target: unknown, n: number, id: number, at: number): number {
+    return this.stack.push(kind, tag, target, n, id, at);
   }
 
   /** An object definition whose tag was read at `at`: a finished object, or `PENDING` with a frame opened. */
@@ -356,8 +360,7 @@ class GraphDecoder implements DecodeContext {
       case Tag.DATA_VIEW: {
         const code = tag === Tag.TYPED_ARRAY ? r.u8() : -1;
         if (tag === Tag.TYPED_ARRAY && !TYPED_ARRAY_KINDS[code]) r.fail(`unknown typed array kind ${code}`, at + 1);
-        const frame = this.open(F.VIEW, tag, code, 1, this.define(PENDING, tag), at);
-        frame.label = { label: 'buffer' };
+        this.open(F.VIEW, tag, code, 1, this.define(PENDING, tag), at);
         return PENDING;
       }
       case Tag.ERROR: {
@@ -390,13 +393,13 @@ class GraphDecoder implements DecodeContext {
         const id = this.define(PENDING, tag);
         const isCodec = tag === Tag.CODEC;
         const { entry, version, name } = this.entry(isCodec ? 'codec' : 'constructor', isCodec ? 'codec value' : 'constructor-serialized class');
-        const frame = this.open(F.INNER, tag, undefined, 1, id, at);
-        frame.entry = entry;
-        frame.version = version;
-        frame.label = { label: isCodec ? `<${name}>` : '<args>' };
-        frame.key = name;
+        const x = this.stack.addExtra(this.open(F.INNER, tag, undefined, 1, id, at));
+        x.entry = entry;
+        x.version = version;
+        if (!isCodec) x.label = ARGS; // a codec's step, `<name>`, is made from its name when a path is asked for
+        x.name = name;
         if (!build && entry?.kind === 'codec' && entry.check) {
-          frame.checking = true;
+          x.checking = true;
           this.plainDepth++;
         }
         return PENDING;
@@ -416,72 +419,59 @@ class GraphDecoder implements DecodeContext {
       if (setState || version !== entry.version) store = Store.STATE;
     }
     const id = this.define(obj, tag);
-    const frame =
+    const d =
       tag === Tag.CLASS_STATE
         ? this.open(F.INNER, tag, undefined, 1, id, at)
         : this.open(F.FIELDS, tag, this.build && store === Store.STATE ? Object.create(null) : obj, this.reader.count(2), id, at);
-    frame.entry = entry;
-    frame.version = version;
-    frame.store = store;
-    frame.owner = obj;
-    frame.label = { label: '<state>' };
+    const x = this.stack.addExtra(d);
+    x.entry = entry;
+    x.version = version;
+    x.owner = obj;
+    x.label = STATE;
+    this.stack.setStore(d, store);
     return PENDING;
   }
 
   /**
-   * The next child of `frame`: pushes its path step (and reads a field's key) and
-   * returns true, or returns false when the frame has all its children.
+   * The next child of the frame at level `d`: reads a field's key and marks the child
+   * as being read (its path step joins the path), or returns false when the frame has
+   * all its children.
    */
-  private next(frame: Frame): boolean {
-    if (frame.i >= frame.n) return false;
-    switch (frame.kind) {
-      case F.ARRAY:
-        this.steps.push(frame.i);
-        break;
-      case F.FIELDS:
-        frame.key = this.string();
-        this.steps.push(frame.key as string);
-        break;
-      case F.MAP:
-        this.steps.push(frame.i % 2 === 0 ? { mapEntryKey: frame.i / 2 } : { mapKey: frame.key });
-        break;
-      case F.SET:
-        this.steps.push({ setItem: frame.i });
-        break;
-      case F.ERROR:
-        this.steps.push(frame.i === 0 ? 'stack' : 'cause');
-        break;
-      default:
-        this.steps.push(frame.label);
-    }
+  private next(d: number): boolean {
+    const s = this.stack;
+    if (!s.more(d)) return false;
+    if (s.kind(d) === F.FIELDS) s.setAux(d, this.string());
+    s.childOpen = true;
     return true;
   }
 
-  /** A value for `frame`'s current child. Only an ARRAY element may be a HOLE. */
-  private accept(frame: Frame, v: unknown): void {
-    if (v === HOLE && frame.kind !== F.ARRAY) this.reader.fail('a hole outside an array', this.reader.pos - 1);
-    this.steps.pop();
-    const i = frame.i++;
+  /** A value for the current child of level `d`. Only an ARRAY element may be a HOLE. */
+  private accept(d: number, v: unknown): void {
+    const s = this.stack;
+    const kind = s.kind(d);
+    if (v === HOLE && kind !== F.ARRAY) this.reader.fail('a hole outside an array', this.reader.pos - 1);
+    s.childOpen = false;
+    const i = s.advance(d);
     if (v === HOLE) return;
-    if (frame.target instanceof Checked || frame.kind === F.VIEW || frame.kind === F.INNER) {
-      if (frame.kind === F.MAP && i % 2 === 0) frame.key = v; // for the path of the value
-      else frame.inner = v;
+    const target = s.target(d);
+    if (target instanceof Checked || kind === F.VIEW || kind === F.INNER) {
+      // Nothing to fill: keep a Map key for the path of its value, and an inner value.
+      if (kind === F.MAP ? i % 2 === 0 : kind === F.VIEW || kind === F.INNER) s.setAux(d, v);
       return;
     }
-    const target = frame.target;
-    switch (frame.kind) {
+    switch (kind) {
       case F.ARRAY:
         target[i] = v;
         return;
       case F.FIELDS: {
-        const key = frame.key as string;
-        if (frame.store === Store.ASSIGN && key !== '__proto__') target[key] = v;
+        const key = s.aux(d) as string;
+        if (s.store(d) === Store.ASSIGN && key !== '__proto__') target[key] = v;
         else Object.defineProperty(target, key, { value: v, writable: true, enumerable: true, configurable: true });
         return;
       }
       case F.MAP:
-        if (i % 2 === 0) frame.key = v;
-        else target.set(frame.key, v);
+        if (i % 2 === 0) s.setAux(d, v);
+        else target.set(s.aux(d), v);
         return;
       case F.SET:
         target.add(v);
@@ -490,49 +480,52 @@ class GraphDecoder implements DecodeContext {
         if (i === 0) Object.defineProperty(target, 'stack', { value: v, writable: true, enumerable: false, configurable: true });
         else if (v !== undefined) Object.defineProperty(target, 'cause', { value: v, writable: true, enumerable: false, configurable: true });
         return;
-      default:
-        frame.inner = v;
     }
   }
 
-  /** Completes a frame whose children are all read; returns the finished object. */
-  private finish(frame: Frame): unknown {
-    switch (frame.kind) {
+  /** Completes the (popped) frame at level `d`, whose children are all read; returns the finished object. */
+  private finish(d: number): unknown {
+    const s = this.stack;
+    switch (s.kind(d)) {
       case F.VIEW:
-        return this.view(frame);
+        return this.view(d);
       case F.FIELDS:
-        if (frame.tag === Tag.CLASS_FIELDS && frame.store === Store.STATE) {
-          this.applyState(frame, frame.target);
-          return frame.owner;
+        if (s.tag(d) === Tag.CLASS_FIELDS && s.store(d) === Store.STATE) {
+          this.applyState(d, s.target(d));
+          return s.extra(d).owner;
         }
-        return frame.target;
+        return s.target(d);
       case F.INNER:
-        if (frame.tag === Tag.CLASS_STATE) {
-          this.applyState(frame, frame.inner);
-          return frame.owner;
+        if (s.tag(d) === Tag.CLASS_STATE) {
+          this.applyState(d, s.aux(d));
+          return s.extra(d).owner;
         }
-        return frame.tag === Tag.CODEC ? this.codec(frame) : this.constructed(frame);
+        return s.tag(d) === Tag.CODEC ? this.codec(d) : this.constructed(d);
       default:
-        return frame.target;
+        return s.target(d);
     }
   }
 
-  private view(frame: Frame): unknown {
+  private view(d: number): unknown {
     const r = this.reader;
-    const Kind = frame.tag === Tag.TYPED_ARRAY ? TYPED_ARRAY_KINDS[frame.target as number]! : undefined;
-    const buffer = frame.inner;
+    const s = this.stack;
+    const tag = s.tag(d);
+    const at = s.at(d);
+    const id = s.id(d);
+    const Kind = tag === Tag.TYPED_ARRAY ? TYPED_ARRAY_KINDS[s.target(d) as number]! : undefined;
+    const buffer = s.aux(d);
     // A NODE_BUFFER is a view, not an ArrayBuffer: it is no typed array's buffer.
     const isBuffer = buffer instanceof ArrayBuffer || (buffer instanceof Checked && (buffer.tag === Tag.ARRAY_BUFFER || buffer.tag === Tag.ARRAY_BUFFER_SECTION));
     const byteLength = isBuffer ? (buffer as ArrayBuffer | Checked).byteLength : -1;
-    if (byteLength < 0) return r.fail('a typed array or DataView whose buffer is not an ArrayBuffer', frame.at + 1);
+    if (byteLength < 0) return r.fail('a typed array or DataView whose buffer is not an ArrayBuffer', at + 1);
     const byteOffset = r.varint();
     const length = r.varint();
     const bytesPerElement = Kind ? Kind.BYTES_PER_ELEMENT : 1;
     if (byteOffset % bytesPerElement !== 0 || byteOffset + length * bytesPerElement > byteLength) {
-      r.fail(`view of ${length} elements at offset ${byteOffset} does not fit its ${byteLength}-byte buffer`, frame.at + 1);
+      r.fail(`view of ${length} elements at offset ${byteOffset} does not fit its ${byteLength}-byte buffer`, at + 1);
     }
-    const v = !this.build ? checked(frame.tag) : Kind ? new Kind(buffer as ArrayBuffer, byteOffset, length) : new DataView(buffer as ArrayBuffer, byteOffset, length);
-    return (this.objects[frame.id] = v);
+    const v = !this.build ? checked(tag) : Kind ? new Kind(buffer as ArrayBuffer, byteOffset, length) : new DataView(buffer as ArrayBuffer, byteOffset, length);
+    return (this.objects[id] = v);
   }
 
   /**
@@ -577,7 +570,8 @@ class GraphDecoder implements DecodeContext {
     }
   }
 
-  private applyState(frame: Frame, raw: unknown): void {
+  private applyState(d: number, raw: unknown): void {
+    const frame = this.stack.extra(d);
     const entry = frame.entry;
     if (entry?.kind !== 'fields') return; // inspecting without a registry
     const { setState, migrate } = entry.options;
@@ -608,19 +602,20 @@ class GraphDecoder implements DecodeContext {
     throw new CheckpointFormatError('BAD_GRAPH', `state of "${name}" is not an object and the class has no setState`, { path: this.path() });
   }
 
-  private constructed(frame: Frame): unknown {
-    const raw = frame.inner;
+  private constructed(d: number): unknown {
+    const frame = this.stack.extra(d);
+    const raw = this.stack.aux(d);
+    const id = this.stack.id(d);
     const isArray = Array.isArray(raw) || (raw instanceof Checked && raw.tag === Tag.ARRAY);
-    this.steps.push(frame.label);
-    if (!isArray) this.reader.fail(`arguments of "${frame.key as string}" are not an array`, frame.at);
+    this.extraStep = frame.label;
+    if (!isArray) this.reader.fail(`arguments of "${frame.name}" are not an array`, this.stack.at(d));
     const entry = frame.entry;
     if (!this.build || entry?.kind !== 'constructor') {
-      this.steps.pop();
-      return (this.objects[frame.id] = checked(frame.tag));
+      this.extraStep = undefined;
+      return (this.objects[id] = checked(Tag.CONSTRUCTOR));
     }
-    const id = frame.id;
     const args = this.migrate(entry, frame.version, raw as unknown[], entry.options.migrate);
-    this.steps.pop();
+    this.extraStep = undefined;
     let obj: object | undefined;
     if (entry.options.deduplicate) {
       obj = this.unique!.find(entry.name, args);
@@ -643,25 +638,28 @@ class GraphDecoder implements DecodeContext {
     return (this.objects[id] = obj);
   }
 
-  private codec(frame: Frame): unknown {
+  private codec(d: number): unknown {
+    const frame = this.stack.extra(d);
+    const inner = this.stack.aux(d);
+    const id = this.stack.id(d);
     const entry = frame.entry;
     if (!this.build && frame.checking && entry?.kind === 'codec') {
       this.plainDepth--;
       try {
-        entry.check!(frame.inner, this, frame.version);
+        entry.check!(inner, this, frame.version);
       } catch (err) {
         if (err instanceof CheckpointError) throw err;
         throw new CheckpointError('CODEC_FAILED', `codec "${entry.name}" failed to decode: ${(err as Error)?.message}`, { path: this.path(), cause: err });
       }
     }
-    if (!this.build || entry?.kind !== 'codec') return (this.objects[frame.id] = checked(frame.tag));
+    if (!this.build || entry?.kind !== 'codec') return (this.objects[id] = checked(Tag.CODEC));
     let obj: unknown;
     try {
-      obj = entry.decode(frame.inner, this, frame.version);
+      obj = entry.decode(inner, this, frame.version);
     } catch (err) {
       if (err instanceof CheckpointError) throw err;
       throw new CheckpointError('CODEC_FAILED', `codec "${entry.name}" failed to decode: ${(err as Error)?.message}`, { path: this.path(), cause: err });
     }
-    return (this.objects[frame.id] = obj);
+    return (this.objects[id] = obj);
   }
 }

@@ -19,15 +19,24 @@ const KEY_MAX = 80;
  * in the middle: `.next.next….<99,952 more steps>….next.value`, and so are very long keys.
  */
 export function formatPath(steps: readonly PathStep[]): string {
-  if (steps.length <= PATH_MAX_STEPS) return formatSteps(steps, 0, steps.length);
-  const skipped = steps.length - 2 * PATH_KEEP;
-  return `${formatSteps(steps, 0, PATH_KEEP)}.<${skipped} more steps>${formatSteps(steps, steps.length - PATH_KEEP, steps.length)}`;
+  return formatPathOf(steps.length, (i) => steps[i]!);
 }
 
-function formatSteps(steps: readonly PathStep[], from: number, to: number): string {
+/**
+ * {@link formatPath} of `count` steps that `stepAt` gives by position, asking only for
+ * the steps it prints (at most 2 × 24 of a long path), so that a walker can keep its
+ * path implicit in its stack instead of as an array of steps.
+ */
+export function formatPathOf(count: number, stepAt: (i: number) => PathStep): string {
+  if (count <= PATH_MAX_STEPS) return formatSteps(stepAt, 0, count);
+  const skipped = count - 2 * PATH_KEEP;
+  return `${formatSteps(stepAt, 0, PATH_KEEP)}.<${skipped} more steps>${formatSteps(stepAt, count - PATH_KEEP, count)}`;
+}
+
+function formatSteps(stepAt: (i: number) => PathStep, from: number, to: number): string {
   let out = '';
   for (let i = from; i < to; i++) {
-    const step = steps[i]!;
+    const step = stepAt(i);
     if (typeof step === 'number') out += `[${step}]`;
     else if (typeof step === 'string') out += IDENTIFIER.test(step) && step.length <= KEY_MAX ? `.${step}` : `[${quote(step)}]`;
     else if ('mapKey' in step) out += `.get(${describeKey(step.mapKey)})`;

@@ -90,3 +90,49 @@ describe('cost bounded by the file (issue 10 table rows)', () => {
     bounded('nesting.reprise', container(nesting), 'OK', 10);
   });
 });
+
+describe('deep nesting costs memory in proportion to the file', () => {
+  /**
+   * Every level of nesting takes at least two bytes of the stream; the decoder's stack
+   * spends about 45 bytes on a level (parallel arrays, no object per frame) and the
+   * object-id table 8, and a load adds the container it builds (~64 bytes for a
+   * one-element array). The bounds — peak growth of 64 bytes per byte of file when
+   * inspecting, 96 when loading, plus 64 MiB — hold that with room for garbage (measured
+   * on the 4 MB file below: 38 and 63 bytes per byte); the stack of frame objects it
+   * replaced took 125 and 155 (500 and 614 MiB), and a regression to an object per level
+   * fails them.
+   */
+  function proportional(name: string, graph: Uint8Array, code: string): void {
+    const bytes = container(graph);
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, bytes);
+    for (const mode of ['inspect', 'load'] as const) {
+      const bound = (mode === 'inspect' ? 64 : 96) * bytes.length + 64 * MiB;
+      const cost = costOf(mode, file);
+      assert.equal(cost.code, code, `${mode} ${name}`);
+      assert.ok(
+        cost.growthBytes < bound,
+        `${mode} ${name} (${(bytes.length / MiB).toFixed(1)} MiB): peak grew ${(cost.growthBytes / MiB).toFixed(0)} MiB, bound ${(bound / MiB).toFixed(0)} MiB`,
+      );
+    }
+  }
+
+  it('2,000,000 levels of one-element arrays (a 4 MB file)', () => {
+    const levels = 2_000_000;
+    const g = new Uint8Array(2 * levels + 1);
+    for (let i = 0; i < levels; i++) g.set([Tag.ARRAY, 1], 2 * i);
+    g[2 * levels] = Tag.NULL;
+    proportional('deep-arrays.reprise', g, 'OK');
+  });
+
+  it('1,000,000 levels of arrays, objects, Maps and typed-array views in turn, refused at the innermost view', () => {
+    const unit = [Tag.ARRAY, 1, Tag.OBJECT, 1, Tag.STRING_REF, 0, Tag.MAP, 1, Tag.NULL, Tag.TYPED_ARRAY, 1];
+    const levels = 1_000_000;
+    const head = [Tag.OBJECT, 1, Tag.STRING, 1, 0x6b]; // defines string 0, "k"
+    const g = new Uint8Array(head.length + (unit.length * levels) / 4 + 1);
+    g.set(head);
+    for (let i = 0, at = head.length; i < levels / 4; i++, at += unit.length) g.set(unit, at);
+    g[g.length - 1] = Tag.NULL; // a typed array over null: no ArrayBuffer
+    proportional('deep-mixed.reprise', g, 'BAD_GRAPH');
+  });
+});

@@ -173,9 +173,10 @@ describe('verify and load agree on tensor, Variable, model and optimizer records
    * What only a built model can show, so verify (which builds no layer) accepts it and
    * load refuses it: the stored topology that tfjs refuses or that asks for weights the
    * file does not hold (a mutated config string), or trainable flags for another number
-   * of layers. Codes at the model's path only; counted, and the count must stay small.
+   * of layers; an optimizer config tfjs refuses (a mutated key). Codes at the model's
+   * and the optimizer's paths only; counted, and the count must stay small.
    */
-  const BUILT_ONLY = new Set(['MODEL_REBUILD.m', 'BAD_MODEL.m']);
+  const BUILT_ONLY = new Set(['MODEL_REBUILD.m', 'BAD_MODEL.m', 'OPTIMIZER_REBUILD.o']);
   let builtOnly = 0;
 
   const model = () => {
