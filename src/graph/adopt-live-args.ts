@@ -13,7 +13,8 @@ export function adoptLiveArgs(objects: unknown[], decoded: unknown, live: unknow
   const stack: Array<[unknown, unknown]> = [[decoded, live]];
   while (stack.length > 0) {
     const [d, l] = stack.pop()!;
-    if (typeof d !== 'object' || d === null || typeof l !== 'object' || l === null || seen.has(d)) continue;
+    // The same object on both sides (a nested object already reused) has nothing to adopt inside.
+    if (typeof d !== 'object' || d === null || typeof l !== 'object' || l === null || d === l || seen.has(d)) continue;
     seen.add(d);
     const id = ids.get(d);
     if (id !== undefined) objects[id] = l;

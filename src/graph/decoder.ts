@@ -617,8 +617,11 @@ class GraphDecoder implements DecodeContext {
     const args = this.migrate(entry, frame.version, raw as unknown[], entry.options.migrate);
     this.extraStep = undefined;
     let obj: object | undefined;
+    let key: number | undefined;
     if (entry.options.deduplicate) {
-      obj = this.unique!.find(entry.name, args);
+      const unique = this.unique!;
+      // No live objects to reuse: no keys to compute.
+      if (unique.size > 0) obj = unique.find((key = unique.keyOf(entry.name, args)));
       if (obj) {
         this.stats.reused++;
         const liveArgs = entry.argsOf(obj);
@@ -634,6 +637,7 @@ class GraphDecoder implements DecodeContext {
         if (err instanceof CheckpointError) throw err;
         throw new CheckpointError('CONSTRUCTOR_FAILED', `constructing "${entry.name}" from its stored arguments failed: ${(err as Error)?.message}`, { path: this.path(), cause: err });
       }
+      if (key !== undefined) this.unique!.note(obj, key);
     }
     return (this.objects[id] = obj);
   }

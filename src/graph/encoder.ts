@@ -1,6 +1,6 @@
 import { CheckpointError, UnsupportedValueError, type ErrorCode } from '../errors.js';
 import type { SectionPayload } from '../format/index.js';
-import type { ClassEntry, Registry } from '../registry/index.js';
+import type { ClassEntry, ConstructorEntry, Registry } from '../registry/index.js';
 import type { EncodeContext, SectionInput } from '../registry/index.js';
 import { ByteWriter } from './byte-writer.js';
 import { formatPath, type PathStep } from './graph-path.js';
@@ -18,7 +18,17 @@ export interface EncodeGraphOptions {
   maxDepth?: number;
   /** Fields to leave out of particular `@serializable` instances (saveCheckpoint's `exclude`). */
   excludeFields?: ReadonlyMap<object, ReadonlySet<string>>;
+  /**
+   * Canonical keys only (see `CanonicalKeys`), never files: a constructor-serialized object
+   * for which this returns a number is written as {@link KEYED} and that number instead
+   * of its arguments, wherever it appears (never as a reference: it stands for its value;
+   * `null`: as 0, the key is not final); `undefined`: written as usual.
+   */
+  keyed?: (obj: object, entry: ConstructorEntry) => number | null | undefined;
 }
+
+/** The byte that stands for a keyed object in a canonical key (no tag of the file format has it). */
+export const KEYED = 0xff;
 
 export interface EncodedGraph {
   /** The graph stream (section 0 of the file). */
@@ -98,6 +108,8 @@ class GraphEncoder implements EncodeContext {
   private readonly registry: Registry;
   private readonly maxDepth: number;
   private readonly excludeFields: ReadonlyMap<object, ReadonlySet<string>> | undefined;
+  private readonly keyed: EncodeGraphOptions['keyed'];
+  private readonly keyedIds: Map<object, number> | undefined;
   private readonly objectIds = new Map<object, number>();
   private readonly pending = new Set<object>();
   private readonly stringIds = new Map<string, number>();
@@ -111,6 +123,8 @@ class GraphEncoder implements EncodeContext {
     this.options = options.options ?? {};
     this.maxDepth = options.maxDepth ?? Infinity;
     this.excludeFields = options.excludeFields;
+    this.keyed = options.keyed;
+    this.keyedIds = options.keyed && new Map();
   }
 
   path(): string {
@@ -291,6 +305,13 @@ class GraphEncoder implements EncodeContext {
   }
 
   private object(v: object): void {
+    const keyId = this.keyedIds?.get(v);
+    if (keyId !== undefined) {
+      // A keyed object stands for its value wherever it appears: never a reference.
+      this.out.u8(KEYED);
+      this.out.varint(keyId);
+      return;
+    }
     const id = this.objectIds.get(v);
     if (id !== undefined) {
       if (this.pending.has(v)) {
@@ -373,6 +394,15 @@ class GraphEncoder implements EncodeContext {
       const keys = this.keysOf(v);
       this.fields(v, entry.exclude.size === 0 && !extra ? keys : keys.filter((k) => !entry.exclude.has(k) && !extra?.has(k)));
       return;
+    }
+    if (entry.kind === 'constructor' && this.keyed) {
+      const id = this.keyed(v, entry);
+      if (id !== undefined) {
+        out.u8(KEYED);
+        out.varint(id ?? 0);
+        this.keyedIds!.set(v, id ?? 0);
+        return;
+      }
     }
     this.pending.add(v);
     const leave = () => void this.pending.delete(v);

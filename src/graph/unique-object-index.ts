@@ -1,19 +1,19 @@
 import type { Registry } from '../registry/index.js';
-import { canonicalKey } from './canonical-key.js';
+import { CanonicalKeys } from './canonical-key.js';
 
 /**
  * The live objects a load may reuse: every instance of a class registered with
  * `@constructorSerialized({ deduplicate: true })` reachable from `uniqueObjects`
- * (through arrays, plain objects, Maps, Sets and the own fields of any object), keyed by
- * {@link canonicalKey}. The first of several equal instances wins.
+ * (through arrays, plain objects, Maps, Sets and the own fields of any object), by the
+ * id of its canonical key ({@link CanonicalKeys}, one table per load, so nested objects
+ * are keyed once). The first of several equal instances wins.
  */
 export class UniqueObjectIndex {
-  private readonly byKey = new Map<string, object>();
+  readonly keys: CanonicalKeys;
+  private readonly byKey = new Map<number, object>();
 
-  constructor(
-    private readonly registry: Registry,
-    uniqueObjects: unknown,
-  ) {
+  constructor(registry: Registry, uniqueObjects: unknown) {
+    this.keys = new CanonicalKeys(registry);
     if (uniqueObjects === undefined || uniqueObjects === null) return;
     const seen = new Set<object>();
     const stack: unknown[] = Array.isArray(uniqueObjects) ? [...uniqueObjects].reverse() : [uniqueObjects];
@@ -25,11 +25,8 @@ export class UniqueObjectIndex {
       const entry = registry.lookup(v);
       if (entry?.kind === 'codec') continue;
       if (entry?.kind === 'constructor' && entry.options.deduplicate) {
-        const args = entry.argsOf(v);
-        if (args) {
-          const key = canonicalKey(registry, entry.name, args);
-          if (!this.byKey.has(key)) this.byKey.set(key, v);
-        }
+        const id = this.keys.idOfObject(v, entry);
+        if (id !== undefined && !this.byKey.has(id)) this.byKey.set(id, v);
       }
       if (v instanceof Map) {
         for (const [k, val] of v) stack.push(val, k);
@@ -46,9 +43,18 @@ export class UniqueObjectIndex {
     return this.byKey.size;
   }
 
-  /** The live object equal to a `name` instance built from `args`, if any. */
-  find(name: string, args: readonly unknown[]): object | undefined {
-    if (this.byKey.size === 0) return undefined;
-    return this.byKey.get(canonicalKey(this.registry, name, args));
+  /** The key id of a `name` instance built from `args`. */
+  keyOf(name: string, args: readonly unknown[]): number {
+    return this.keys.idOf(name, args);
+  }
+
+  /** The live object whose key id is `id`, if any. */
+  find(id: number): object | undefined {
+    return this.byKey.get(id);
+  }
+
+  /** Records the key id of an object just built from arguments with that key, so that arguments holding it are keyed without encoding it again. */
+  note(obj: object, id: number): void {
+    this.keys.note(obj, id);
   }
 }
