@@ -96,7 +96,7 @@ export function finishConstructed(dec: GraphDecoder, d: number): unknown {
   const entry = frame.entry;
   if (!dec.build || entry?.kind !== 'constructor') {
     dec.extraStep = undefined;
-    return (dec.objects[id] = checked(Tag.CONSTRUCTOR));
+    return dec.setObject(id, checked(Tag.CONSTRUCTOR));
   }
   const args = migrated(dec, entry, frame.version, raw as unknown[], entry.options.migrate);
   dec.extraStep = undefined;
@@ -109,7 +109,7 @@ export function finishConstructed(dec: GraphDecoder, d: number): unknown {
     if (obj) {
       dec.stats.reused++;
       const liveArgs = entry.argsOf(obj);
-      if (liveArgs) adoptLiveArgs(dec.objects, args, liveArgs, id + 1);
+      if (liveArgs) adoptLiveArgs(dec, args, liveArgs, id + 1);
     } else {
       dec.stats.rebuilt++;
     }
@@ -123,7 +123,7 @@ export function finishConstructed(dec: GraphDecoder, d: number): unknown {
     }
     if (key !== undefined) dec.unique!.note(obj, key);
   }
-  return (dec.objects[id] = obj);
+  return dec.setObject(id, obj);
 }
 
 export function finishCodec(dec: GraphDecoder, d: number): unknown {
@@ -140,7 +140,7 @@ export function finishCodec(dec: GraphDecoder, d: number): unknown {
       throw new CheckpointError('CODEC_FAILED', `codec "${entry.name}" failed to decode: ${(err as Error)?.message}`, { path: dec.path(), cause: err });
     }
   }
-  if (!dec.build || entry?.kind !== 'codec') return (dec.objects[id] = checked(Tag.CODEC));
+  if (!dec.build || entry?.kind !== 'codec') return dec.setObject(id, checked(Tag.CODEC));
   let obj: unknown;
   try {
     obj = entry.decode(inner, dec, frame.version);
@@ -148,5 +148,5 @@ export function finishCodec(dec: GraphDecoder, d: number): unknown {
     if (err instanceof CheckpointError) throw err;
     throw new CheckpointError('CODEC_FAILED', `codec "${entry.name}" failed to decode: ${(err as Error)?.message}`, { path: dec.path(), cause: err });
   }
-  return (dec.objects[id] = obj);
+  return dec.setObject(id, obj);
 }

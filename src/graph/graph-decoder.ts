@@ -51,6 +51,8 @@ export class GraphDecoder implements DecodeContext {
   extraStep: PathStep | undefined = undefined;
   private readonly maxDepth: number;
   readonly unique: UniqueObjectIndex | undefined;
+  /** The id of each object defined, kept only when live objects may be reused (their arguments adopt what the file described). */
+  readonly idOf: Map<unknown, number> | undefined;
   /** Bytes sections already defined as an ArrayBuffer: a second definition would copy the section again. */
   private readonly usedByteSections = new Set<number>();
 
@@ -70,6 +72,7 @@ export class GraphDecoder implements DecodeContext {
     this.build = building !== undefined;
     this.options = building?.options ?? {};
     this.unique = building && new UniqueObjectIndex(building.registry, building.uniqueObjects);
+    this.idOf = this.unique && this.unique.size > 0 ? new Map() : undefined;
   }
 
   path(): string {
@@ -165,6 +168,13 @@ export class GraphDecoder implements DecodeContext {
     return this.definition(tag, at);
   }
 
+  /** Sets the value of object `id`; returns it. */
+  setObject<T>(id: number, v: T): T {
+    this.objects[id] = v;
+    if (typeof v === 'object' && v !== null) this.idOf?.set(v, id);
+    return v;
+  }
+
   /** Reads a string value (STRING, STRING16 or STRING_REF). */
   string(): string {
     const at = this.reader.pos;
@@ -191,7 +201,9 @@ export class GraphDecoder implements DecodeContext {
       const kind = KIND_NAMES[tag];
       if (kind) this.summary.objects[kind] = (this.summary.objects[kind] ?? 0) + 1;
     }
-    return this.objects.push(v) - 1;
+    const id = this.objects.push(v) - 1;
+    if (typeof v === 'object' && v !== null) this.idOf?.set(v, id);
+    return id;
   }
 
   /** Whether plain data (arrays, objects, Maps, Sets, Dates, RegExps) is built: always when loading, inside a checked codec value when inspecting. */
@@ -237,7 +249,7 @@ export class GraphDecoder implements DecodeContext {
       case Tag.DATE: {
         const id = this.define(PENDING, tag);
         const time = r.f64();
-        return (this.objects[id] = this.plain() ? new Date(time) : checked(tag));
+        return this.setObject(id, this.plain() ? new Date(time) : checked(tag));
       }
       case Tag.REGEXP: {
         const id = this.define(PENDING, tag);
@@ -249,16 +261,16 @@ export class GraphDecoder implements DecodeContext {
         } catch {
           return r.fail(`invalid regular expression /${source}/${flags}`);
         }
-        return (this.objects[id] = this.plain() ? re : checked(tag));
+        return this.setObject(id, this.plain() ? re : checked(tag));
       }
       case Tag.ARRAY_BUFFER:
       case Tag.NODE_BUFFER: {
         const id = this.define(PENDING, tag);
         const bytes = r.bytesView(r.varint());
-        if (!build) return (this.objects[id] = new Checked(tag, bytes.length));
+        if (!build) return this.setObject(id, new Checked(tag, bytes.length));
         // A fresh ArrayBuffer of exactly these bytes (a Node Buffer from a pool would not be).
         const buffer = bytes.slice().buffer;
-        return (this.objects[id] = tag === Tag.NODE_BUFFER ? nodeBufferFrom(buffer) : buffer);
+        return this.setObject(id, tag === Tag.NODE_BUFFER ? nodeBufferFrom(buffer) : buffer);
       }
       case Tag.ARRAY_BUFFER_SECTION: {
         const id = this.define(PENDING, tag);
@@ -270,7 +282,7 @@ export class GraphDecoder implements DecodeContext {
         }
         this.usedByteSections.add(index);
         if (!build) this.summary.sectionRefs.push(index);
-        return (this.objects[id] = build ? s.data.slice().buffer : new Checked(tag, s.data.length));
+        return this.setObject(id, build ? s.data.slice().buffer : new Checked(tag, s.data.length));
       }
       case Tag.TYPED_ARRAY:
       case Tag.DATA_VIEW: {
@@ -289,7 +301,7 @@ export class GraphDecoder implements DecodeContext {
           if (e.name !== name) Object.defineProperty(e, 'name', { value: name, writable: true, enumerable: false, configurable: true });
           err = e;
         }
-        this.objects[id] = err;
+        this.setObject(id, err);
         this.open(F.ERROR, tag, err, 2, id, at);
         return PENDING;
       }
@@ -299,7 +311,7 @@ export class GraphDecoder implements DecodeContext {
         const fn = this.registry?.functionByName(name);
         if (!fn && (build || this.registry)) throw new UnknownClassError(name, 'function', this.path());
         if (!build) this.summary.functions.push(name);
-        return (this.objects[id] = build ? fn : checked(tag));
+        return this.setObject(id, build ? fn : checked(tag));
       }
       case Tag.CLASS_FIELDS:
       case Tag.CLASS_STATE:
@@ -441,7 +453,7 @@ export class GraphDecoder implements DecodeContext {
       r.fail(`view of ${length} elements at offset ${byteOffset} does not fit its ${byteLength}-byte buffer`, at + 1);
     }
     const v = !this.build ? checked(tag) : Kind ? new Kind(buffer as ArrayBuffer, byteOffset, length) : new DataView(buffer as ArrayBuffer, byteOffset, length);
-    return (this.objects[id] = v);
+    return this.setObject(id, v);
   }
 
 }
