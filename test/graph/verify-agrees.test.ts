@@ -161,7 +161,7 @@ describe('verify and load agree on tensor, Variable, model and optimizer records
     else if (expected) assert.equal(loaded.code, expected, `load: ${JSON.stringify(loaded)}`);
     const verified = inspectOutcome(file, tensors);
     // Verify goes on past what only building finds, so it may report OK or a later fault.
-    if (BUILT_ONLY.has(`${loaded.code}${loaded.path}`) && (verified.ok || verified.path !== loaded.path)) {
+    if (BUILT_ONLY.has(loaded.code!) && (verified.ok || verified.path !== loaded.path)) {
       builtOnly++;
       return;
     }
@@ -173,10 +173,11 @@ describe('verify and load agree on tensor, Variable, model and optimizer records
    * What only a built model can show, so verify (which builds no layer) accepts it and
    * load refuses it: the stored topology that tfjs refuses or that asks for weights the
    * file does not hold (a mutated config string), or trainable flags for another number
-   * of layers; an optimizer config tfjs refuses (a mutated key). Codes at the model's
-   * and the optimizer's paths only; counted, and the count must stay small.
+   * of layers; an optimizer config tfjs refuses (a mutated key). A mutated count can move
+   * the model into another value (`.b.<tf.Tensor>.shape[6]`), so any path; counted, and
+   * the count must stay small.
    */
-  const BUILT_ONLY = new Set(['MODEL_REBUILD.m', 'BAD_MODEL.m', 'OPTIMIZER_REBUILD.o']);
+  const BUILT_ONLY = new Set(['MODEL_REBUILD', 'BAD_MODEL', 'OPTIMIZER_REBUILD']);
   let builtOnly = 0;
 
   const model = () => {
