@@ -3,9 +3,11 @@ import { CheckpointError, CheckpointFormatError, CheckpointStorageError, Unsuppo
 import { serializable } from '../registry/index.js';
 import type { DeserializeOptions } from './options.js';
 import { readCheckpointHeader } from './read-checkpoint.js';
-import { announce, packRunCheckpoint, readRunCheckpoint, restoreRun, type CheckpointableStrategy, type SaveCheckpointOptions } from './run-checkpoint.js';
+import { announce, captureRunCheckpoint, readRunCheckpoint, restoreRun, type CheckpointableStrategy, type SaveCheckpointOptions } from './run-checkpoint.js';
 import { describeLocation, type CheckpointStorage } from './storage.js';
 import { resolveStorage, type StorageTarget } from './storage-schemes.js';
+import type { CapturedCheckpoint } from './serialize.js';
+import { storeCaptured } from './store-captured.js';
 
 /** How long one checkpoint kept training waiting, and how long until it was stored. */
 export interface CheckpointTiming {
@@ -308,8 +310,8 @@ export class CheckpointPlugin {
     await this.flush();
     const name = checkpointName(strategy);
     this.#lastSaveAt = performance.now();
-    const packed = packRunCheckpoint(strategy, { ...this.options, metadata: { ...this.options.metadata, [RUN_ID_KEY]: this.runId } }, true);
-    const write = this.storeAndPrune(name, packed.chunks);
+    const captured = captureRunCheckpoint(strategy, { ...this.options, metadata: { ...this.options.metadata, [RUN_ID_KEY]: this.runId } });
+    const write = this.storeAndPrune(name, captured);
     if (!this.options.writeInBackground) {
       await write;
       this.record(name, performance.now() - start, performance.now() - start);
@@ -359,8 +361,8 @@ export class CheckpointPlugin {
     this.options.onCheckpoint?.(timing);
   }
 
-  private async storeAndPrune(name: string, chunks: readonly Uint8Array[]): Promise<void> {
-    await this.storage.storeCheckpoint(name, chunks);
+  private async storeAndPrune(name: string, captured: CapturedCheckpoint): Promise<void> {
+    await storeCaptured(this.storage, name, captured);
     const { keepLast } = this.options;
     if (keepLast === undefined || !this.storage.deleteCheckpoint) return;
     try {

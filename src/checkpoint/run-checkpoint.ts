@@ -6,7 +6,7 @@ import { decodeContainer } from './deserialize.js';
 import { decodeStored } from './read-checkpoint.js';
 import type { CheckpointStorage } from './storage.js';
 import type { DeserializeOptions, SerializeOptions } from './options.js';
-import { packValue } from './serialize.js';
+import { captureValue, packValue, type CapturedCheckpoint } from './serialize.js';
 import { envVar } from '../platform.js';
 
 /** What a strategy must have for a run checkpoint: its clock counts finished training experiences. */
@@ -46,11 +46,26 @@ export interface SaveCheckpointOptions extends SerializeOptions {
 
 /** Encodes a strategy with its global states, leaving `exclude`d fields out; `capture` as in `packValue`. Inverse: {@link decodeRunCheckpoint}. */
 export function packRunCheckpoint(strategy: CheckpointableStrategy, options: SaveCheckpointOptions = {}, capture = false): PackedContainer {
+  const { value, serializeOptions, excludeFields } = runRecord(strategy, options);
+  return packValue(value, serializeOptions, excludeFields, capture);
+}
+
+/** {@link packRunCheckpoint} for a save that writes later: see `captureValue`. Hand the result to `storeCaptured`. */
+export function captureRunCheckpoint(strategy: CheckpointableStrategy, options: SaveCheckpointOptions = {}): CapturedCheckpoint {
+  const { value, serializeOptions, excludeFields } = runRecord(strategy, options);
+  return captureValue(value, serializeOptions, excludeFields);
+}
+
+function runRecord(strategy: CheckpointableStrategy, options: SaveCheckpointOptions) {
   const { exclude = [], ...serializeOptions } = options;
   const expCounter = strategy.clock?.trainExpCounter ?? 0;
-  const record: RunCheckpoint = { kind: 'reprise.run', version: 1, strategy, expCounter, globals: captureGlobalState() };
+  const value: RunCheckpoint = { kind: 'reprise.run', version: 1, strategy, expCounter, globals: captureGlobalState() };
   const excludeFields = exclude.length > 0 ? new Map([[strategy as object, new Set(exclude)]]) : undefined;
-  return packValue(record, { ...serializeOptions, metadata: { kind: 'reprise.run', expCounter: String(expCounter), ...serializeOptions.metadata } }, excludeFields, capture);
+  return {
+    value,
+    serializeOptions: { ...serializeOptions, metadata: { kind: 'reprise.run', expCounter: String(expCounter), ...serializeOptions.metadata } },
+    excludeFields,
+  };
 }
 
 /**

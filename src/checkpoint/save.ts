@@ -1,6 +1,7 @@
 import { CheckpointStorageError } from '../errors.js';
 import type { SerializeOptions } from './options.js';
-import { packValue } from './serialize.js';
+import { captureValue, packValue } from './serialize.js';
+import { storeCaptured } from './store-captured.js';
 import { FileSystemCheckpointStorage } from '#file-system-storage';
 import { resolveCheckpointLocation, type CheckpointTarget } from './storage-schemes.js';
 
@@ -14,6 +15,9 @@ import { resolveCheckpointLocation, type CheckpointTarget } from './storage-sche
  * fixed — tensors as they are (a later `Variable.assign` or `dispose` does not reach
  * the file), typed arrays and ArrayBuffers copied — so the caller may go on changing
  * them at once; the promise resolves once the bytes are stored (on a local disk: synced).
+ * The call itself only encodes the graph and takes a reference to each tensor (no
+ * copy); the tensors' bytes are read, checksummed and written after it returns, and the
+ * references are released once the write has finished or failed.
  * Inverse: {@link load}.
  * @throws what {@link serialize} throws (as a rejection), and CheckpointStorageError
  *   (`STORE_FAILED` naming the target, with Node's or the object store's error as
@@ -21,8 +25,7 @@ import { resolveCheckpointLocation, type CheckpointTarget } from './storage-sche
  */
 export async function save(value: unknown, target: CheckpointTarget, options: SerializeOptions = {}): Promise<void> {
   const { storage, name } = resolveCheckpointLocation(target);
-  const { chunks } = packValue(value, options, undefined, true);
-  await storage.storeCheckpoint(name, chunks);
+  await storeCaptured(storage, name, captureValue(value, options));
 }
 
 /**

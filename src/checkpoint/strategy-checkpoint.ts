@@ -1,11 +1,12 @@
 import { CheckpointStorageError } from '../errors.js';
 import { CheckpointPlugin } from './checkpoint-plugin.js';
 import { describeLocation } from './storage.js';
+import { storeCaptured } from './store-captured.js';
 import { resolveCheckpointLocation, type CheckpointTarget } from './storage-schemes.js';
 import type { DeserializeOptions } from './options.js';
 import {
   readRunCheckpoint,
-  packRunCheckpoint,
+  captureRunCheckpoint,
   restoreRun,
   announce,
   type CheckpointableStrategy,
@@ -33,8 +34,7 @@ import {
  */
 export async function saveCheckpoint(strategy: CheckpointableStrategy, target: CheckpointTarget, options: SaveCheckpointOptions = {}): Promise<void> {
   const { storage, name } = resolveCheckpointLocation(target);
-  const packed = packRunCheckpoint(strategy, options, true);
-  await storage.storeCheckpoint(name, packed.chunks);
+  await storeCaptured(storage, name, captureRunCheckpoint(strategy, options));
 }
 
 export interface MaybeLoadOptions extends DeserializeOptions {

@@ -9,3 +9,5 @@ import type * as node from './atomic-write.js';
 export const writeAtomically: typeof node.writeAtomically = unavailable('writeAtomically');
 export const writeAtomicallySync: typeof node.writeAtomicallySync = unavailable('writeAtomicallySync');
 export const writevAllSync: typeof node.writevAllSync = unavailable('writevAllSync');
+export const writeAtomicallyWith: typeof node.writeAtomicallyWith = unavailable('writeAtomicallyWith');
+export type { PositionalSink } from './atomic-write.js';

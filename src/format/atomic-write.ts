@@ -16,7 +16,8 @@ const TEMP_NAME = /^\..*\.(\d{1,10})\.[0-9a-f]{12}\.tmp$/;
  */
 export const atomicWriteOps = {
   open: (file: string, flags: string, mode: number) => fs.promises.open(file, flags, mode),
-  writev: (handle: fs.promises.FileHandle, buffers: NodeJS.ArrayBufferView[]) => handle.writev(buffers),
+  /** Writes at `position`, or at the file's current position when it is undefined. */
+  writev: (handle: fs.promises.FileHandle, buffers: NodeJS.ArrayBufferView[], position?: number) => handle.writev(buffers, position),
   sync: (handle: fs.promises.FileHandle) => handle.sync(),
   close: (handle: fs.promises.FileHandle) => handle.close(),
   rename: (from: string, to: string) => fs.promises.rename(from, to),
@@ -135,6 +136,17 @@ export function removeStaleTemporaryFiles(dir: string): string[] {
 }
 
 /**
+ * Where {@link writeAtomicallyWith} lets its caller write: the temporary file, by
+ * position, so that a header computed last can go in front of sections written first.
+ */
+export interface PositionalSink {
+  /** Writes `chunks` back to back from byte `position` of the file, all of them (resuming after partial writes). */
+  write(chunks: readonly Uint8Array[], position: number): Promise<void>;
+  /** Cuts (or extends with zeros) the file to `length` bytes. */
+  truncate(length: number): Promise<void>;
+}
+
+/**
  * Writes `chunks` to `target` all or nothing: into a temporary file in the same
  * folder, flushed to disk, renamed over `target`, and the folder flushed, so a process
  * killed at any instant leaves either the previous file or the new one, never a mix.
@@ -145,6 +157,26 @@ export function removeStaleTemporaryFiles(dir: string): string[] {
  * @throws Node's file errors, naming the temporary file; callers wrap them.
  */
 export async function writeAtomically(target: string, chunks: readonly Uint8Array[]): Promise<void> {
+  await writeAtomicallyWith(target, async (_sink, handle) => {
+    for (let i = 0; i < chunks.length; i += MAX_IOVECS) {
+      let batch = chunks.slice(i, i + MAX_IOVECS).filter((c) => c.byteLength > 0);
+      while (batch.length > 0) {
+        const { bytesWritten } = await atomicWriteOps.writev(handle, batch as NodeJS.ArrayBufferView[]);
+        batch = dropWritten(batch, bytesWritten);
+      }
+    }
+  });
+}
+
+/**
+ * {@link writeAtomically} for a caller that writes the bytes itself, in any order,
+ * through `write`'s sink (positional writes into the temporary file): everything else —
+ * temporary name, sync, rename, folder sync, removal of the temporary file on failure,
+ * stale-file cleanup, symbolic links — is the same. The file holds exactly what `write`
+ * wrote when its promise resolves.
+ * @throws what `write` throws, and Node's file errors naming the temporary file.
+ */
+export async function writeAtomicallyWith(target: string, write: (sink: PositionalSink, handle: fs.promises.FileHandle) => Promise<void>): Promise<void> {
   const destination = resolveWriteTarget(target);
   removeStaleTemporaryFiles(path.dirname(destination));
   const temp = temporaryPathFor(destination);
@@ -153,13 +185,7 @@ export async function writeAtomically(target: string, chunks: readonly Uint8Arra
     const handle = await atomicWriteOps.open(temp, 'wx', 0o644);
     try {
       try {
-        for (let i = 0; i < chunks.length; i += MAX_IOVECS) {
-          let batch = chunks.slice(i, i + MAX_IOVECS).filter((c) => c.byteLength > 0);
-          while (batch.length > 0) {
-            const { bytesWritten } = await atomicWriteOps.writev(handle, batch as NodeJS.ArrayBufferView[]);
-            batch = dropWritten(batch, bytesWritten);
-          }
-        }
+        await write(positionalSink(handle), handle);
         await atomicWriteOps.sync(handle);
       } finally {
         await atomicWriteOps.close(handle);
@@ -177,6 +203,22 @@ export async function writeAtomically(target: string, chunks: readonly Uint8Arra
   } catch {
     /* some file systems refuse fsync on folders; the rename itself is still atomic */
   }
+}
+
+function positionalSink(handle: fs.promises.FileHandle): PositionalSink {
+  return {
+    async write(chunks, position) {
+      for (let i = 0; i < chunks.length; i += MAX_IOVECS) {
+        let batch = chunks.slice(i, i + MAX_IOVECS).filter((c) => c.byteLength > 0);
+        while (batch.length > 0) {
+          const { bytesWritten } = await atomicWriteOps.writev(handle, batch as NodeJS.ArrayBufferView[], position);
+          position += bytesWritten;
+          batch = dropWritten(batch, bytesWritten);
+        }
+      }
+    },
+    truncate: (length) => handle.truncate(length),
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { CheckpointFormatError, UnsupportedVersionError } from '../errors.js';
 import { crc32c } from './checksum.js';
 import { FORMAT_VERSION, MAGIC, MAX_HEADER_SIZE, PREAMBLE_SIZE, SECTION_ALIGNMENT } from './constants.js';
 import { decodeHeader, encodeHeader, patchSectionOffsets, validateSections, type HeaderInfo, type SectionInfo } from './header.js';
-import type { SectionPayload } from './sections.js';
+import { isDeferredBytes, type SectionKindName, type SectionPayload } from './sections.js';
 
 export type { SectionPayload };
 
@@ -32,29 +32,44 @@ function alignUp(n: number): number {
   return Math.ceil(n / SECTION_ALIGNMENT) * SECTION_ALIGNMENT;
 }
 
+/** A section to lay out: a data section's payload, or the graph stream. */
+export type LaidOutPayload = Omit<SectionPayload, 'kind'> & { kind: SectionKindName };
+
+/** Where every section of a container goes, with the header that says so. */
+export interface ContainerLayout {
+  /** The graph stream, then the data sections, as given. */
+  payloads: readonly LaidOutPayload[];
+  /** The header's view of each payload, offsets set. */
+  sections: SectionInfo[];
+  /** The encoded header, offsets patched in. */
+  header: Uint8Array;
+  byteLength: number;
+}
+
 /**
- * Lays out preamble, FlatBuffers header and 64-byte aligned sections. Inverse of
- * {@link openContainer}. Computes every section's CRC-32C.
+ * Lays a container out: the header and each section's offset. With `crcs` (one per
+ * payload, the graph's first) the header holds them; without, it holds a non-zero
+ * placeholder for every non-empty section, to be patched in with `patchSectionCrcs`
+ * once the bytes have been read. Either way the offsets depend on the lengths only.
  */
-export function packContainer(input: ContainerInput): PackedContainer {
-  const payloads = [{ kind: 'graph' as const, data: input.graph }, ...input.sections];
-  const sections: SectionInfo[] = payloads.map((p) => ({
+export function layoutContainer(input: ContainerInput, crcs?: readonly number[]): ContainerLayout {
+  const payloads: LaidOutPayload[] = [{ kind: 'graph', data: input.graph }, ...input.sections];
+  const sections: SectionInfo[] = payloads.map((p, i) => ({
     kind: p.kind,
     offset: SECTION_ALIGNMENT, // placeholder: non-zero so the header's size does not change when set
     length: p.data.byteLength,
-    crc32c: crc32c(p.data),
-    dtype: 'dtype' in p ? (p.dtype ?? '') : '',
-    shape: 'shape' in p && p.shape ? [...p.shape] : [],
-    device: 'device' in p ? (p.device ?? '') : '',
+    crc32c: crcs ? crcs[i]! : p.data.byteLength > 0 ? 1 : 0,
+    dtype: p.dtype ?? '',
+    shape: p.shape ? [...p.shape] : [],
+    device: p.device ?? '',
   }));
-  const info: HeaderInfo = {
+  const header = encodeHeader({
     formatVersion: FORMAT_VERSION,
     writer: input.writer,
     backend: input.backend,
     sections,
     metadata: { ...(input.metadata ?? {}) },
-  };
-  const header = encodeHeader(info);
+  });
   let offset = alignUp(PREAMBLE_SIZE + header.byteLength);
   for (const s of sections) {
     s.offset = offset;
@@ -62,8 +77,11 @@ export function packContainer(input: ContainerInput): PackedContainer {
   }
   patchSectionOffsets(header, sections.map((s) => s.offset));
   const last = sections[sections.length - 1]!;
-  const byteLength = last.offset + last.length;
+  return { payloads, sections, header, byteLength: last.offset + last.length };
+}
 
+/** The 32-byte preamble in front of `header` in a file of `byteLength` bytes. */
+export function encodePreamble(header: Uint8Array, byteLength: number): Uint8Array {
   const preamble = new Uint8Array(PREAMBLE_SIZE);
   const view = new DataView(preamble.buffer);
   preamble.set(MAGIC, 0);
@@ -72,14 +90,30 @@ export function packContainer(input: ContainerInput): PackedContainer {
   view.setUint32(16, crc32c(header), true);
   view.setUint32(20, 0, true);
   view.setBigUint64(24, BigInt(byteLength), true);
+  return preamble;
+}
 
-  const chunks: Uint8Array[] = [preamble, header];
+/** The zero bytes between the end of one section (or the header) at `from` and the next section at `to`. */
+export function padding(from: number, to: number): Uint8Array {
+  return ZEROS.subarray(0, to - from);
+}
+
+/**
+ * Lays out preamble, FlatBuffers header and 64-byte aligned sections. Inverse of
+ * {@link openContainer}. Computes every section's CRC-32C; deferred section bytes are
+ * read at once (`writeContainer` reads them while it writes).
+ */
+export function packContainer(input: ContainerInput): PackedContainer {
+  const resolved = { ...input, sections: input.sections.map((s) => (isDeferredBytes(s.data) ? { ...s, data: s.data.readSync() } : s)) };
+  const crcs = [crc32c(input.graph), ...resolved.sections.map((s) => crc32c(s.data as Uint8Array))];
+  const { payloads, sections, header, byteLength } = layoutContainer(resolved, crcs);
+  const chunks: Uint8Array[] = [encodePreamble(header, byteLength), header];
   let position = PREAMBLE_SIZE + header.byteLength;
   payloads.forEach((p, i) => {
-    const pad = sections[i]!.offset - position;
-    if (pad > 0) chunks.push(ZEROS.subarray(0, pad));
-    if (p.data.byteLength > 0) chunks.push(p.data);
-    position = sections[i]!.offset + p.data.byteLength;
+    const data = p.data as Uint8Array;
+    if (sections[i]!.offset > position) chunks.push(padding(position, sections[i]!.offset));
+    if (data.byteLength > 0) chunks.push(data);
+    position = sections[i]!.offset + data.byteLength;
   });
   return { chunks, byteLength };
 }

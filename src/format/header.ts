@@ -42,6 +42,7 @@ const FB_TO_KIND: Record<number, SectionKindName> = {
 
 /** vtable offsets of Section's fields (4 + 2 × field index, schema order). */
 const SECTION_OFFSET_VTABLE_OFFSET = 6;
+const SECTION_CRC32C_VTABLE_OFFSET = 10;
 const SECTION_DTYPE_VTABLE_OFFSET = 12;
 const SECTION_DEVICE_VTABLE_OFFSET = 16;
 
@@ -107,6 +108,27 @@ export function patchSectionOffsets(header: Uint8Array, offsets: readonly number
     if (o === 0) throw new Error('internal: section offset field missing');
     view.setBigUint64(s.bb_pos + o, BigInt(offset), true);
   });
+}
+
+/**
+ * Writes each section's CRC-32C into an encoded header in place, for a header built
+ * with a non-zero placeholder in every field that will hold a non-zero CRC. A zero CRC
+ * cannot be patched in (FlatBuffers leaves a field holding its default out, so the
+ * header built with it is shorter): returns false then, and the caller builds the
+ * header anew with {@link encodeHeader}.
+ */
+export function patchSectionCrcs(header: Uint8Array, crcs: readonly number[]): boolean {
+  const bb = new flatbuffers.ByteBuffer(header);
+  const root = Header.getRootAsHeader(bb);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  const s = new Section();
+  const fields = crcs.map((crc, i) => {
+    root.sections(i, s);
+    return { at: bb.__offset(s.bb_pos, SECTION_CRC32C_VTABLE_OFFSET) && s.bb_pos + bb.__offset(s.bb_pos, SECTION_CRC32C_VTABLE_OFFSET), crc };
+  });
+  if (fields.some((f) => (f.at === 0) !== (f.crc === 0))) return false;
+  for (const f of fields) if (f.at !== 0) view.setUint32(f.at, f.crc, true);
+  return true;
 }
 
 /**

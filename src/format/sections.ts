@@ -10,11 +10,40 @@ export type SectionKind = 'bytes' | 'tensor';
 /** Every section kind the header names: section 0 is the graph stream, the rest are data. */
 export type SectionKindName = 'graph' | SectionKind;
 
+/**
+ * Bytes a section will hold, fixed already but read only when the file is written: a
+ * tensor kept alive by a reference of its own, whose bytes are read from the backend's
+ * memory off the caller's critical path. `byteLength` is known up front, so the layout
+ * of the file (and its size) is too.
+ */
+export interface DeferredBytes {
+  readonly byteLength: number;
+  /** Reads the bytes (exactly `byteLength` of them); they are not changed afterwards. */
+  read(): Promise<Uint8Array>;
+  /** Synchronous {@link read}. */
+  readSync(): Uint8Array;
+  /** Releases what keeps the bytes alive. Idempotent; called once the file is written or has failed. */
+  release(): void;
+}
+
+/** True when `data` is {@link DeferredBytes} rather than bytes in hand. */
+export function isDeferredBytes(data: Uint8Array | DeferredBytes): data is DeferredBytes {
+  return typeof (data as Partial<DeferredBytes>).readSync === 'function';
+}
+
+/** The bytes of a section's `data`, read at once when they are deferred. */
+export function sectionBytesSync(data: Uint8Array | DeferredBytes): Uint8Array {
+  return isDeferredBytes(data) ? data.readSync() : data;
+}
+
 /** A data section to write: its bytes and, for a tensor, what they are. */
 export interface SectionPayload {
   kind: SectionKind;
-  /** The bytes to store. Not copied before the file is written: do not mutate them until the save returns. */
-  data: Uint8Array;
+  /**
+   * The bytes to store, or {@link DeferredBytes} read when the file is written. Not
+   * copied before the file is written: do not mutate them until the save returns.
+   */
+  data: Uint8Array | DeferredBytes;
   /** Dtype of a tensor section (one of {@link TENSOR_DTYPES}). */
   dtype?: string;
   shape?: readonly number[];

@@ -1,5 +1,6 @@
 import { CheckpointError } from '../errors.js';
 import { crc32c } from '../format/checksum.js';
+import { sectionBytesSync } from '../format/sections.js';
 import type { ConstructorEntry, Registry } from '../registry/index.js';
 import { encodeGraph } from './encoder.js';
 
@@ -101,7 +102,7 @@ export class CanonicalKeys {
     const { graph, sections } = encodeGraph(args, { registry: this.registry, keyed });
     let key = `${name}\u0000${latin1(graph)}`;
     for (const s of sections) {
-      key += `\u0000${s.kind}:${s.dtype ?? ''}:${(s.shape ?? []).join('x')}:${s.data.byteLength}:${crc32c(s.data)}`;
+      key += `\u0000${s.kind}:${s.dtype ?? ''}:${(s.shape ?? []).join('x')}:${s.data.byteLength}:${crc32c(sectionBytesSync(s.data))}`;
     }
     this.keyChars += key.length;
     return key;

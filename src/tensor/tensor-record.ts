@@ -2,7 +2,9 @@ import * as tf from '#tfjs-core';
 import { CheckpointError, CheckpointFormatError, UnsupportedValueError } from '../errors.js';
 import { LITTLE_ENDIAN } from '../platform.js';
 import { DTYPE_SIZES as BYTES_PER_ELEMENT, MAX_RANK, TENSOR_DTYPES, type TensorDtype } from '../format/index.js';
+import type { DeferredBytes } from '../format/index.js';
 import type { SectionView } from '../registry/index.js';
+import { TENSOR_CAPTURE, type TensorCapture } from './tensor-capture.js';
 import { deviceTagFor } from './device-tag.js';
 import { resolveDevice } from './map-location.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
@@ -24,8 +26,11 @@ export interface TensorRecord {
 /**
  * Stores the bytes of `tensor` in a tensor section and returns the record that points
  * at them. The bytes are read synchronously with as few copies as the backend allows
- * (none on the `cpu` backend for numeric dtypes); two tensors sharing data (same
- * `dataId`) are stored once. The recorded device tag is {@link deviceTagFor}'s.
+ * (none on the `cpu` backend for numeric dtypes) — or, when the save passes a
+ * {@link TensorCapture} under `TENSOR_CAPTURE` in the options, a reference to the data is
+ * kept instead and the bytes of `float32`, `int32` and `bool` tensors are read when the
+ * file is written (`string` and `complex64` tensors are still read at once). Two tensors
+ * sharing data (same `dataId`) are stored once. The recorded device tag is {@link deviceTagFor}'s.
  * Inverse: {@link decodeTensorRecord}.
  *
  * @throws UnsupportedValueError `DISPOSED_TENSOR` (with the graph path) for a disposed
@@ -43,9 +48,13 @@ export function encodeTensorRecord(tensor: tf.Tensor, ctx: TensorEncodeContext):
   }
   assertLittleEndian();
   const dtype = tensor.dtype as TensorDtype;
-  let data: Uint8Array;
+  const capture = (ctx.options as { [TENSOR_CAPTURE]?: TensorCapture })[TENSOR_CAPTURE];
+  let deferred: DeferredBytes | undefined;
+  let data: Uint8Array | DeferredBytes;
   if (dtype === 'string') {
     data = packStrings(tf.engine().readSync(tensor.dataId) as unknown as Uint8Array[]);
+  } else if (dtype !== 'complex64' && (deferred = capture?.defer(tensor, tensor.size * BYTES_PER_ELEMENT[dtype])) !== undefined) {
+    data = deferred;
   } else {
     const values = tensor.dataSync() as unknown as ArrayBufferView;
     data = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);

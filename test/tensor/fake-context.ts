@@ -5,6 +5,7 @@
  * buffer at 64-byte aligned offsets, as the file format does.
  */
 import { CheckpointFormatError, UnsupportedValueError } from '../../src/errors.js';
+import { sectionBytesSync } from '../../src/format/index.js';
 import type { DecodeContext, EncodeContext, Registry, SectionInput, SectionView } from '../../src/registry/index.js';
 import { defaultRegistry } from '../../src/registry/index.js';
 
@@ -169,7 +170,7 @@ export function fakeSave(value: unknown, opts: FakeOptions = {}): FakeFile {
   const buffer = new ArrayBuffer(base + end);
   const bytes = new Uint8Array(buffer, base, end);
   const sections = layout.map(({ input, offset }) => {
-    bytes.set(input.data, offset);
+    bytes.set(sectionBytesSync(input.data), offset);
     return { kind: input.kind, offset, length: input.data.byteLength, dtype: input.dtype ?? '', shape: [...(input.shape ?? [])], device: input.device ?? '' };
   });
   return { root, sections, bytes };

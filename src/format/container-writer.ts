@@ -1,0 +1,71 @@
+import { crc32c } from './checksum.js';
+import { encodePreamble, layoutContainer, packContainer, padding, type ContainerInput, type PackedContainer } from './container.js';
+import { PREAMBLE_SIZE } from './constants.js';
+import { patchSectionCrcs } from './header.js';
+import { isDeferredBytes, type DeferredBytes } from './sections.js';
+import type { PositionalSink } from './atomic-write.js';
+
+/**
+ * Writes a container through a positional `sink`, straight from each section's bytes
+ * (deferred ones read one at a time, as they are reached): the sections first, each
+ * checksummed while the one before it is being written, then the preamble and header in
+ * front, once every checksum is known. The bytes are exactly {@link packContainer}'s.
+ * At most two sections' bytes are held at once (the one being written and the one
+ * being read), beyond what the caller holds. Returns the file's length.
+ *
+ * Only for a sink nobody reads before it resolves (the temporary file of
+ * `writeAtomicallyWith`): until the end, the file has no header.
+ * @throws what the sink or a deferred read throws; an `Error` when a deferred read
+ *   gives another length than it announced.
+ */
+export async function writeContainer(input: ContainerInput, sink: PositionalSink): Promise<number> {
+  const layout = layoutContainer(input);
+  const { payloads, sections, header } = layout;
+  const crcs: number[] = [];
+  let position = PREAMBLE_SIZE + header.byteLength;
+  let inFlight: Promise<void> | undefined;
+  try {
+    for (let i = 0; i < payloads.length; i++) {
+      const data = await readPayload(payloads[i]!.data);
+      crcs.push(crc32c(data)); // while the previous section is being written
+      if (inFlight) await inFlight;
+      const { offset } = sections[i]!;
+      inFlight = sink.write(offset > position ? [padding(position, offset), data] : [data], position);
+      position = offset + data.byteLength;
+    }
+    await inFlight;
+  } catch (err) {
+    await inFlight?.catch(() => undefined); // settle the write in flight before the caller removes the file
+    throw err;
+  }
+  if (patchSectionCrcs(header, crcs)) {
+    await sink.write([encodePreamble(header, layout.byteLength), header], 0);
+    return layout.byteLength;
+  }
+  // A non-empty section whose CRC-32C is 0 (one in 2^32): its header is laid out
+  // differently, so the file is written again, as packContainer lays it out.
+  const again = packContainer(input); // reads the deferred bytes again, synchronously
+  await sink.write(again.chunks, 0);
+  await sink.truncate(again.byteLength);
+  return again.byteLength;
+}
+
+/**
+ * {@link packContainer} after reading every deferred section (asynchronously, so a
+ * backend that keeps tensors on a GPU can download them without blocking): for storages
+ * that take the whole checkpoint as chunks.
+ */
+export async function packContainerAsync(input: ContainerInput): Promise<PackedContainer> {
+  const sections = [];
+  for (const s of input.sections) sections.push({ ...s, data: await readPayload(s.data) });
+  return packContainer({ ...input, sections });
+}
+
+async function readPayload(data: Uint8Array | DeferredBytes): Promise<Uint8Array> {
+  if (!isDeferredBytes(data)) return data;
+  const bytes = await data.read();
+  if (bytes.byteLength !== data.byteLength) {
+    throw new Error(`internal: a deferred section announced ${data.byteLength} bytes and gave ${bytes.byteLength}`);
+  }
+  return bytes;
+}
