@@ -5,13 +5,17 @@ import { patchSectionCrcs } from './header.js';
 import { isDeferredBytes, type DeferredBytes } from './sections.js';
 import type { PositionalSink } from './atomic-write.js';
 
+/** Bytes gathered before a write is issued. */
+const WRITE_BATCH = 1 << 20;
+
 /**
  * Writes a container through a positional `sink`, straight from each section's bytes
  * (deferred ones read one at a time, as they are reached): the sections first, each
  * checksummed while the one before it is being written, then the preamble and header in
  * front, once every checksum is known. The bytes are exactly {@link packContainer}'s.
- * At most two sections' bytes are held at once (the one being written and the one
- * being read), beyond what the caller holds. Returns the file's length.
+ * Sections are gathered into writes of about 1 MiB or more; at most two such batches
+ * (the one being written and the one being read) are held at once beyond what the
+ * caller holds. Returns the file's length.
  *
  * Only for a sink nobody reads before it resolves (the temporary file of
  * `writeAtomicallyWith`): until the end, the file has no header.
@@ -24,15 +28,30 @@ export async function writeContainer(input: ContainerInput, sink: PositionalSink
   const crcs: number[] = [];
   let position = PREAMBLE_SIZE + header.byteLength;
   let inFlight: Promise<void> | undefined;
+  // Sections are gathered into writes of at least WRITE_BATCH bytes (one `writev`
+  // each): a small section does not cost a system call of its own.
+  let batch: Uint8Array[] = [];
+  let batchStart = position;
+  let batchBytes = 0;
+  const flush = async () => {
+    if (inFlight) await inFlight;
+    inFlight = batch.length > 0 ? sink.write(batch, batchStart) : undefined;
+    batch = [];
+    batchStart = position;
+    batchBytes = 0;
+  };
   try {
     for (let i = 0; i < payloads.length; i++) {
       const data = await readPayload(payloads[i]!.data);
-      crcs.push(crc32c(data)); // while the previous section is being written
-      if (inFlight) await inFlight;
+      crcs.push(crc32c(data)); // while the previous batch is being written
       const { offset } = sections[i]!;
-      inFlight = sink.write(offset > position ? [padding(position, offset), data] : [data], position);
+      if (offset > position) batch.push(padding(position, offset));
+      batch.push(data);
+      batchBytes += offset - position + data.byteLength;
       position = offset + data.byteLength;
+      if (batchBytes >= WRITE_BATCH) await flush();
     }
+    await flush();
     await inFlight;
   } catch (err) {
     await inFlight?.catch(() => undefined); // settle the write in flight before the caller removes the file

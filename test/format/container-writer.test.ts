@@ -136,19 +136,21 @@ describe('writeContainer', () => {
     assert.ok(sink.writes.slice(0, -1).every((w) => w.every((c) => c.byteLength <= 400)), 'no chunk larger than a section');
   });
 
-  it("reads and checksums the next section while the previous one is being written", async () => {
+  it('reads and checksums the next sections while the previous ones are being written', async () => {
     const log: string[] = [];
     let open!: () => void;
     let gate = new Promise<void>((r) => (open = r));
-    const input = sample();
+    const input = { ...sample(), sections: [tensor(300_000, 7), ...sample().sections] }; // 1.2 MB: a write of its own
     const lazy = { ...input, sections: input.sections.map((s, i) => ({ ...s, data: deferred(s.data as Uint8Array, log, String(i + 1)) })) };
     const sink = memorySink(log, () => gate);
     const writing = writeContainer(lazy, sink);
-    for (let turn = 0; turn < 50 && !log.includes('read 1'); turn++) await new Promise((r) => setImmediate(r));
+    for (let turn = 0; turn < 50 && !log.includes('read 2'); turn++) await new Promise((r) => setImmediate(r));
     open();
     await writing;
+    assert.deepEqual(new Uint8Array(sink.bytes()), concatChunks(packContainer(input)));
     const first = log.indexOf('written');
-    assert.ok(log.indexOf('read 1') < first, `section 1 was read before the graph's write landed: ${log.join(', ')}`);
+    assert.ok(log.findIndex((e) => e.startsWith('write@')) < log.indexOf('read 2'), `the large section went out before section 2 was read: ${log.join(', ')}`);
+    assert.ok(log.indexOf('read 2') < first, `section 2 was read before the first write landed: ${log.join(', ')}`);
     gate = Promise.resolve();
   });
 
