@@ -7,14 +7,16 @@ import type { PositionalSink } from './atomic-write.js';
 
 /** Bytes gathered before a write is issued. */
 const WRITE_BATCH = 1 << 20;
+/** Writes issued before the writer waits for the oldest. */
+const WRITES_IN_FLIGHT = 2;
 
 /**
  * Writes a container through a positional `sink`, straight from each section's bytes
  * (deferred ones read one at a time, as they are reached): the sections first, each
  * checksummed while the one before it is being written, then the preamble and header in
  * front, once every checksum is known. The bytes are exactly {@link packContainer}'s.
- * Sections are gathered into writes of about 1 MiB or more; at most two such batches
- * (the one being written and the one being read) are held at once beyond what the
+ * Sections are gathered into writes of about 1 MiB or more; at most three such
+ * batches (two being written, one being read) are held at once beyond what the
  * caller holds. Returns the file's length.
  *
  * Only for a sink nobody reads before it resolves (the temporary file of
@@ -27,15 +29,16 @@ export async function writeContainer(input: ContainerInput, sink: PositionalSink
   const { payloads, sections, header } = layout;
   const crcs: number[] = [];
   let position = PREAMBLE_SIZE + header.byteLength;
-  let inFlight: Promise<void> | undefined;
   // Sections are gathered into writes of at least WRITE_BATCH bytes (one `writev`
-  // each): a small section does not cost a system call of its own.
+  // each): a small section does not cost a system call of its own. Up to
+  // WRITES_IN_FLIGHT writes (of disjoint ranges) run while the next batch is read.
+  const inFlight: Array<Promise<void>> = [];
   let batch: Uint8Array[] = [];
   let batchStart = position;
   let batchBytes = 0;
   const flush = async () => {
-    if (inFlight) await inFlight;
-    inFlight = batch.length > 0 ? sink.write(batch, batchStart) : undefined;
+    if (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
+    if (batch.length > 0) inFlight.push(sink.write(batch, batchStart));
     batch = [];
     batchStart = position;
     batchBytes = 0;
@@ -52,9 +55,9 @@ export async function writeContainer(input: ContainerInput, sink: PositionalSink
       if (batchBytes >= WRITE_BATCH) await flush();
     }
     await flush();
-    await inFlight;
+    while (inFlight.length > 0) await inFlight.shift();
   } catch (err) {
-    await inFlight?.catch(() => undefined); // settle the write in flight before the caller removes the file
+    await Promise.allSettled(inFlight); // settle the writes in flight before the caller removes the file
     throw err;
   }
   if (patchSectionCrcs(header, crcs)) {
