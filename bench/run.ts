@@ -24,11 +24,13 @@ import { textReport } from './report/text.js';
 import { browserBundleLine, browserBundleSize } from './browser-size.js';
 import { runResumeTimes, runTorchComparison } from './lib/script-measures.js';
 import { scriptTargets } from './report/script-measures.js';
+import { measureSaveBlocking, saveBlockingTable } from './lib/save-blocking-section.js';
 
 const DEFAULT_OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
 /** Measured by their own scripts (bench/torch-compare.ts, bench/resume-time.ts); see bench/lib/script-measures.ts. */
 const SCRIPT_CASES = ['torch', 'resume'];
-const ALL_CASES = [...CASES.map((c) => c.name), DEDUP_CASE.name, ...SCRIPT_CASES];
+const SAVE_BLOCKING_CASE = 'save-blocking';
+const ALL_CASES = [...CASES.map((c) => c.name), DEDUP_CASE.name, ...SCRIPT_CASES, SAVE_BLOCKING_CASE];
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -91,11 +93,16 @@ async function main(argv: string[]): Promise<void> {
   let dedup: DedupResult | undefined;
   let torch: TorchComparison | undefined;
   let resume: ResumeTime[] | undefined;
+  let saveBlocking: BenchResults['saveBlocking'];
   try {
     for (const c of CASES) if (selected.has(c.name)) cases.push(await runCase(c, plan));
     if (selected.has(DEDUP_CASE.name)) dedup = await runDedup(plan);
     if (selected.has('torch')) torch = await runTorchComparison(plan);
     if (selected.has('resume')) resume = await runResumeTimes(plan);
+    if (selected.has(SAVE_BLOCKING_CASE)) {
+      log('save blocking: profiling case and tensors, blocked vs durable');
+      saveBlocking = measureSaveBlocking({ quick: opts.quick, reps: plan.reps, workDir, timeoutMs: plan.timeoutMs });
+    }
   } finally {
     if (!opts.workDir) fs.rmSync(workDir, { recursive: true, force: true });
   }
@@ -123,6 +130,7 @@ async function main(argv: string[]): Promise<void> {
     ...(dedup ? { dedup } : {}),
     ...(torch ? { torch } : {}),
     ...(resume ? { resume } : {}),
+    ...(saveBlocking ? { saveBlocking } : {}),
     targets: [...checkTargets(cases, dedup), ...scriptTargets(torch, resume)],
     durationSeconds: Math.round((Date.now() - started) / 1000),
   };
@@ -130,8 +138,10 @@ async function main(argv: string[]): Promise<void> {
   fs.mkdirSync(opts.out, { recursive: true });
   fs.writeFileSync(path.join(opts.out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(opts.out, 'table.md'), markdownReport(results));
+  if (saveBlocking) fs.appendFileSync(path.join(opts.out, 'table.md'), saveBlockingTable(saveBlocking));
   if (cases.some((c) => c.name === 'scaling')) fs.writeFileSync(path.join(opts.out, 'scaling.svg'), await scalingChart(results));
   process.stdout.write(`${browserBundleLine(await browserBundleSize())}\n`);
+  if (saveBlocking) process.stdout.write(saveBlockingTable(saveBlocking));
   process.stdout.write(`${textReport(results)}\n\nwrote ${path.join(opts.out, 'latest.json')}, table.md${cases.some((c) => c.name === 'scaling') ? ', scaling.svg' : ''} in ${results.durationSeconds} s\n`);
 }
 

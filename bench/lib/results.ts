@@ -73,6 +73,8 @@ export interface BenchResults {
   torch?: TorchComparison;
   /** Fresh-process resumes: process start to the end of the first resumed iteration. */
   resume?: ResumeTime[];
+  /** How long a save blocks its caller next to how long until it is durable (bench/save-blocking.ts). */
+  saveBlocking?: SaveBlockingResult;
   targets: TargetResult[];
   durationSeconds: number;
 }
@@ -111,4 +113,23 @@ export interface ResumeTime {
   runs: number;
   parts: Record<string, Summary>;
   total: Summary;
+}
+
+/** One row of bench/save-blocking.ts: medians in milliseconds. */
+export interface SaveBlockingRow {
+  case: string;
+  /** Until `save()` returned its promise (plugin: until `saveCheckpoint` returned). */
+  blocked: number;
+  /** Until the checkpoint was stored and synced. */
+  durable: number;
+  reps: number;
+}
+
+export interface SaveBlockingResult {
+  backend: string;
+  /** Megabytes of tensors in the large case. */
+  megabytes: number;
+  rows: SaveBlockingRow[];
+  /** Why it was not measured, when it was not. */
+  error?: string;
 }

@@ -44,6 +44,10 @@ test('bench --quick runs every case and writes the JSON, the Markdown table and 
       assert.equal(s.cycles.length, results.dedup.params.cycles);
     }
     assert.ok(results.targets.length > 0 && results.targets.every((t) => typeof t.pass === 'boolean'));
+    const blocking = results.saveBlocking;
+    assert.ok(blocking && blocking.error === undefined, `save blocking was not measured: ${blocking?.error}`);
+    assert.equal(blocking.rows.length, 3);
+    for (const r of blocking.rows) assert.ok(Number.isFinite(r.blocked) && r.blocked > 0 && r.durable >= r.blocked, JSON.stringify(r));
 
     // The fresh-process resume of the example's run, with its parts.
     assert.deepEqual(results.resume?.map((r) => r.kind), ['replay']);
@@ -66,6 +70,7 @@ test('bench --quick runs every case and writes the JSON, the Markdown table and 
     const table = fs.readFileSync(path.join(out, 'table.md'), 'utf8');
     assert.match(table, /^\| case \| metric \| reprise \|/m);
     assert.match(table, /^### Resuming in a fresh process$/m);
+    assert.match(table, /^\| profiling case, saveCheckpoint\(\) \| [\d.]+ \| [\d.]+ \|/m);
     assert.ok(table.includes(results.machine.cpu) && table.includes(`"${results.backend}"`));
     assert.match(fs.readFileSync(path.join(out, 'scaling.svg'), 'utf8'), /^<svg[\s\S]*<\/svg>\s*$/);
   } finally {
