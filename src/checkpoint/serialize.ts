@@ -1,9 +1,10 @@
-import { concatChunks, isDeferredBytes, packContainer, type ContainerInput, type PackedContainer, type SectionPayload } from '../format/index.js';
+import { BASE_FORMAT_VERSION, concatChunks, FORMAT_VERSION, isDeferredBytes, packContainer, type ContainerInput, type PackedContainer, type SectionPayload } from '../format/index.js';
 import { encodeGraph } from '../graph/index.js';
 import { defaultRegistry } from '../registry/index.js';
 import '../tensor/index.js';
 import { recordedBackend } from '../tensor/backend.js';
 import { TENSOR_CAPTURE, TensorCapture } from '../tensor/tensor-capture.js';
+import { TENSOR_PACKER, TensorPacker } from '../tensor/tensor-packer.js';
 import type { SerializeOptions } from './options.js';
 import { WRITER } from './writer.js';
 
@@ -24,9 +25,10 @@ export function packValue(
   capture = false,
 ): PackedContainer {
   const { registry = defaultRegistry, metadata, maxDepth, ...codecOptions } = options;
-  const encoded = encodeGraph(value, { registry, options: codecOptions, maxDepth, excludeFields });
+  const packer = new TensorPacker();
+  const encoded = encodeGraph(value, { registry, options: { ...codecOptions, [TENSOR_PACKER]: packer }, maxDepth, excludeFields });
   const sections = capture ? encoded.sections.map(copyCallersBytes) : encoded.sections;
-  return packContainer({ graph: encoded.graph, sections, writer: WRITER, backend: recordedBackend(), metadata });
+  return packContainer({ graph: encoded.graph, sections, writer: WRITER, backend: recordedBackend(), metadata, formatVersion: versionFor(packer) });
 }
 
 /**
@@ -54,15 +56,21 @@ export function captureValue(
 ): CapturedCheckpoint {
   const { registry = defaultRegistry, metadata, maxDepth, ...codecOptions } = options;
   const tensors = new TensorCapture();
+  const packer = new TensorPacker();
   try {
-    const encoded = encodeGraph(value, { registry, options: { ...codecOptions, [TENSOR_CAPTURE]: tensors }, maxDepth, excludeFields });
+    const encoded = encodeGraph(value, { registry, options: { ...codecOptions, [TENSOR_CAPTURE]: tensors, [TENSOR_PACKER]: packer }, maxDepth, excludeFields });
     const sections = encoded.sections.map(copyCallersBytes);
-    const container = { graph: encoded.graph, sections, writer: WRITER, backend: recordedBackend(), metadata };
+    const container = { graph: encoded.graph, sections, writer: WRITER, backend: recordedBackend(), metadata, formatVersion: versionFor(packer) };
     return { container, release: () => tensors.release() };
   } catch (err) {
     tensors.release();
     throw err;
   }
+}
+
+/** Format version 2 only for a file with packed tensors: every other file stays byte for byte as version 1 wrote it. */
+function versionFor(packer: TensorPacker): number {
+  return packer.packed ? FORMAT_VERSION : BASE_FORMAT_VERSION;
 }
 
 /** A section that views the caller's own bytes, copied; tensor sections as they are. */

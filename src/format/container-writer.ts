@@ -61,7 +61,7 @@ export async function writeContainer(input: ContainerInput, sink: PositionalSink
     throw err;
   }
   if (patchSectionCrcs(header, crcs)) {
-    await sink.write([encodePreamble(header, layout.byteLength), header], 0);
+    await sink.write([encodePreamble(header, layout.byteLength, layout.formatVersion), header], 0);
     return layout.byteLength;
   }
   // A non-empty section whose CRC-32C is 0 (one in 2^32): its header is laid out

@@ -1,7 +1,7 @@
 import { isNodeBuffer } from '../platform.js';
 import { CheckpointFormatError, UnsupportedVersionError } from '../errors.js';
 import { crc32c } from './checksum.js';
-import { FORMAT_VERSION, MAGIC, MAX_HEADER_SIZE, PREAMBLE_SIZE, SECTION_ALIGNMENT } from './constants.js';
+import { BASE_FORMAT_VERSION, FORMAT_VERSION, MAGIC, MAX_HEADER_SIZE, PREAMBLE_SIZE, SECTION_ALIGNMENT } from './constants.js';
 import { decodeHeader, encodeHeader, patchSectionOffsets, validateSections, type HeaderInfo, type SectionInfo } from './header.js';
 import { isDeferredBytes, type SectionKindName, type SectionPayload } from './sections.js';
 
@@ -14,6 +14,8 @@ export interface ContainerInput {
   writer: string;
   backend: string;
   metadata?: Readonly<Record<string, string>>;
+  /** The version written: `FORMAT_VERSION` when a section holds packed tensors. Default `BASE_FORMAT_VERSION`. */
+  formatVersion?: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export interface ContainerLayout {
   /** The encoded header, offsets patched in. */
   header: Uint8Array;
   byteLength: number;
+  formatVersion: number;
 }
 
 /**
@@ -64,7 +67,7 @@ export function layoutContainer(input: ContainerInput, crcs?: readonly number[])
     device: p.device ?? '',
   }));
   const header = encodeHeader({
-    formatVersion: FORMAT_VERSION,
+    formatVersion: input.formatVersion ?? BASE_FORMAT_VERSION,
     writer: input.writer,
     backend: input.backend,
     sections,
@@ -77,15 +80,15 @@ export function layoutContainer(input: ContainerInput, crcs?: readonly number[])
   }
   patchSectionOffsets(header, sections.map((s) => s.offset));
   const last = sections[sections.length - 1]!;
-  return { payloads, sections, header, byteLength: last.offset + last.length };
+  return { payloads, sections, header, byteLength: last.offset + last.length, formatVersion: input.formatVersion ?? BASE_FORMAT_VERSION };
 }
 
 /** The 32-byte preamble in front of `header` in a file of `byteLength` bytes. */
-export function encodePreamble(header: Uint8Array, byteLength: number): Uint8Array {
+export function encodePreamble(header: Uint8Array, byteLength: number, formatVersion: number): Uint8Array {
   const preamble = new Uint8Array(PREAMBLE_SIZE);
   const view = new DataView(preamble.buffer);
   preamble.set(MAGIC, 0);
-  view.setUint32(8, FORMAT_VERSION, true);
+  view.setUint32(8, formatVersion, true);
   view.setUint32(12, header.byteLength, true);
   view.setUint32(16, crc32c(header), true);
   view.setUint32(20, 0, true);
@@ -106,8 +109,8 @@ export function padding(from: number, to: number): Uint8Array {
 export function packContainer(input: ContainerInput): PackedContainer {
   const resolved = { ...input, sections: input.sections.map((s) => (isDeferredBytes(s.data) ? { ...s, data: s.data.readSync() } : s)) };
   const crcs = [crc32c(input.graph), ...resolved.sections.map((s) => crc32c(s.data as Uint8Array))];
-  const { payloads, sections, header, byteLength } = layoutContainer(resolved, crcs);
-  const chunks: Uint8Array[] = [encodePreamble(header, byteLength), header];
+  const { payloads, sections, header, byteLength, formatVersion } = layoutContainer(resolved, crcs);
+  const chunks: Uint8Array[] = [encodePreamble(header, byteLength, formatVersion), header];
   let position = PREAMBLE_SIZE + header.byteLength;
   payloads.forEach((p, i) => {
     const data = p.data as Uint8Array;
@@ -155,8 +158,8 @@ export function openContainer(input: Uint8Array, options: OpenOptions = {}): Ope
   // A plain Uint8Array view: `Buffer#slice` aliases instead of copying, which would let
   // a decoder's "copy" of a section keep (and expose) the whole file.
   const bytes = isNodeBuffer(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
-  const { headerLength, headerCrc } = checkPreamble(bytes.subarray(0, PREAMBLE_SIZE), bytes.byteLength);
-  const header = checkHeader(bytes.subarray(PREAMBLE_SIZE, PREAMBLE_SIZE + headerLength), headerCrc, bytes.byteLength);
+  const { headerLength, headerCrc, version } = checkPreamble(bytes.subarray(0, PREAMBLE_SIZE), bytes.byteLength);
+  const header = checkHeader(bytes.subarray(PREAMBLE_SIZE, PREAMBLE_SIZE + headerLength), headerCrc, bytes.byteLength, version);
   let gapStart = PREAMBLE_SIZE + headerLength;
   for (const s of header.sections) {
     checkZeroPadding(bytes, gapStart, s.offset);
@@ -185,7 +188,7 @@ export function openContainer(input: Uint8Array, options: OpenOptions = {}): Ope
  * Shared by {@link openContainer} and `readContainer`, so both refuse the same files
  * with the same codes.
  */
-export function checkPreamble(bytes: Uint8Array, fileSize: number): { headerLength: number; headerCrc: number } {
+export function checkPreamble(bytes: Uint8Array, fileSize: number): { headerLength: number; headerCrc: number; version: number } {
   if (bytes.byteLength < MAGIC.length || !MAGIC.every((b, i) => bytes[i] === b)) {
     throw new CheckpointFormatError(
       bytes.byteLength < MAGIC.length ? 'TRUNCATED' : 'BAD_MAGIC',
@@ -214,16 +217,22 @@ export function checkPreamble(bytes: Uint8Array, fileSize: number): { headerLeng
   if (headerLength > MAX_HEADER_SIZE || PREAMBLE_SIZE + headerLength > fileSize) {
     throw new CheckpointFormatError('BAD_HEADER', `header length ${headerLength} does not fit in a ${fileSize}-byte file`, { offset: 12 });
   }
-  return { headerLength, headerCrc: view.getUint32(16, true) };
+  return { headerLength, headerCrc: view.getUint32(16, true), version };
 }
 
-/** Checks the header's checksum, decodes it and validates its sections against a file of `fileSize` bytes. */
-export function checkHeader(headerBytes: Uint8Array, storedCrc: number, fileSize: number): HeaderInfo {
+/**
+ * Checks the header's checksum, decodes it and validates its sections against a file of
+ * `fileSize` bytes, and its format version against the preamble's `preambleVersion`.
+ */
+export function checkHeader(headerBytes: Uint8Array, storedCrc: number, fileSize: number, preambleVersion?: number): HeaderInfo {
   const headerCrc = crc32c(headerBytes);
   if (headerCrc !== storedCrc) {
     throw new CheckpointFormatError('HEADER_CHECKSUM', `header checksum mismatch: stored ${storedCrc.toString(16)}, computed ${headerCrc.toString(16)}`, { offset: PREAMBLE_SIZE });
   }
   const header = decodeHeader(headerBytes, PREAMBLE_SIZE);
+  if (preambleVersion !== undefined && header.formatVersion !== preambleVersion) {
+    throw new CheckpointFormatError('BAD_HEADER', `header says format version ${header.formatVersion}, preamble says ${preambleVersion}`);
+  }
   validateSections(header, PREAMBLE_SIZE + headerBytes.byteLength, fileSize, SECTION_ALIGNMENT);
   return header;
 }

@@ -197,8 +197,8 @@ export function decodeHeader(bytes: Uint8Array, baseOffset: number): HeaderInfo 
  */
 export function validateSections(header: HeaderInfo, dataStart: number, fileLength: number, alignment: number): void {
   const { sections } = header;
-  if (header.formatVersion !== FORMAT_VERSION) {
-    throw new CheckpointFormatError('BAD_HEADER', `header says format version ${header.formatVersion}, preamble says ${FORMAT_VERSION}`);
+  if (!Number.isInteger(header.formatVersion) || header.formatVersion < 1 || header.formatVersion > FORMAT_VERSION) {
+    throw new CheckpointFormatError('BAD_HEADER', `header says format version ${header.formatVersion}; this reader knows 1 to ${FORMAT_VERSION}`);
   }
   if (sections.length === 0 || sections[0]!.kind !== 'graph') {
     throw new CheckpointFormatError('BAD_HEADER', 'section 0 must be the graph stream');

@@ -1,4 +1,4 @@
-export { MAGIC, FORMAT_VERSION, PREAMBLE_SIZE, SECTION_ALIGNMENT } from './constants.js';
+export { MAGIC, BASE_FORMAT_VERSION, FORMAT_VERSION, PREAMBLE_SIZE, SECTION_ALIGNMENT } from './constants.js';
 export { DTYPE_SIZES, MAX_RANK, TENSOR_DTYPES, VARIABLE_WIDTH_DTYPES } from './sections.js';
 export { isDeferredBytes, sectionBytesSync } from './sections.js';
 export type { DeferredBytes, SectionKind, SectionKindName, SectionPayload, SectionView, TensorDtype } from './sections.js';

@@ -89,10 +89,10 @@ export async function readContainer<T extends SectionTarget = SectionTarget>(
   const size = source.size;
   const preamble = new Uint8Array(Math.min(PREAMBLE_SIZE, size));
   await source.read(preamble, 0);
-  const { headerLength, headerCrc } = checkPreamble(preamble, size);
+  const { headerLength, headerCrc, version } = checkPreamble(preamble, size);
   const headerBytes = new Uint8Array(headerLength);
   await source.read(headerBytes, PREAMBLE_SIZE);
-  const header = checkHeader(headerBytes, headerCrc, size);
+  const header = checkHeader(headerBytes, headerCrc, size, version);
   await options.onHeader?.(header);
   const verify = options.verifyChecksums ?? true;
   const allocate = options.allocate ?? (hostSectionTarget as unknown as SectionAllocator<T>);

@@ -5,6 +5,7 @@ import { DTYPE_SIZES as BYTES_PER_ELEMENT, MAX_RANK, TENSOR_DTYPES, type TensorD
 import type { DeferredBytes } from '../format/index.js';
 import type { SectionView } from '../registry/index.js';
 import { TENSOR_CAPTURE, type TensorCapture } from './tensor-capture.js';
+import { TENSOR_PACKER, type TensorPacker } from './tensor-packer.js';
 import { deviceTagFor } from './device-tag.js';
 import { resolveDevice } from './map-location.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
@@ -21,6 +22,11 @@ export interface TensorRecord {
   section: number;
   dtype: TensorDtype;
   shape: number[];
+  /**
+   * For a packed tensor: the byte offset of its bytes in section `section`, a `Bytes`
+   * section (a pack) holding several small tensors. Absent for a tensor section.
+   */
+  offset?: number;
 }
 
 /**
@@ -65,14 +71,11 @@ export function encodeTensorRecord(tensor: tf.Tensor, ctx: TensorEncodeContext):
       });
     }
   }
-  const section = ctx.addSection({
-    kind: 'tensor',
-    data,
-    dtype,
-    shape: tensor.shape,
-    device: deviceTagFor(tensor, ctx.options, () => ctx.path()),
-    dedupKey: tensor.dataId,
-  });
+  const device = deviceTagFor(tensor, ctx.options, () => ctx.path());
+  const packer = (ctx.options as { [TENSOR_PACKER]?: TensorPacker })[TENSOR_PACKER];
+  const place = dtype === 'string' ? undefined : packer?.place(ctx, tensor.dataId, data, device);
+  if (place) return { section: place.section, dtype, shape: [...tensor.shape], offset: place.offset };
+  const section = ctx.addSection({ kind: 'tensor', data, dtype, shape: tensor.shape, device, dedupKey: tensor.dataId });
   return { section, dtype, shape: [...tensor.shape] };
 }
 
@@ -128,7 +131,8 @@ export interface InspectedTensorRecord {
  */
 export function inspectTensorRecord(record: unknown, ctx: TensorDecodeContext): InspectedTensorRecord {
   const path = ctx.path();
-  const { section: index, dtype, shape, size } = checkRecord(record, path);
+  const { section: index, dtype, shape, size, offset } = checkRecord(record, path);
+  if (offset !== undefined) return { dtype, shape, size, section: packedSection(ctx, index, offset, dtype, size, path) };
   const section = ctx.section(index);
   if (section.kind !== 'tensor' || section.dtype !== dtype) {
     throw new CheckpointFormatError(
@@ -149,6 +153,45 @@ export function inspectTensorRecord(record: unknown, ctx: TensorDecodeContext): 
     }
   }
   return { dtype, shape, size, section };
+}
+
+/** What the tensors of one load (keyed by its decode context) claimed of each pack: a bit per byte, and the exact ranges. */
+const packClaims = new WeakMap<object, Map<number, { bits: Uint8Array; ranges: Set<string> }>>();
+
+/**
+ * The bytes of a packed tensor as a section view: `length` bytes at `offset` of pack
+ * section `index`, checked to lie inside the pack and to overlap no other packed
+ * tensor's bytes of this load (tensors sharing data share the very same range).
+ * @throws CheckpointFormatError `BAD_PACK` (with the graph path) when the section is no
+ *   pack, the dtype cannot be packed, or the range is past the pack's end or overlaps another.
+ */
+function packedSection(ctx: TensorDecodeContext, index: number, offset: number, dtype: TensorDtype, size: number, path: string): SectionView {
+  const fail = (what: string) => new CheckpointFormatError('BAD_PACK', `a packed ${dtype} tensor ${what}`, { path });
+  if (dtype === 'string') throw fail('cannot be: string tensors have sections of their own');
+  const pack = ctx.section(index);
+  if (pack.kind !== 'bytes') throw fail(`points at section ${index}, a ${pack.dtype} tensor section, not a pack (a Bytes section)`);
+  const length = size * BYTES_PER_ELEMENT[dtype];
+  const packLength = pack.data.byteLength;
+  if (offset + length > packLength) {
+    throw fail(`of ${length} bytes at offset ${offset} runs past the end of pack section ${index} (${packLength} bytes)`);
+  }
+  if (length > 0) claimPackRange(ctx, index, offset, length, packLength, fail);
+  return { kind: 'tensor', data: pack.data.subarray(offset, offset + length), dtype, shape: [], device: pack.device };
+}
+
+function claimPackRange(ctx: object, index: number, offset: number, length: number, packLength: number, fail: (what: string) => Error): void {
+  let packs = packClaims.get(ctx);
+  if (!packs) packClaims.set(ctx, (packs = new Map()));
+  let claims = packs.get(index);
+  if (!claims) packs.set(index, (claims = { bits: new Uint8Array(Math.ceil(packLength / 8)), ranges: new Set() }));
+  const key = `${offset}:${length}`;
+  if (claims.ranges.has(key)) return; // a tensor sharing data with one loaded before
+  const { bits } = claims;
+  for (let i = offset; i < offset + length; i++) {
+    if (bits[i >> 3]! & (1 << (i & 7))) throw fail(`at bytes [${offset}, ${offset + length}) of pack section ${index} overlaps another packed tensor at byte ${i}`);
+    bits[i >> 3]! |= 1 << (i & 7);
+  }
+  claims.ranges.add(key);
 }
 
 /**
@@ -185,8 +228,11 @@ function checkBooleans(data: Uint8Array, path: string): void {
 function checkRecord(record: unknown, path: string): TensorRecord & { size: number } {
   const fail = (what: string) => new CheckpointFormatError('BAD_TENSOR', `a stored tensor is malformed: ${what}`, { path });
   if (typeof record !== 'object' || record === null) throw fail(`expected a record, found ${record === null ? 'null' : typeof record}`);
-  const { section, dtype, shape } = record as Record<string, unknown>;
+  const { section, dtype, shape, offset } = record as Record<string, unknown>;
   if (!Number.isSafeInteger(section) || (section as number) < 0) throw fail(`section ${String(section)} is not an index`);
+  if (offset !== undefined && (!Number.isSafeInteger(offset) || (offset as number) < 0)) {
+    throw new CheckpointFormatError('BAD_PACK', `a packed tensor's offset ${String(offset)} is not a byte offset`, { path });
+  }
   if (typeof dtype !== 'string' || !(TENSOR_DTYPES as readonly string[]).includes(dtype)) {
     throw fail(`dtype ${JSON.stringify(dtype)} is none of ${TENSOR_DTYPES.join(', ')}`);
   }
@@ -197,7 +243,7 @@ function checkRecord(record: unknown, path: string): TensorRecord & { size: numb
     size *= d;
     if (size > Number.MAX_SAFE_INTEGER) throw fail(`shape [${shape.join(', ')}] is too large`);
   }
-  return { section: section as number, dtype: dtype as TensorDtype, shape: [...(shape as number[])], size };
+  return { section: section as number, dtype: dtype as TensorDtype, shape: [...(shape as number[])], size, ...(offset === undefined ? {} : { offset: offset as number }) };
 }
 
 /** A Float32Array over `data`: a view when its offset allows, else a copy. */

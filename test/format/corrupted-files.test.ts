@@ -113,10 +113,16 @@ describe('corrupted checkpoints', () => {
 
   it('refuses a newer format version with UnsupportedVersionError', () => {
     const bytes = sample();
-    new DataView(bytes.buffer).setUint32(8, 2, true);
+    new DataView(bytes.buffer).setUint32(8, 3, true);
     const err = expectFormatError(bytes, 'UNSUPPORTED_VERSION');
     assert.ok(err instanceof UnsupportedVersionError);
-    assert.equal(err.found, 2);
+    assert.equal(err.found, 3);
+  });
+
+  it('refuses a preamble and header that disagree on the version (2, the packed-tensor version, over a version 1 header)', () => {
+    const bytes = sample();
+    new DataView(bytes.buffer).setUint32(8, 2, true);
+    expectFormatError(bytes, 'BAD_HEADER');
   });
 
   it('refuses lying sections even when the header checksum is right', () => {

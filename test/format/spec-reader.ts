@@ -48,7 +48,8 @@ function fail(rule: string): never {
 export function readSections(file: Uint8Array): { sections: SpecSection[]; metadata: Record<string, string>; backend: string } {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   if (file.length < 32 || !MAGIC.every((b, i) => file[i] === b)) fail('magic');
-  if (view.getUint32(8, true) !== 1) fail('version 1');
+  const version = view.getUint32(8, true);
+  if (version !== 1 && version !== 2) fail('version 1 or 2 (2: the file has packs)');
   const h = view.getUint32(12, true);
   if (view.getUint32(20, true) !== 0) fail('reserved bytes');
   if (view.getBigUint64(24, true) !== BigInt(file.length)) fail('total length');
@@ -194,12 +195,21 @@ export function readGraph(graph: Uint8Array, sections: SpecSection[]): unknown {
   return root;
 }
 
-/** A tensor record `{section, dtype, shape}` read against its section (FORMAT.md "The tensor record"). */
+/**
+ * A tensor record `{section, dtype, shape}` read against its section, or a packed one
+ * `{section, dtype, shape, offset}` against its pack (FORMAT.md "The tensor record", "Packs").
+ */
 export function readTensor(record: unknown, sections: SpecSection[]): SpecTensor {
-  const { section, dtype, shape } = record as { section: number; dtype: string; shape: number[] };
-  const s = sections[section];
-  if (s?.kind !== 'tensor' || s.dtype !== dtype) fail('a tensor record names a tensor section of its dtype');
+  const { section, dtype, shape, offset } = record as { section: number; dtype: string; shape: number[]; offset?: number };
   const count = shape.reduce((a, b) => a * b, 1);
+  let s = sections[section];
+  if (offset !== undefined) {
+    if (s?.kind !== 'bytes' || dtype === 'string') fail('a packed tensor record names a Bytes section, and is not a string');
+    const length = count * (ELEMENT_SIZE[dtype] ?? fail('dtype'));
+    if (offset + length > s.length) fail('a packed tensor lies inside its pack');
+    s = { ...s, kind: 'tensor', dtype, length, bytes: s.bytes.subarray(offset, offset + length) };
+  }
+  if (s?.kind !== 'tensor' || s.dtype !== dtype) fail('a tensor record names a tensor section of its dtype');
   const d = new DataView(s.bytes.buffer, s.bytes.byteOffset, s.bytes.byteLength);
   if (dtype === 'string') {
     const n = d.getUint32(0, true);
