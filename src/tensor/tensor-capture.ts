@@ -59,9 +59,12 @@ function shareData(tensor: tf.Tensor): tf.Tensor | undefined {
   const engine = tf.engine();
   const owner = engine.state.tensorInfo.get(tensor.dataId)?.backend;
   if (owner === undefined || owner !== engine.backend || typeof owner.incRef !== 'function') return undefined;
-  const ref = engine.makeTensorFromTensorInfo({ dataId: tensor.dataId, shape: tensor.shape, dtype: tensor.dtype }, owner);
-  owner.incRef(tensor.dataId);
-  return tf.keep(ref);
+  try {
+    owner.incRef(tensor.dataId); // first: a backend without it throws before anything changed
+  } catch {
+    return undefined;
+  }
+  return tf.keep(engine.makeTensorFromTensorInfo({ dataId: tensor.dataId, shape: tensor.shape, dtype: tensor.dtype }, owner));
 }
 
 function bytesOf(values: ArrayBufferView | unknown): Uint8Array {

@@ -45,10 +45,9 @@ class PackBytes implements DeferredBytes {
     return Math.ceil(this.byteLength / PACK_ALIGNMENT) * PACK_ALIGNMENT + bytes <= PACK_LIMIT;
   }
 
+  /** Reads the members synchronously: they are small, and a promise each would cost more than their bytes. */
   async read(): Promise<Uint8Array> {
-    const out = new Uint8Array(this.byteLength);
-    for (const m of this.#members) out.set(isDeferredBytes(m.data) ? await m.data.read() : m.data, m.offset);
-    return out;
+    return this.readSync();
   }
 
   readSync(): Uint8Array {
