@@ -73,11 +73,16 @@ export function inspectBytes(bytes: Uint8Array, options: InspectOptions = {}): F
       offset: s.offset,
       length: s.length,
       crc32c: s.crc32c.toString(16).padStart(8, '0'),
-      ...(s.kind === 'tensor' ? { dtype: s.dtype, shape: s.shape, device: s.device } : {}),
+      ...(s.kind === 'tensor' ? { dtype: s.dtype, shape: s.shape, device: s.device } : isPack(s) ? { device: s.device } : {}),
     })),
     graph,
-    tensorBytes: header.sections.filter((s) => s.kind === 'tensor').reduce((n, s) => n + s.length, 0),
+    tensorBytes: header.sections.filter((s) => s.kind === 'tensor' || isPack(s)).reduce((n, s) => n + s.length, 0),
   };
+}
+
+/** A `Bytes` section with a device tag holds packed small tensors (docs/FORMAT.md, "Packs"). */
+function isPack(s: { kind: string; device?: string }): boolean {
+  return s.kind === 'bytes' && !!s.device;
 }
 
 function human(n: number): string {
@@ -97,7 +102,7 @@ export function formatReport(file: string, r: FileReport, maxSections = 40): str
   const tensors = r.sections.filter((s) => s.kind === 'tensor');
   lines.push(`  sections: ${r.sections.length} (graph ${human(r.sections[0]!.length)}, ${tensors.length} tensors ${human(r.tensorBytes)}, ${r.sections.length - 1 - tensors.length} byte blobs); all checksums verified`);
   for (const s of r.sections.slice(0, maxSections)) {
-    const what = s.kind === 'tensor' ? `${s.dtype}[${s.shape!.join(', ')}] on ${s.device || '?'}` : s.kind;
+    const what = s.kind === 'tensor' ? `${s.dtype}[${s.shape!.join(', ')}] on ${s.device || '?'}` : isPack(s) ? `pack of small tensors on ${s.device}` : s.kind;
     lines.push(`    #${String(s.index).padEnd(4)} ${what.padEnd(36)} ${human(s.length).padStart(10)} @${s.offset} crc32c ${s.crc32c}`);
   }
   if (r.sections.length > maxSections) lines.push(`    … ${r.sections.length - maxSections} more (use --json)`);

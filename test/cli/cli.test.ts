@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CheckpointError, CheckpointFormatError } from '../../src/errors.js';
-import { inspectBytes } from '../../src/cli/inspect.js';
+import { formatReport, inspectBytes } from '../../src/cli/inspect.js';
 import { deserialize, serialize } from '../../src/index.js';
 import { ROUND_TRIP_FIXTURES } from '../graph/fixtures.js';
 
@@ -23,6 +23,17 @@ describe('reprise inspect / verify', () => {
     assert.equal(report.graph.references, 1);
     assert.equal(report.graph.objects.Map, 1);
     assert.equal(report.graph.objects.Array, 1);
+  });
+
+  it('names packs of small tensors and counts their bytes as tensor bytes', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const tensors = Array.from({ length: 40 }, () => tf.zeros([100]));
+    const report = inspectBytes(serialize(tensors));
+    assert.equal(report.formatVersion, 2);
+    assert.deepEqual(report.sections.filter((s) => s.kind === 'bytes').map((s) => s.device), ['cpu']);
+    assert.ok(report.tensorBytes >= 40 * 400, `tensorBytes ${report.tensorBytes}`);
+    assert.match(formatReport('f', report), /pack of small tensors on cpu/);
+    tf.dispose(tensors);
   });
 
   it('rejects a broken file with its format error', () => {
