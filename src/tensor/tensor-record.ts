@@ -54,29 +54,31 @@ export function encodeTensorRecord(tensor: tf.Tensor, ctx: TensorEncodeContext):
   }
   assertLittleEndian();
   const dtype = tensor.dtype as TensorDtype;
-  const capture = (ctx.options as { [TENSOR_CAPTURE]?: TensorCapture })[TENSOR_CAPTURE];
-  let deferred: DeferredBytes | undefined;
-  let data: Uint8Array | DeferredBytes;
-  if (dtype === 'string') {
-    data = packStrings(tf.engine().readSync(tensor.dataId) as unknown as Uint8Array[]);
-  } else if (dtype !== 'complex64' && (deferred = capture?.defer(tensor, tensor.size * BYTES_PER_ELEMENT[dtype])) !== undefined) {
-    data = deferred;
-  } else {
-    const values = tensor.dataSync() as unknown as ArrayBufferView;
-    data = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-    const expected = tensor.size * BYTES_PER_ELEMENT[dtype];
-    if (data.byteLength !== expected) {
-      throw new CheckpointError('BAD_TENSOR', `a ${dtype} tensor of ${tensor.size} elements gave ${data.byteLength} bytes, not ${expected}`, {
-        path: ctx.path(),
-      });
-    }
-  }
+  const data = tensorBytes(tensor, dtype, ctx);
   const device = deviceTagFor(tensor, ctx.options, () => ctx.path());
   const packer = (ctx.options as { [TENSOR_PACKER]?: TensorPacker })[TENSOR_PACKER];
   const place = dtype === 'string' ? undefined : packer?.place(ctx, tensor.dataId, data, device);
   if (place) return { section: place.section, dtype, shape: [...tensor.shape], offset: place.offset };
   const section = ctx.addSection({ kind: 'tensor', data, dtype, shape: tensor.shape, device, dedupKey: tensor.dataId });
   return { section, dtype, shape: [...tensor.shape] };
+}
+
+/**
+ * The bytes of `tensor`: a reference to its data taken by the save's `TensorCapture`
+ * (numeric dtypes but complex64), or the bytes read at once.
+ */
+function tensorBytes(tensor: tf.Tensor, dtype: TensorDtype, ctx: TensorEncodeContext): Uint8Array | DeferredBytes {
+  if (dtype === 'string') return packStrings(tf.engine().readSync(tensor.dataId) as unknown as Uint8Array[]);
+  const expected = tensor.size * BYTES_PER_ELEMENT[dtype];
+  const capture = (ctx.options as { [TENSOR_CAPTURE]?: TensorCapture })[TENSOR_CAPTURE];
+  const deferred = dtype === 'complex64' ? undefined : capture?.defer(tensor, expected);
+  if (deferred) return deferred;
+  const values = tensor.dataSync() as unknown as ArrayBufferView;
+  const data = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  if (data.byteLength !== expected) {
+    throw new CheckpointError('BAD_TENSOR', `a ${dtype} tensor of ${tensor.size} elements gave ${data.byteLength} bytes, not ${expected}`, { path: ctx.path() });
+  }
+  return data;
 }
 
 /**
