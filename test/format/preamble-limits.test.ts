@@ -45,6 +45,7 @@ describe('the preamble, at its limits', () => {
     assert.deepEqual(checkPreamble(preamble({ headerLength: 100, headerCrc: 0xfedcba98, declared: 1000 }), 1000), {
       headerLength: 100,
       headerCrc: 0xfedcba98,
+      version: FORMAT_VERSION,
     });
   });
 
@@ -67,7 +68,7 @@ describe('the preamble, at its limits', () => {
       const bytes = preamble({ headerLength: 0, declared: size }).slice(0, size);
       assert.deepEqual(refusal(() => checkPreamble(bytes, size)), { code: 'TRUNCATED', offset: size }, `${size} bytes`);
     }
-    assert.deepEqual(checkPreamble(preamble({ headerLength: 0, declared: PREAMBLE_SIZE }), PREAMBLE_SIZE), { headerLength: 0, headerCrc: 0 });
+    assert.deepEqual(checkPreamble(preamble({ headerLength: 0, declared: PREAMBLE_SIZE }), PREAMBLE_SIZE), { headerLength: 0, headerCrc: 0, version: FORMAT_VERSION });
   });
 
   it('version 0 is BAD_VERSION at byte 8; the current version is read; the next one is UnsupportedVersionError', () => {
