@@ -1,14 +1,13 @@
 import * as fs from '#node-fs';
 import * as path from '#node-path';
 import { CheckpointStorageError } from '../errors.js';
+import { checkpointFileName, PLAIN_NAME } from './file-names.js';
 import { writeAtomically, writeAtomicallySync, writeAtomicallyWith, writeContainer, type ContainerInput } from '../format/index.js';
 import { serializable } from '../registry/index.js';
 import { uninitializedBytes, type CheckpointReader, type CheckpointStorage } from './storage.js';
 
 const DEFAULT_EXTENSION = '.reprise';
 /** Names of a storage with an extension: what `CheckpointPlugin` and users choose. */
-const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
-const NAME_MAX_BYTES = 255;
 
 export interface FileSystemCheckpointStorageOptions {
   /** The folder; created (with its parents) on the first save, not before. */
@@ -65,22 +64,7 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
    *   the folder (see the `extension` option), or longer than 255 bytes with it.
    */
   pathOf(name: string): string {
-    const file = name + this.extension;
-    const valid =
-      typeof name === 'string' &&
-      name !== '' &&
-      !name.startsWith('.') &&
-      !/[/\\\0]/.test(name) &&
-      (this.extension === '' || PLAIN_NAME.test(name)) &&
-      Buffer.byteLength(file) <= NAME_MAX_BYTES;
-    if (!valid) {
-      const rule = this.extension === '' ? 'one file name' : 'made of A-Z a-z 0-9 _ . -';
-      throw new CheckpointStorageError(
-        'BAD_NAME',
-        `checkpoint name ${JSON.stringify(name)} must be ${rule}, not start with "." and be at most ${NAME_MAX_BYTES} bytes with "${this.extension}"`,
-      );
-    }
-    return path.join(this.directory, file);
+    return path.join(this.directory, checkpointFileName(name, this.extension));
   }
 
   describe(name: string): string {

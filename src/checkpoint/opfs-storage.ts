@@ -1,4 +1,5 @@
 import { CheckpointError, CheckpointStorageError } from '../errors.js';
+import { checkpointFileName, PLAIN_NAME } from './file-names.js';
 import type { CheckpointReader, CheckpointStorage } from './storage.js';
 
 // The few Origin Private File System shapes used here (the project compiles without the DOM library).
@@ -40,8 +41,6 @@ export interface OPFSCheckpointStorageOptions {
 }
 
 const DEFAULT_EXTENSION = '.reprise';
-const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
-const NAME_MAX_BYTES = 255;
 const TEMPORARY = /^\..+\.[0-9a-f]{16}\.tmp$/;
 
 function missing(err: unknown): boolean {
@@ -107,22 +106,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
    *   folder (see the `extension` option), or longer than 255 bytes with it.
    */
   fileOf(name: string): string {
-    const file = name + this.extension;
-    const valid =
-      typeof name === 'string' &&
-      name !== '' &&
-      !name.startsWith('.') &&
-      !/[/\\\0]/.test(name) &&
-      (this.extension === '' || PLAIN_NAME.test(name)) &&
-      new TextEncoder().encode(file).byteLength <= NAME_MAX_BYTES;
-    if (!valid) {
-      const rule = this.extension === '' ? 'one file name' : 'made of A-Z a-z 0-9 _ . -';
-      throw new CheckpointStorageError(
-        'BAD_NAME',
-        `checkpoint name ${JSON.stringify(name)} must be ${rule}, not start with "." and be at most ${NAME_MAX_BYTES} bytes with "${this.extension}"`,
-      );
-    }
-    return file;
+    return checkpointFileName(name, this.extension);
   }
 
   private async folder(create: boolean): Promise<OPFSDirectoryHandle> {
