@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { CheckpointError } from '../../src/errors.js';
 import { load, maybeLoadCheckpoint, readCheckpointHeader, S3CheckpointStorage, save, saveCheckpoint } from '../../src/checkpoint/index.js';
 import { resetDefaultS3Client } from '../../src/checkpoint/s3-storage.js';
@@ -27,14 +27,7 @@ after(async () => {
 
 /** A client for the local server that records the command of every request. */
 function countingClient(log: string[]): S3Client {
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = s3.newClient();
   type Middleware = Parameters<typeof client.middlewareStack.addRelativeTo>[0];
   client.middlewareStack.addRelativeTo(
     ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { CheckpointStorageError } from '../../src/errors.js';
 import { load, S3CheckpointStorage, save } from '../../src/checkpoint/index.js';
 import { resetDefaultS3Client, sliceChunks } from '../../src/checkpoint/s3-storage.js';
@@ -19,15 +19,7 @@ after(async () => {
 
 /** A client for the local server that logs each attempt and fails as `fault` says. */
 function clientWith(fault: (command: string, attempt: number) => Error | undefined, log: string[] = []): S3Client {
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 3,
-  });
+  const client = s3.newClient({ maxAttempts: 3 });
   const attempts = new Map<string, number>();
   // After the retry middleware: each attempt passes here.
   type Middleware = Parameters<typeof client.middlewareStack.addRelativeTo>[0];

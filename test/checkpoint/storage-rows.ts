@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { FileSystemCheckpointStorage, MemoryCheckpointStorage, S3CheckpointStorage, type CheckpointStorage } from '../../src/checkpoint/index.js';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { IndexedDBCheckpointStorage, type IndexedDBGlobals } from '../../src/checkpoint/indexeddb-storage.js';
@@ -163,14 +163,7 @@ async function opfsRow(): Promise<StorageUnderTest> {
 async function s3Row(): Promise<StorageUnderTest> {
   localS3 ??= await startLocalS3();
   const server = localS3;
-  const client = new S3Client({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = server.newClient();
   const log: string[] = [];
   let failUploadPart = 0;
   client.middlewareStack.add(

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
 /** An s3rver on 127.0.0.1 and a free port, over a temporary folder, with one bucket. */
@@ -10,6 +10,8 @@ export interface LocalS3 {
   bucket: string;
   /** A client for it, path-style, with fixed test credentials. */
   client: S3Client;
+  /** Another such client, with `config` on top (e.g. `maxAttempts`), for a test to add middleware to; the test destroys it. */
+  newClient(config?: S3ClientConfig): S3Client;
   /** The environment that points the default client of reprise (and the example) at it. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -21,18 +23,22 @@ export async function startLocalS3(bucket = 'reprise-test'): Promise<LocalS3> {
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const env = { AWS_ENDPOINT_URL_S3: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
-  const client = new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const newClient = (config: S3ClientConfig = {}): S3Client =>
+    new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      ...config,
+    });
+  const client = newClient();
   return {
     endpoint,
     bucket,
     client,
+    newClient,
     env,
     async stop() {
       client.destroy();
