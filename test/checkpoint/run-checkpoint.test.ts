@@ -99,7 +99,7 @@ describe('restoreRun', () => {
 
   it('keeps the live plugin of the same class where keepLive says so, and the loaded one otherwise', () => {
     const liveKept = new LivePlugin('live');
-    const live = new ToyStrategy([null as unknown as object, new OtherPlugin('live other'), liveKept]);
+    const live = new ToyStrategy([null as unknown as object, undefined as unknown as object, 7 as unknown as object, new OtherPlugin('live other'), liveKept]);
     const fromFile = [new LivePlugin('file'), new OtherPlugin('file other')];
     const loaded = new ToyStrategy(fromFile);
     restoreRun(live, record(loaded), stats, (p) => p instanceof LivePlugin);
@@ -135,13 +135,13 @@ describe('restoreRun', () => {
 
 describe('describeReport and the resuming line', () => {
   const empty: RestoreReport = { addedFields: [], keptFields: [], unknownGlobals: [], reused: 0, rebuilt: 1 };
-  const full: RestoreReport = { addedFields: ['a', 'b'], keptFields: ['k'], unknownGlobals: ['g'], reused: 2, rebuilt: 3 };
+  const full: RestoreReport = { addedFields: ['a', 'b'], keptFields: ['k', 'l'], unknownGlobals: ['g', 'h'], reused: 2, rebuilt: 3 };
 
   it('names the counts always and each list only when it has entries', () => {
     assert.equal(describeReport(empty), '0 de-duplicated object(s) reused, 1 rebuilt');
     assert.equal(
       describeReport(full),
-      '2 de-duplicated object(s) reused, 3 rebuilt; fields only in the file: a, b; live fields not in the file (kept): k; global states with no provider here (skipped): g',
+      '2 de-duplicated object(s) reused, 3 rebuilt; fields only in the file: a, b; live fields not in the file (kept): k, l; global states with no provider here (skipped): g, h',
     );
   });
 
@@ -164,7 +164,7 @@ describe('describeReport and the resuming line', () => {
   it('prints one line after whole experiences, with the source and the report', () => {
     announce('"run.reprise"', 4, full);
     assert.equal(written.length, 1);
-    assert.match(written[0]!, /^reprise: resuming from "run\.reprise" after 4 training experience\(s\) \(2 de-duplicated .*: g\); current time is \d{4}-\d\d-\d\dT.*Z\n$/);
+    assert.match(written[0]!, /^reprise: resuming from "run\.reprise" after 4 training experience\(s\) \(2 de-duplicated .*: g, h\); current time is \d{4}-\d\d-\d\dT.*Z\n$/);
   });
 
   it('says where inside an experience a mid-experience checkpoint resumes', () => {
@@ -211,6 +211,16 @@ describe('packRunCheckpoint / decodeRunCheckpoint', () => {
     assert.equal(checkpoint.globals['test.run-checkpoint.captured'], 'now');
   });
 
+  it('views the strategy\'s own large arrays unless capture is asked for', () => {
+    const s = { plugins: [], big: new Uint8Array(8192) };
+    const viewing = packRunCheckpoint(s);
+    const captured = packRunCheckpoint(s, {}, true);
+    s.big.fill(1);
+    const big = (packed: ReturnType<typeof packRunCheckpoint>) => (decodeRunCheckpoint(concatChunks(packed), { verifyChecksums: false }).checkpoint.strategy as typeof s).big;
+    assert.equal(big(viewing)[0], 1, 'by default the packed sections view the live array (their checksums were taken before the change)');
+    assert.equal(big(captured)[0], 0, 'captured at the call');
+  });
+
   it('leaves out excluded fields, and only those', () => {
     const s = new ToyStrategy();
     s.weights = [5];
@@ -223,7 +233,7 @@ describe('packRunCheckpoint / decodeRunCheckpoint', () => {
 
   it('refuses every value that is not a run checkpoint with NOT_A_RUN_CHECKPOINT', () => {
     const run = { kind: 'reprise.run', version: 1, strategy: {}, expCounter: 0, globals: {} };
-    const notRuns: unknown[] = [null, 'reprise.run', { ...run, kind: 'other' }, { ...run, expCounter: '0' }, { ...run, strategy: null }, { ...run, strategy: 'x' }];
+    const notRuns: unknown[] = [undefined, null, 7, 'reprise.run', { ...run, kind: 'other' }, { ...run, expCounter: '0' }, { ...run, strategy: null }, { ...run, strategy: 'x' }];
     for (const value of notRuns) {
       assert.throws(
         () => decodeRunCheckpoint(serialize(value)),
@@ -246,7 +256,7 @@ function corrupted(): { target: string; byte: number } {
   return { target, byte: 9 };
 }
 
-describe('load and loadSync pass their options on', () => {
+describe('load, loadSync and decodeRunCheckpoint pass their options on', () => {
   const checksum = (e: unknown) => e instanceof CheckpointError && e.code === 'SECTION_CHECKSUM';
 
   it('verifyChecksums: a corrupted file is refused by default and read as it is with false', async () => {
@@ -255,6 +265,15 @@ describe('load and loadSync pass their options on', () => {
     assert.throws(() => loadSync(target), checksum);
     assert.equal(((await load(target, { verifyChecksums: false })) as { blob: Uint8Array }).blob[10], byte);
     assert.equal((loadSync(target, { verifyChecksums: false }) as { blob: Uint8Array }).blob[10], byte);
+  });
+
+  it('decodeRunCheckpoint: verifyChecksums', () => {
+    const target = file();
+    saveSync({ kind: 'reprise.run', version: 1, strategy: { blob: new Uint8Array(64).fill(7) }, expCounter: 0, globals: {} }, target);
+    const bytes = fs.readFileSync(target);
+    bytes[bytes.indexOf(Buffer.alloc(64, 7)) + 10] = 9;
+    assert.throws(() => decodeRunCheckpoint(bytes), checksum);
+    assert.equal((decodeRunCheckpoint(bytes, { verifyChecksums: false }).checkpoint.strategy as { blob: Uint8Array }).blob[10], 9);
   });
 
   it('maxDepth, registry and uniqueObjects reach the decoder', async () => {
