@@ -36,4 +36,37 @@ describe('references into a reused object\'s arguments', () => {
     assert.equal(out.val, val, 'a Map value');
     assert.equal(out.tag, tag, 'a Set member');
   });
+
+  it('reach the live argument list itself when it is an array the object keeps', () => {
+    const registry = new Registry();
+    @constructorSerialized({ registry, name: 'test.adopt.Pair', deduplicate: true, args: (p: Pair) => p.items })
+    class Pair {
+      readonly items: unknown[];
+      constructor(...items: unknown[]) {
+        this.items = items;
+      }
+    }
+    const live = new Pair('a', 'b');
+    const out = fromBytes(toBytes({ pair: live, items: live.items }, registry), { registry, uniqueObjects: [live] }).value as { pair: Pair; items: unknown[] };
+    assert.equal(out.pair, live);
+    assert.equal(out.items, live.items);
+  });
+
+  it('leave alone the objects the file defined before the reused object', () => {
+    const registry = new Registry();
+    @constructorSerialized({ registry, name: 'test.adopt.Box', deduplicate: true })
+    class Box {
+      constructor(readonly list: number[]) {}
+    }
+    const list = [1, 2];
+    const live = new Box([1, 2]); // equal arguments, another array
+    const out = fromBytes(toBytes({ first: list, box: new Box(list), later: list }, registry), { registry, uniqueObjects: [live] }).value as {
+      first: number[];
+      box: Box;
+      later: number[];
+    };
+    assert.equal(out.box, live);
+    assert.notEqual(out.first, live.list);
+    assert.equal(out.later, out.first, 'the earlier object keeps its identity');
+  });
 });
