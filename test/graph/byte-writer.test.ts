@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CheckpointFormatError } from '../../src/errors.js';
 import { ByteReader } from '../../src/graph/byte-reader.js';
 import { ByteWriter } from '../../src/graph/byte-writer.js';
 
@@ -79,5 +80,15 @@ describe('ByteWriter', () => {
     w.bytes(Uint8Array.of(6));
     assert.deepEqual([...w.result()], [1, 2, 3, 4, 5, 6]);
     assert.equal(w.pos, 6);
+  });
+});
+
+describe('ByteReader on its own', () => {
+  it('a bare reader refuses with BAD_GRAPH at the file offset and an empty path', () => {
+    const bad = (offset: number) => (e: unknown) => e instanceof CheckpointFormatError && e.code === 'BAD_GRAPH' && e.offset === offset && e.path === '';
+    assert.throws(() => new ByteReader(new Uint8Array(0)).u8(), bad(0));
+    assert.throws(() => new ByteReader(new Uint8Array(0), 100).u8(), bad(100));
+    const r = new ByteReader(Uint8Array.of(0x80, 0x80), 7, () => '.x');
+    assert.throws(() => r.varint(), (e: unknown) => e instanceof CheckpointFormatError && e.offset === 9 && e.path === '.x');
   });
 });
