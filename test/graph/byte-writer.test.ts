@@ -13,13 +13,17 @@ import { ByteWriter } from '../../src/graph/byte-writer.js';
 type Write = (w: ByteWriter) => void;
 type Read = (r: ByteReader) => unknown;
 
-/** Values around each size edge: fast-path string lengths (< 43 units), varint byte counts, multi-byte text. */
-const long = (n: number, unit = 'a') => unit.repeat(n);
+/**
+ * Values around each size edge: fast-path string lengths (< 43 units), varint byte
+ * counts, a 128-byte string (a two-byte length), multi-byte text, U+0080 (the first
+ * non-ASCII unit). Strings cycle through their units so that a misplaced byte shows.
+ */
+const long = (n: number, units = 'abcdefghijklmnopqrstuvwxyz') => Array.from({ length: n }, (_, i) => units[i % units.length]).join('');
 const CASES: Array<[string, Write, Read, unknown]> = [
   ['u8', (w) => w.u8(0xab), (r) => r.u8(), 0xab],
   ...[0, 0x7f, 0x80, 0x3fff, 0x4000, 2 ** 53 - 1].map((v): [string, Write, Read, unknown] => [`varint ${v}`, (w) => w.varint(v), (r) => r.varint(), v]),
   ['f64', (w) => w.f64(-1.5e300), (r) => r.f64(), -1.5e300],
-  ...['', 'x', long(42), long(42, 'é'), long(42, '€'), long(43), long(43, '€'), long(200, 'ü'), long(5000, '€'), 'ascii then é'].map(
+  ...['', 'x', long(42), long(42, 'éü'), long(42, '€₤'), long(43), long(43, '€₤'), long(64, 'éü'), long(200, 'üé'), long(5000, '€₤'), 'ascii then é', 'a\u0080b'].map(
     (s): [string, Write, Read, unknown] => [`utf8 of ${s.length} units (${s.slice(-1) || 'empty'})`, (w) => w.utf8(s), (r) => r.utf8(), s],
   ),
   ...['', '\ud800 lone', long(3000, '\udfff')].map((s): [string, Write, Read, unknown] => [`utf16 of ${s.length}`, (w) => w.utf16(s), (r) => r.utf16(), s]),
@@ -41,13 +45,10 @@ function roundTrip(initialSize: number, before: number, write: Write, read: Read
 
 describe('ByteWriter', () => {
   for (const [name, write, read, expected] of CASES) {
-    it(`${name}: grows from a 1-byte and a nearly full buffer and reads back`, () => {
-      for (const [initialSize, before] of [
-        [1, 0],
-        [1, 1],
-        [16, 15],
-        [1 << 10, 1000],
-      ] as const) {
+    it(`${name}: grows from a 1-byte buffer and from every fill of a 256-byte one, and reads back`, () => {
+      const starts: Array<[number, number]> = [[1, 0], [1, 1]];
+      for (let before = 0; before <= 256; before++) starts.push([256, before]);
+      for (const [initialSize, before] of starts) {
         const { value, rest, end, pos } = roundTrip(initialSize, before, write, read);
         assert.equal(value, expected, `${name} from ${initialSize} bytes after ${before}`);
         assert.deepEqual(rest, [0x5a]);
@@ -58,17 +59,17 @@ describe('ByteWriter', () => {
 
   it('writes short strings with a one-byte length and long ones with the shortest varint length', () => {
     const w = new ByteWriter(4);
-    w.utf8(long(42, '€')); // 126 bytes: the one-byte fast path's largest
+    w.utf8(long(42, '€₤')); // 126 bytes: the one-byte fast path's largest
     assert.deepEqual([...w.result().subarray(0, 1)], [126]);
     const v = new ByteWriter(4);
     v.utf8(long(43)); // 43 bytes, with room reserved for 129: moved back behind a one-byte length
     assert.deepEqual([...v.result().subarray(0, 2)], [43, 0x61]);
     assert.equal(v.result().length, 44);
     const x = new ByteWriter(4);
-    x.utf8(long(50, 'é')); // 100 bytes
+    x.utf8(long(50, 'éü')); // 100 bytes
     assert.equal(x.result().length, 101);
     const y = new ByteWriter(4);
-    y.utf8(long(100, 'é')); // 200 bytes: a two-byte length
+    y.utf8(long(100, 'éü')); // 200 bytes: a two-byte length
     assert.deepEqual([...y.result().subarray(0, 2)], [200 & 0x7f | 0x80, 1]);
     assert.equal(y.result().length, 202);
   });

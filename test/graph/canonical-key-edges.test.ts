@@ -42,6 +42,7 @@ describe('CanonicalKeys', () => {
     const keys = new CanonicalKeys(registry);
     const big = (fill: number, n = 4096) => new Float64Array(n).fill(fill);
     const id = keys.idOf('test.edges.Box', [[big(1)]]);
+    assert.equal(keys.keyChars, keys.texts()[0]!.length, 'keyChars counts the key text made');
     assert.equal(keys.idOf('test.edges.Box', [[big(1)]]), id);
     assert.notEqual(keys.idOf('test.edges.Box', [[big(2)]]), id, 'other contents');
     assert.notEqual(keys.idOf('test.edges.Box', [[big(1, 4097)]]), id, 'other length');
