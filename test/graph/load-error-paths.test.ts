@@ -1,0 +1,62 @@
+/**
+ * A value the loading process cannot rebuild is named by its path wherever it sits: a
+ * Map's key or value (past the first entry), a Set member, an Error's cause, a
+ * constructor's stored arguments. The decoder keeps that path implicit in its stack
+ * (decoder-frame's stepAt); mutation testing found every kind but arrays and fields unpinned.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UnknownClassError } from '../../src/errors.js';
+import { constructorSerialized, Registry, serializable } from '../../src/registry/index.js';
+import { fromBytes, toBytes } from '../helpers/graph-round-trip.js';
+
+function registries() {
+  const saving = new Registry();
+  const loading = new Registry();
+  @serializable({ registry: saving, name: 'test.paths.Missing' })
+  class Missing {}
+  for (const registry of [saving, loading]) {
+    @constructorSerialized({ registry, name: 'test.paths.Holder' })
+    class Holder {
+      constructor(readonly inner: unknown) {}
+    }
+    void Holder;
+  }
+  class Wrapped {
+    constructor(readonly inner: unknown) {}
+  }
+  for (const registry of [saving, loading]) {
+    registry.registerCodec(Wrapped, { name: 'test.paths.Wrapped', encode: (w) => [w.inner], decode: (a: unknown[]) => new Wrapped(a[0]) });
+  }
+  const Holder = saving.byStableName('test.paths.Holder')!.ctor as new (inner: unknown) => object;
+  return { saving, loading, Missing, Holder, Wrapped };
+}
+
+const { saving, loading, Missing, Holder, Wrapped } = registries();
+
+function pathOf(value: unknown): string {
+  const bytes = toBytes(value, saving);
+  try {
+    fromBytes(bytes, { registry: loading });
+  } catch (e) {
+    assert.ok(e instanceof UnknownClassError, String(e));
+    assert.equal(e.code, 'UNKNOWN_CLASS');
+    return e.path!;
+  }
+  assert.fail('the load succeeded');
+}
+
+describe('the path of an object the loading process does not know', () => {
+  it('in a Map: the key of the second entry, the value of the second entry', () => {
+    assert.equal(pathOf({ m: new Map<unknown, unknown>([['a', 1], [new Missing(), 2]]) }), '.m.keys()[1]');
+    assert.equal(pathOf({ m: new Map<unknown, unknown>([['a', 1], ['b', new Missing()]]) }), '.m.get("b")');
+    assert.equal(pathOf({ m: new Map<unknown, unknown>([['a', 1], [7, [new Missing()]]]) }), '.m.get(7)[0]');
+  });
+
+  it('in a Set, an Error\'s cause, a constructor\'s arguments and what a codec stored', () => {
+    assert.equal(pathOf({ s: new Set([1, 2, new Missing()]) }), '.s.values()[2]');
+    assert.equal(pathOf({ e: new Error('x', { cause: new Missing() }) }), '.e.cause');
+    assert.equal(pathOf({ h: new Holder(new Missing()) }), '.h.<args>[0]');
+    assert.equal(pathOf({ c: new Wrapped(new Missing()) }), '.c.<test.paths.Wrapped>[0]');
+  });
+});
