@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UnknownClassError } from '../../src/errors.js';
+import { CheckpointError, UnknownClassError } from '../../src/errors.js';
 import { constructorSerialized, Registry, serializable } from '../../src/registry/index.js';
 import { fromBytes, toBytes } from '../helpers/graph-round-trip.js';
 
@@ -58,5 +58,19 @@ describe('the path of an object the loading process does not know', () => {
     assert.equal(pathOf({ e: new Error('x', { cause: new Missing() }) }), '.e.cause');
     assert.equal(pathOf({ h: new Holder(new Missing()) }), '.h.<args>[0]');
     assert.equal(pathOf({ c: new Wrapped(new Missing()) }), '.c.<test.paths.Wrapped>[0]');
+  });
+});
+
+describe('a codec that fails to decode', () => {
+  it('is CODEC_FAILED at its path, with the codec\'s error as cause', () => {
+    const registry = new Registry();
+    class Fragile {}
+    const boom = new Error('cannot decode');
+    registry.registerCodec(Fragile, { name: 'test.paths.Fragile', encode: () => 1, decode: () => { throw boom; } });
+    const bytes = toBytes({ list: [0, new Fragile()] }, registry);
+    assert.throws(
+      () => fromBytes(bytes, { registry }),
+      (e: unknown) => e instanceof CheckpointError && e.code === 'CODEC_FAILED' && e.path === '.list[1]' && e.cause === boom,
+    );
   });
 });
