@@ -73,4 +73,12 @@ describe('a codec that fails to decode', () => {
       (e: unknown) => e instanceof CheckpointError && e.code === 'CODEC_FAILED' && e.path === '.list[1]' && e.cause === boom,
     );
   });
+
+  it('lets a CheckpointError it throws through as it is', () => {
+    const registry = new Registry();
+    class Strict {}
+    const own = new CheckpointError('BAD_GRAPH', 'the codec found its data invalid');
+    registry.registerCodec(Strict, { name: 'test.paths.Strict', encode: () => 1, decode: () => { throw own; } });
+    assert.throws(() => fromBytes(toBytes({ s: new Strict() }, registry), { registry }), (e: unknown) => e === own);
+  });
 });
