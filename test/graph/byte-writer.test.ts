@@ -26,7 +26,7 @@ const CASES: Array<[string, Write, Read, unknown]> = [
   ...['', 'x', long(42), long(42, 'éü'), long(42, '€₤'), long(43), long(43, '€₤'), long(64, 'éü'), long(200, 'üé'), long(5000, '€₤'), 'ascii then é', 'a\u0080b'].map(
     (s): [string, Write, Read, unknown] => [`utf8 of ${s.length} units (${s.slice(-1) || 'empty'})`, (w) => w.utf8(s), (r) => r.utf8(), s],
   ),
-  ...['', '\ud800 lone', long(3000, '\udfff')].map((s): [string, Write, Read, unknown] => [`utf16 of ${s.length}`, (w) => w.utf16(s), (r) => r.utf16(), s]),
+  ...['', '\ud800 lone', long(3000, '\udfff'), long(9000, 'xyz\ud800')].map((s): [string, Write, Read, unknown] => [`utf16 of ${s.length}`, (w) => w.utf16(s), (r) => r.utf16(), s]),
 ];
 
 function roundTrip(initialSize: number, before: number, write: Write, read: Read): { value: unknown; rest: number[]; end: number; pos: number } {
