@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CheckpointError, UnknownClassError } from '../../src/errors.js';
 import { constructorSerialized, Registry, serializable } from '../../src/registry/index.js';
+import { encodeGraph, inspectGraph } from '../../src/graph/index.js';
 import { fromBytes, toBytes } from '../helpers/graph-round-trip.js';
 
 function registries() {
@@ -80,5 +81,16 @@ describe('a codec that fails to decode', () => {
     const own = new CheckpointError('BAD_GRAPH', 'the codec found its data invalid');
     registry.registerCodec(Strict, { name: 'test.paths.Strict', encode: () => 1, decode: () => { throw own; } });
     assert.throws(() => fromBytes(toBytes({ s: new Strict() }, registry), { registry }), (e: unknown) => e === own);
+  });
+});
+
+describe('inspectGraph', () => {
+  it('counts each class name with its stored version', () => {
+    const registry = new Registry();
+    @serializable({ registry, name: 'test.paths.Counted', version: 2, migrate: (s: unknown) => s })
+    class Counted {}
+    const { graph } = encodeGraph([new Counted(), [new Counted()]], { registry });
+    const section = () => assert.fail('no sections');
+    assert.deepEqual(inspectGraph(graph, { section }).classes, { 'test.paths.Counted@2': 2 });
   });
 });
