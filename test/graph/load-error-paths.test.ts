@@ -94,3 +94,32 @@ describe('inspectGraph', () => {
     assert.deepEqual(inspectGraph(graph, { section }).classes, { 'test.paths.Counted@2': 2 });
   });
 });
+
+describe('fields classes across versions', () => {
+  function pair(savedVersion: number, loadedVersion: number, migrate?: (s: unknown) => unknown) {
+    const saving = new Registry();
+    const loading = new Registry();
+    @serializable({ registry: saving, name: 'test.paths.Versioned', version: savedVersion, migrate: (s: unknown) => s })
+    class Saved {
+      a = 1;
+    }
+    @serializable({ registry: loading, name: 'test.paths.Versioned', version: loadedVersion, ...(migrate ? { migrate } : {}) })
+    class Loaded {
+      a = 0;
+    }
+    void Loaded;
+    return () => fromBytes(toBytes({ list: [new Saved()] }, saving), { registry: loading }).value as { list: Array<{ a: number }> };
+  }
+  const at = (code: string) => (e: unknown) => e instanceof CheckpointError && e.code === code && e.path === '.list[0]';
+
+  it('a newer version is VERSION_NEWER, an older one without migrate NO_MIGRATION, at the object\'s path', () => {
+    assert.throws(pair(3, 2), at('VERSION_NEWER'));
+    assert.throws(pair(1, 2), at('NO_MIGRATION'));
+  });
+
+  it('a migrate that returns no object is BAD_GRAPH at the path; a good one gives plain writable fields', () => {
+    assert.throws(pair(1, 2, () => 5), at('BAD_GRAPH'));
+    const out = pair(1, 2, (s) => ({ ...(s as object), a: 7 }))();
+    assert.deepEqual(Object.getOwnPropertyDescriptor(out.list[0], 'a'), { value: 7, writable: true, enumerable: true, configurable: true });
+  });
+});
