@@ -119,6 +119,7 @@ describe('fields classes across versions', () => {
 
   it('a migrate that returns no object is BAD_GRAPH at the path; a good one gives plain writable fields', () => {
     assert.throws(pair(1, 2, () => 5), at('BAD_GRAPH'));
+    assert.throws(pair(1, 2, () => null), at('BAD_GRAPH'));
     const out = pair(1, 2, (s) => ({ ...(s as object), a: 7 }))();
     assert.deepEqual(Object.getOwnPropertyDescriptor(out.list[0], 'a'), { value: 7, writable: true, enumerable: true, configurable: true });
   });
