@@ -79,6 +79,14 @@ async function decoratedInBrowserBuild(legacy: boolean, polyfill?: 'before' | 'a
   return JSON.parse(JSON.stringify((context as { result?: unknown }).result)) as Record<string, unknown>;
 }
 
+describe('the browser build reads and writes headers without the flatbuffers runtime', () => {
+  it('carries the compact header codec, not flatc\'s generated code, the runtime or the Node codec', async () => {
+    const { inputs } = await bundleForBrowser();
+    assert.deepEqual(inputs.filter((f) => /node_modules\/flatbuffers\/|generated\/checkpoint_generated\.js$|format\/header-flatbuffers\.js$/.test(f)), []);
+    assert.ok(inputs.some((f) => f.endsWith('format/header-compact.js')));
+  });
+});
+
 describe('decorators in the browser build, without reflect-metadata', () => {
   it('legacy decorators: design:paramtypes from emitDecoratorMetadata are recorded by the small store; no Reflect.getMetadata is installed', async () => {
     assert.deepEqual(await decoratedInBrowserBuild(true), {
