@@ -24,4 +24,4 @@ export { IndexedDBCheckpointStorage } from './indexeddb-storage.js';
 export type { IndexedDBCheckpointStorageOptions, IndexedDBGlobals } from './indexeddb-storage.js';
 export { OPFSCheckpointStorage } from './opfs-storage.js';
 export type { OPFSCheckpointStorageOptions, OPFSDirectoryHandle, OPFSFileHandle } from './opfs-storage.js';
-export { StopSignal } from './stop-signal.js';
+export { StopSignal } from '#stop-signal';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CheckpointError } from '../../src/errors.js';
 import { StopSignal } from '../../src/checkpoint/index.js';
+import { StopSignal as BrowserStopSignal } from '../../src/checkpoint/stop-signal-unavailable.js';
 
 describe('StopSignal', () => {
   it('refuses to install where there is no process (a browser or worker) with UNSUPPORTED_PLATFORM', () => {
@@ -26,5 +27,13 @@ describe('StopSignal', () => {
     assert.equal(stop.requested, false);
     stop.dispose();
     assert.equal(process.listenerCount('SIGTERM'), before);
+  });
+
+  it('in the browser build (#stop-signal outside Node) install and exit throw UNSUPPORTED_PLATFORM; requested stays false', async () => {
+    const stop = new BrowserStopSignal();
+    assert.throws(() => stop.install(), (err: unknown) => err instanceof CheckpointError && err.code === 'UNSUPPORTED_PLATFORM');
+    await assert.rejects(stop.exit(), (err: unknown) => err instanceof CheckpointError && err.code === 'UNSUPPORTED_PLATFORM');
+    assert.equal(stop.requested, false);
+    stop.dispose();
   });
 });
