@@ -144,7 +144,6 @@ export async function flushCheckpointWrites(): Promise<void> {
  * await checkpointPlugin.flush();
  * ```
  */
-@serializable({ name: 'reprise.CheckpointPlugin', exclude: ['storage', 'options'] })
 export class CheckpointPlugin {
   readonly storage: CheckpointStorage;
   #runId: string | undefined;
@@ -417,3 +416,5 @@ export class CheckpointPlugin {
     await this.saveCheckpoint(strategy);
   }
 }
+// Registered by a call, not a decorator: no decorator helpers in the browser bundle.
+serializable({ name: 'reprise.CheckpointPlugin', exclude: ['storage', 'options'] })(CheckpointPlugin);
