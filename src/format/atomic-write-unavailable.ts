@@ -6,8 +6,8 @@
 import { unavailable } from '../no-node/unavailable.js';
 import type * as node from './atomic-write.js';
 
-export const writeAtomically: typeof node.writeAtomically = unavailable('writeAtomically');
-export const writeAtomicallySync: typeof node.writeAtomicallySync = unavailable('writeAtomicallySync');
-export const writevAllSync: typeof node.writevAllSync = unavailable('writevAllSync');
-export const writeAtomicallyWith: typeof node.writeAtomicallyWith = unavailable('writeAtomicallyWith');
+export const writeAtomically: typeof node.writeAtomically = /* @__PURE__ */ unavailable('writeAtomically');
+export const writeAtomicallySync: typeof node.writeAtomicallySync = /* @__PURE__ */ unavailable('writeAtomicallySync');
+export const writevAllSync: typeof node.writevAllSync = /* @__PURE__ */ unavailable('writevAllSync');
+export const writeAtomicallyWith: typeof node.writeAtomicallyWith = /* @__PURE__ */ unavailable('writeAtomicallyWith');
 export type { PositionalSink } from './atomic-write.js';

@@ -1,22 +1,22 @@
 /** `#node-fs` outside Node: see ./unavailable.ts. */
 import { unavailable, unavailableNamespace } from './unavailable.js';
 
-export const promises = unavailableNamespace('fs.promises');
-export const readFileSync = unavailable('fs.readFileSync');
-export const writeFileSync = unavailable('fs.writeFileSync');
-export const writevSync = unavailable('fs.writevSync');
-export const openSync = unavailable('fs.openSync');
-export const closeSync = unavailable('fs.closeSync');
-export const fsyncSync = unavailable('fs.fsyncSync');
-export const renameSync = unavailable('fs.renameSync');
-export const rmSync = unavailable('fs.rmSync');
-export const mkdirSync = unavailable('fs.mkdirSync');
-export const existsSync = unavailable('fs.existsSync');
-export const statSync = unavailable('fs.statSync');
-export const readdirSync = unavailable('fs.readdirSync');
-export const open = unavailable('fs.open');
-export const close = unavailable('fs.close');
-export const fstat = unavailable('fs.fstat');
-export const read = unavailable('fs.read');
+export const promises = /* @__PURE__ */ unavailableNamespace('fs.promises');
+export const readFileSync = /* @__PURE__ */ unavailable('fs.readFileSync');
+export const writeFileSync = /* @__PURE__ */ unavailable('fs.writeFileSync');
+export const writevSync = /* @__PURE__ */ unavailable('fs.writevSync');
+export const openSync = /* @__PURE__ */ unavailable('fs.openSync');
+export const closeSync = /* @__PURE__ */ unavailable('fs.closeSync');
+export const fsyncSync = /* @__PURE__ */ unavailable('fs.fsyncSync');
+export const renameSync = /* @__PURE__ */ unavailable('fs.renameSync');
+export const rmSync = /* @__PURE__ */ unavailable('fs.rmSync');
+export const mkdirSync = /* @__PURE__ */ unavailable('fs.mkdirSync');
+export const existsSync = /* @__PURE__ */ unavailable('fs.existsSync');
+export const statSync = /* @__PURE__ */ unavailable('fs.statSync');
+export const readdirSync = /* @__PURE__ */ unavailable('fs.readdirSync');
+export const open = /* @__PURE__ */ unavailable('fs.open');
+export const close = /* @__PURE__ */ unavailable('fs.close');
+export const fstat = /* @__PURE__ */ unavailable('fs.fstat');
+export const read = /* @__PURE__ */ unavailable('fs.read');
 export class Stats {}
 export const constants = {};
