@@ -12,6 +12,13 @@ describe('reprise bundled for the browser', () => {
     console.log(`reprise browser bundle (tfjs external): ${bytes} B minified, ${gzipped} B gzipped`);
   });
 
+  it('stays within its size budget: 36 KB minified and gzipped (34.6 KB measured; the issue asks 30 KB, see README)', async () => {
+    // A ratchet against growth, not the target: bench/browser-size.ts reports the figure
+    // against the 30 KB target, and `--shares` where the bytes go.
+    const { gzipped } = await bundleForBrowser();
+    assert.ok(gzipped <= 36 * 1024, `the browser bundle grew to ${gzipped} B gzipped, over the 36 KB budget`);
+  });
+
   it('serializes and deserializes with no global Buffer or process (a bare VM context)', async () => {
     // The graph layer alone (no tfjs): runs in a context that has only ECMAScript globals + TextEncoder/Decoder.
     const { code } = await bundleForBrowser(
