@@ -1,4 +1,4 @@
-import { verifyRoot } from './flatbuffers-verifier.js';
+import { verifyRoot, type VerifiedTable } from './flatbuffers-verifier.js';
 import { HEADER_SCHEMA, SECTION_KINDS, SectionSlot, sectionInfo, type HeaderInfo, type SectionInfo } from './header-layout.js';
 
 /**
@@ -7,8 +7,8 @@ import { HEADER_SCHEMA, SECTION_KINDS, SectionSlot, sectionInfo, type HeaderInfo
  * for the one schema (schema/checkpoint.fbs), in a fraction of the bytes. It writes
  * exactly as the runtime's `Builder` does — back to front, each scalar aligned to its
  * size, a vtable shared with an earlier identical one, `dtype`/`device` strings shared —
- * so both give the same bytes for the same header, and it reads only what
- * `verifyRoot` has checked. test/format/header-compact.test.ts holds the two equal
+ * so both give the same bytes for the same header, and it reads only the positions
+ * `verifyRoot` checked and returned. test/format/header-compact.test.ts holds the two equal
  * (generated headers, patched ones and corrupted ones). Closures rather than classes,
  * so that a minifier can shorten every name.
  */
@@ -167,39 +167,11 @@ export function encodeHeader(info: HeaderInfo): Uint8Array {
   return bytes.subarray(space);
 }
 
-/** Reads a header that `verifyRoot` accepted (or that this codec wrote): every position it follows was checked. */
-function reader(bytes: Uint8Array) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u32 = (at: number): number => view.getUint32(at, true);
-  /** Absolute position of field `slot` of the table at `table`; 0 when absent. */
-  const field = (table: number, slot: number): number => {
-    const vtable = table - view.getInt32(table, true);
-    const at = 4 + 2 * slot < view.getUint16(vtable, true) ? view.getUint16(vtable + 4 + 2 * slot, true) : 0;
-    return at && table + at;
-  };
-  /** Where the reference stored in field `slot` points; 0 when the field is absent. */
-  const target = (table: number, slot: number): number => {
-    const at = field(table, slot);
-    return at && at + u32(at);
-  };
-  /** The tables of the vector in field `slot`. */
-  const tables = (table: number, slot: number): number[] => {
-    const vector = target(table, slot);
-    const out: number[] = [];
-    for (let i = 0, n = vector && u32(vector); i < n; i++) {
-      const at = vector + 4 + 4 * i;
-      out.push(at + u32(at));
-    }
-    return out;
-  };
-  const root = u32(0);
-  return { view, u32, field, target, tables, root, sections: tables(root, 3) };
-}
+type Verified = VerifiedTable;
 
-/** The absolute position of `slot` in each of the first `count` section tables, 0 where the field is absent. */
-function sectionFieldPositions(header: Uint8Array, count: number, slot: SectionSlot): number[] {
-  const r = reader(header);
-  return r.sections.slice(0, count).map((s) => r.field(s, slot));
+/** Where each section's field `slot` is in a header this codec (or the reference) wrote; 0 where absent. */
+function sectionFields(header: Uint8Array, slot: SectionSlot): number[] {
+  return (verifyRoot(header, HEADER_SCHEMA)[3] as Verified[]).map((s) => s[slot] as number);
 }
 
 /**
@@ -208,7 +180,7 @@ function sectionFieldPositions(header: Uint8Array, count: number, slot: SectionS
  */
 export function patchSectionOffsets(header: Uint8Array, offsets: readonly number[]): void {
   const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-  sectionFieldPositions(header, offsets.length, SectionSlot.OFFSET).forEach((at, i) => {
+  sectionFields(header, SectionSlot.OFFSET).forEach((at, i) => {
     if (at === 0) throw new Error('internal: section offset field missing');
     view.setBigUint64(at, BigInt(offsets[i]!), true);
   });
@@ -221,19 +193,21 @@ export function patchSectionOffsets(header: Uint8Array, offsets: readonly number
  */
 export function patchSectionCrcs(header: Uint8Array, crcs: readonly number[]): boolean {
   const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-  const at = sectionFieldPositions(header, crcs.length, SectionSlot.CRC32C);
+  const at = sectionFields(header, SectionSlot.CRC32C);
   if (at.some((p, i) => (p === 0) !== (crcs[i] === 0))) return false;
   at.forEach((p, i) => p && view.setUint32(p, crcs[i]!, true));
   return true;
 }
 
 /**
- * Verifies and decodes the FlatBuffers header. Inverse of {@link encodeHeader}.
+ * Verifies and decodes the FlatBuffers header. Inverse of {@link encodeHeader}. It reads
+ * only the positions `verifyRoot` checked and returned.
  * @throws CheckpointFormatError (`BAD_HEADER`) naming the byte where it is invalid.
  */
 export function decodeHeader(bytes: Uint8Array, baseOffset: number): HeaderInfo {
-  verifyRoot(bytes, HEADER_SCHEMA, baseOffset);
-  const { view, u32, field, target, tables, root, sections } = reader(bytes);
+  const [version, writer, backend, sections, metadata] = verifyRoot(bytes, HEADER_SCHEMA, baseOffset) as [number, number, number, Verified[], Verified[]];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u32 = (at: number): number => view.getUint32(at, true);
   // Strings are shared between sections; decode each one once, by its position.
   const decoded = new Map<number, string>();
   const string = (at: number): string => {
@@ -242,23 +216,21 @@ export function decodeHeader(bytes: Uint8Array, baseOffset: number): HeaderInfo 
     if (s === undefined) decoded.set(at, (s = new TextDecoder().decode(bytes.subarray(at + 4, at + 4 + u32(at)))));
     return s;
   };
+  const u64 = (at: number): bigint => (at ? view.getBigUint64(at, true) : 0n);
   const infos: SectionInfo[] = sections.map((s, i) => {
-    const at = (slot: SectionSlot): number => field(s, slot);
-    const u64 = (slot: SectionSlot): bigint => (at(slot) ? view.getBigUint64(at(slot), true) : 0n);
-    const shape = target(s, SectionSlot.SHAPE);
+    const [kind, offset, length, crc, dtype, shape, device] = s as number[];
     return sectionInfo(i, {
-      kind: at(SectionSlot.KIND) && view.getUint8(at(SectionSlot.KIND)),
-      offset: u64(SectionSlot.OFFSET),
-      length: u64(SectionSlot.LENGTH),
-      crc32c: at(SectionSlot.CRC32C) && u32(at(SectionSlot.CRC32C)),
+      kind: kind && view.getUint8(kind),
+      offset: u64(offset!),
+      length: u64(length!),
+      crc32c: crc && u32(crc),
       rank: shape && u32(shape),
-      dim: (d) => view.getBigInt64(shape + 4 + 8 * d, true),
-      dtype: string(target(s, SectionSlot.DTYPE)),
-      device: string(target(s, SectionSlot.DEVICE)),
+      dim: (d) => view.getBigInt64(shape! + 4 + 8 * d, true),
+      dtype: string(dtype!),
+      device: string(device!),
     }, baseOffset);
   });
-  const metadata: Record<string, string> = Object.create(null);
-  for (const kv of tables(root, 4)) metadata[string(target(kv, 0))] = string(target(kv, 1));
-  const version = field(root, 0);
-  return { formatVersion: version && u32(version), writer: string(target(root, 1)), backend: string(target(root, 2)), sections: infos, metadata };
+  const entries: Record<string, string> = Object.create(null);
+  for (const [key, value] of metadata as number[][]) entries[string(key!)] = string(value!);
+  return { formatVersion: version && u32(version), writer: string(writer), backend: string(backend), sections: infos, metadata: entries };
 }
