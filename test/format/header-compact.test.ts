@@ -55,6 +55,36 @@ describe('the compact header codec (browser build) and the generated one (Node) 
     );
   });
 
+  it('agree where the buffer must grow: long strings, and a header of 5,000 sections', () => {
+    const long: HeaderInfo = {
+      formatVersion: 2,
+      writer: 'w'.repeat(3000),
+      backend: 'cpu',
+      sections: [{ kind: 'graph', offset: 64, length: 1, crc32c: 1, dtype: '', shape: [], device: 'd'.repeat(700) }],
+      metadata: { key: 'v\u00e9'.repeat(2000) },
+    };
+    const many: HeaderInfo = {
+      formatVersion: 1,
+      writer: 'reprise',
+      backend: 'cpu',
+      sections: Array.from({ length: 5000 }, (_, i) => ({
+        kind: i === 0 ? 'graph' : ('tensor' as const),
+        offset: 64 * (i + 1),
+        length: 4 * (i % 7),
+        crc32c: (i * 2654435761) >>> 0,
+        dtype: i === 0 ? '' : i % 3 ? 'float32' : 'int32',
+        shape: i === 0 ? [] : [i % 7],
+        device: i % 2 ? 'cpu' : 'cuda:0',
+      })),
+      metadata: { runId: 'r' },
+    };
+    for (const h of [long, many]) {
+      const bytes = compact.encodeHeader(h);
+      assert.deepEqual(bytes, reference.encodeHeader(h));
+      assert.deepEqual(compact.decodeHeader(bytes, 0), reference.decodeHeader(bytes, 0));
+    }
+  });
+
   it('patch section offsets and CRCs in place to the same bytes, and refuse the same CRC patches', () => {
     fc.assert(
       fc.property(header, fc.array(u53, { minLength: 12, maxLength: 12 }), fc.array(fc.oneof(fc.constant(0), fc.nat({ max: 0xffffffff })), { minLength: 12, maxLength: 12 }), (h, offsets, crcs) => {
