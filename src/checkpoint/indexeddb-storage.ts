@@ -1,5 +1,5 @@
 import { CheckpointError, CheckpointStorageError } from '../errors.js';
-import type { CheckpointStorage } from './storage.js';
+import { storageFailure, type CheckpointStorage } from './storage.js';
 
 // The few IndexedDB shapes used here (the project compiles without the DOM library).
 interface Req<T = unknown> {
@@ -169,7 +169,7 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
       const keys = await done(tx.objectStore(HEADS).getAllKeys(this.api().IDBKeyRange.bound([this.prefix], [this.prefix, []])));
       return keys.filter((k): k is [string, string] => Array.isArray(k) && k.length === 2 && typeof k[1] === 'string').map((k) => k[1]);
     } catch (err) {
-      throw this.wrap('LIST_FAILED', `cannot list checkpoints in ${this.describe('')}`, err);
+      throw storageFailure('LIST_FAILED', `cannot list checkpoints in ${this.describe('')}`, err);
     }
   }
 
@@ -179,7 +179,7 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
       const db = await this.open();
       return (await done(db.transaction([HEADS], 'readonly').objectStore(HEADS).get([this.prefix, name]))) !== undefined;
     } catch (err) {
-      throw this.wrap('LOAD_FAILED', `cannot look up checkpoint ${this.describe(name)}`, err);
+      throw storageFailure('LOAD_FAILED', `cannot look up checkpoint ${this.describe(name)}`, err);
     }
   }
 
@@ -224,7 +224,7 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
       }
       await committed;
     } catch (err) {
-      throw this.wrap('STORE_FAILED', `cannot store checkpoint ${this.describe(name)}; the previous checkpoint there is untouched`, err);
+      throw storageFailure('STORE_FAILED', `cannot store checkpoint ${this.describe(name)}; the previous checkpoint there is untouched`, err);
     }
   }
 
@@ -237,7 +237,7 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
       const tx = db.transaction([HEADS, RECORDS], 'readonly');
       [head, records] = await Promise.all([done(tx.objectStore(HEADS).get([this.prefix, name])) as Promise<Head | undefined>, done(tx.objectStore(RECORDS).getAll(this.recordRange(name)))]);
     } catch (err) {
-      throw this.wrap('LOAD_FAILED', `cannot load checkpoint ${this.describe(name)}`, err);
+      throw storageFailure('LOAD_FAILED', `cannot load checkpoint ${this.describe(name)}`, err);
     }
     if (head === undefined) throw new CheckpointStorageError('NOT_FOUND', `no checkpoint ${this.describe(name)}`);
     const out = new Uint8Array(head.size);
@@ -265,13 +265,7 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
       tx.objectStore(RECORDS).delete(this.recordRange(name));
       await committed;
     } catch (err) {
-      throw this.wrap('DELETE_FAILED', `cannot delete checkpoint ${this.describe(name)}`, err);
+      throw storageFailure('DELETE_FAILED', `cannot delete checkpoint ${this.describe(name)}`, err);
     }
-  }
-
-  private wrap(code: 'LIST_FAILED' | 'LOAD_FAILED' | 'STORE_FAILED' | 'DELETE_FAILED', message: string, err: unknown): CheckpointError {
-    if (err instanceof CheckpointError) return err;
-    const reason = (err as { message?: string } | undefined)?.message ?? String(err);
-    return new CheckpointStorageError(code as 'STORE_FAILED', `${message}: ${reason}`, { cause: err });
   }
 }

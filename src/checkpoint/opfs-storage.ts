@@ -1,6 +1,6 @@
 import { CheckpointError, CheckpointStorageError } from '../errors.js';
 import { checkpointFileName, PLAIN_NAME } from './file-names.js';
-import type { CheckpointReader, CheckpointStorage } from './storage.js';
+import { storageFailure, type CheckpointReader, type CheckpointStorage } from './storage.js';
 
 // The few Origin Private File System shapes used here (the project compiles without the DOM library).
 interface OPFSWritable {
@@ -129,7 +129,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
       dir = await this.folder(false);
     } catch (err) {
       if (missing(err)) return [];
-      throw wrap('LIST_FAILED', `cannot list checkpoints in opfs://${this.directory}/`, err);
+      throw storageFailure('LIST_FAILED', `cannot list checkpoints in opfs://${this.directory}/`, err);
     }
     const ext = this.extension;
     const names: string[] = [];
@@ -142,7 +142,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
         if (ext === '' || PLAIN_NAME.test(name)) names.push(name);
       }
     } catch (err) {
-      throw wrap('LIST_FAILED', `cannot list checkpoints in opfs://${this.directory}/`, err);
+      throw storageFailure('LIST_FAILED', `cannot list checkpoints in opfs://${this.directory}/`, err);
     }
     return names;
   }
@@ -154,7 +154,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
       return true;
     } catch (err) {
       if (missing(err)) return false;
-      throw wrap('LOAD_FAILED', `cannot look up checkpoint ${this.describe(name)}`, err);
+      throw storageFailure('LOAD_FAILED', `cannot look up checkpoint ${this.describe(name)}`, err);
     }
   }
 
@@ -181,7 +181,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
       temporary = undefined;
     } catch (err) {
       if (dir && temporary) await dir.removeEntry(temporary).catch(() => undefined);
-      throw wrap('STORE_FAILED', `cannot store checkpoint ${this.describe(name)}; the previous checkpoint there is untouched`, err);
+      throw storageFailure('STORE_FAILED', `cannot store checkpoint ${this.describe(name)}; the previous checkpoint there is untouched`, err);
     }
   }
 
@@ -192,7 +192,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
       blob = await (await (await this.folder(false)).getFileHandle(file)).getFile();
     } catch (err) {
       if (missing(err)) throw new CheckpointStorageError('NOT_FOUND', `no checkpoint ${this.describe(name)}`, { cause: err });
-      throw wrap('LOAD_FAILED', `cannot read checkpoint ${this.describe(name)}`, err);
+      throw storageFailure('LOAD_FAILED', `cannot read checkpoint ${this.describe(name)}`, err);
     }
     const where = this.describe(name);
     return {
@@ -206,7 +206,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
           target.set(new Uint8Array(bytes));
         } catch (err) {
           // A File read after the file was replaced fails (NotReadableError): the bytes it named are gone.
-          throw wrap('LOAD_FAILED', `cannot read checkpoint ${where}`, err);
+          throw storageFailure('LOAD_FAILED', `cannot read checkpoint ${where}`, err);
         }
       },
       async close(): Promise<void> {},
@@ -227,7 +227,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
       await (await this.folder(false)).removeEntry(file);
     } catch (err) {
       if (missing(err)) return;
-      throw wrap('DELETE_FAILED', `cannot delete checkpoint ${this.describe(name)}`, err);
+      throw storageFailure('DELETE_FAILED', `cannot delete checkpoint ${this.describe(name)}`, err);
     }
   }
 }
@@ -243,10 +243,4 @@ async function removeStaleTemporaryFiles(dir: OPFSDirectoryHandle): Promise<void
     if (modified !== undefined && Date.now() - modified > STALE_AFTER_MS) stale.push(file);
   }
   for (const file of stale) await dir.removeEntry(file).catch(() => undefined);
-}
-
-function wrap(code: 'LIST_FAILED' | 'LOAD_FAILED' | 'STORE_FAILED' | 'DELETE_FAILED', message: string, err: unknown): CheckpointError {
-  if (err instanceof CheckpointError) return err;
-  const reason = (err as { message?: string } | undefined)?.message ?? String(err);
-  return new CheckpointStorageError(code as 'STORE_FAILED', `${message}: ${reason}`, { cause: err });
 }

@@ -1,3 +1,4 @@
+import { CheckpointError, CheckpointStorageError } from '../errors.js';
 import { allocOwnBytes } from '../platform.js';
 /**
  * Random access to one stored checkpoint, for loaders that read sections straight into
@@ -74,4 +75,16 @@ export function describeLocation(storage: CheckpointStorage, name: string): stri
  */
 export function uninitializedBytes(size: number): Uint8Array {
   return allocOwnBytes(size);
+}
+
+/**
+ * The error a storage throws when the platform's storage API fails: `err` as it is when
+ * it is already a `CheckpointError`, else a `CheckpointStorageError` of `code` whose
+ * message is `message` and the original's, with the original as `cause`. Shared by the
+ * browser storages (IndexedDB, OPFS).
+ */
+export function storageFailure(code: 'LIST_FAILED' | 'LOAD_FAILED' | 'STORE_FAILED' | 'DELETE_FAILED', message: string, err: unknown): CheckpointError {
+  if (err instanceof CheckpointError) return err;
+  const reason = (err as { message?: string } | undefined)?.message ?? String(err);
+  return new CheckpointStorageError(code, `${message}: ${reason}`, { cause: err });
 }
