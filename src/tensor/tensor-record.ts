@@ -157,8 +157,16 @@ export function inspectTensorRecord(record: unknown, ctx: TensorDecodeContext): 
   return { dtype, shape, size, section };
 }
 
-/** What the tensors of one load (keyed by its decode context) claimed of each pack: a bit per byte, and the exact ranges. */
-const packClaims = new WeakMap<object, Map<number, { bits: Uint8Array; ranges: Set<string> }>>();
+/**
+ * What the tensors of one load (keyed by its decode context) claimed of each pack: a bit
+ * per byte, the exact ranges (offset to length), and the end of the furthest range.
+ */
+interface PackClaims {
+  bits: Uint8Array;
+  ranges: Map<number, number>;
+  end: number;
+}
+const packClaims = new WeakMap<object, Map<number, PackClaims>>();
 
 /**
  * The bytes of a packed tensor as a section view: `length` bytes at `offset` of pack
@@ -185,15 +193,42 @@ function claimPackRange(ctx: object, index: number, offset: number, length: numb
   let packs = packClaims.get(ctx);
   if (!packs) packClaims.set(ctx, (packs = new Map()));
   let claims = packs.get(index);
-  if (!claims) packs.set(index, (claims = { bits: new Uint8Array(Math.ceil(packLength / 8)), ranges: new Set() }));
-  const key = `${offset}:${length}`;
-  if (claims.ranges.has(key)) return; // a tensor sharing data with one loaded before
-  const { bits } = claims;
-  for (let i = offset; i < offset + length; i++) {
-    if (bits[i >> 3]! & (1 << (i & 7))) throw fail(`at bytes [${offset}, ${offset + length}) of pack section ${index} overlaps another packed tensor at byte ${i}`);
-    bits[i >> 3]! |= 1 << (i & 7);
+  if (!claims) packs.set(index, (claims = { bits: new Uint8Array(Math.ceil(packLength / 8)), ranges: new Map(), end: 0 }));
+  if (claims.ranges.get(offset) === length) return; // a tensor sharing data with one loaded before
+  const end = offset + length;
+  // Ranges claimed in file order (as reprise writes them) start at or past every earlier
+  // one's end and cannot overlap any; only a range starting earlier is looked up.
+  if (offset < claims.end) {
+    const taken = firstClaimedByte(claims.bits, offset, end);
+    if (taken >= 0) throw fail(`at bytes [${offset}, ${end}) of pack section ${index} overlaps another packed tensor at byte ${taken}`);
   }
-  claims.ranges.add(key);
+  claimBytes(claims.bits, offset, end);
+  claims.end = Math.max(claims.end, end);
+  claims.ranges.set(offset, length);
+}
+
+/** The first byte in `[from, to)` whose bit is set in `bits`, or -1; whole bitmap bytes at a time. */
+function firstClaimedByte(bits: Uint8Array, from: number, to: number): number {
+  let i = from;
+  for (; i < to && (i & 7) !== 0; i++) if (bits[i >> 3]! & (1 << (i & 7))) return i;
+  for (; i + 8 <= to; i += 8) {
+    const b = bits[i >> 3]!;
+    if (b !== 0) return i + 31 - Math.clz32(b & -b);
+  }
+  for (; i < to; i++) if (bits[i >> 3]! & (1 << (i & 7))) return i;
+  return -1;
+}
+
+/** Sets the bits of bytes `[from, to)` in `bits`: the partial bitmap bytes bit by bit, the rest with one fill. */
+function claimBytes(bits: Uint8Array, from: number, to: number): void {
+  let i = from;
+  for (; i < to && (i & 7) !== 0; i++) bits[i >> 3]! |= 1 << (i & 7);
+  const whole = (to - i) >> 3;
+  if (whole > 0) {
+    bits.fill(0xff, i >> 3, (i >> 3) + whole);
+    i += whole << 3;
+  }
+  for (; i < to; i++) bits[i >> 3]! |= 1 << (i & 7);
 }
 
 /**

@@ -111,6 +111,36 @@ describe('corrupt packs are refused with BAD_PACK and the graph path', () => {
     assert.equal(codeOf(() => decodeTensorRecord(record(12), contextOver())), 'ok', 'claims belong to one load');
   });
 
+  it('overlaps are found wherever they fall, in any order: the same verdicts as a byte-by-byte model', () => {
+    // bool tensors (one byte per element) at any offset and length in a 203-byte pack, in
+    // random order, across bitmap-byte boundaries; the model marks every byte claimed.
+    const size = 203;
+    const boolPack = { kind: 'bytes' as const, data: new Uint8Array(size), dtype: '', shape: [], device: 'cpu' };
+    let seed = 12345;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    let refused = 0;
+    for (let trial = 0; trial < 40; trial++) {
+      const ctx = { options: {}, path: () => '.weights[3]', section: () => boolPack } as unknown as TensorDecodeContext;
+      const claimed = new Uint8Array(size);
+      const ranges = new Set<string>();
+      for (let k = 0; k < 30; k++) {
+        // mostly ascending ranges (as files are written), some anywhere
+        const offset = k % 3 === 2 ? next(size) : Math.min(size - 1, ranges.size * 7 + next(9));
+        const length = 1 + next(Math.min(40, size - offset));
+        const same = ranges.has(`${offset}:${length}`);
+        const overlaps = !same && claimed.subarray(offset, offset + length).some((b) => b === 1);
+        const got = codeOf(() => decodeTensorRecord(record(offset, 1, [length], 'bool'), ctx));
+        assert.deepEqual(got, overlaps ? bad : 'ok', `trial ${trial}, claim ${k}: [${offset}, ${offset + length})`);
+        if (overlaps) refused++;
+        else {
+          claimed.fill(1, offset, offset + length);
+          ranges.add(`${offset}:${length}`);
+        }
+      }
+    }
+    assert.ok(refused > 100, `the table exercises refusals too (${refused})`);
+  });
+
   it('bad offsets, a record pointing at a tensor section, and a packed string are refused', () => {
     for (const offset of [-8, 1.5, '8', null]) assert.deepEqual(codeOf(() => decodeTensorRecord(record(offset), contextOver())), bad, String(offset));
     assert.deepEqual(codeOf(() => decodeTensorRecord(record(0, 2), contextOver())), bad);
