@@ -72,6 +72,9 @@ let torchBytes = 0;
 for (let r = -1; r < rounds; r++) {
   // round -1 warms both up and is not counted
   const fresh = buildRun('profiling', mode);
+  // The fresh run's own initial weights: the load replaces its model and optimizer, so
+  // they are no longer reachable from the strategy afterwards.
+  const initial = collectTensors(fresh.strategy);
   let t = performance.now();
   await saveCheckpoint(run.strategy, ours);
   const save = performance.now() - t;
@@ -80,9 +83,12 @@ for (let r = -1; r < rounds; r++) {
   await maybeLoadCheckpoint(fresh.strategy, ours, { uniqueObjects: fresh.benchmark, quiet: true });
   const load = performance.now() - t;
   const tl = await ask(`load ${theirs}`);
-  // Free what this round loaded (and the fresh run's own initial weights), as Python frees
-  // the state it loaded: otherwise every round grows the WebAssembly heap and pays for new pages.
+  // Free what this round loaded and the fresh run's initial weights, as Python frees the
+  // state it loaded: otherwise every round leaves a model behind, grows the WebAssembly
+  // heap and pays for new pages in the next load (the rounds measured 20.7 ms for 8.5 ms
+  // in the main bench's warm loads of the same file, which frees both).
   tf.dispose(collectTensors(fresh.strategy));
+  tf.dispose(initial);
   if (r < 0) continue;
   times.reprise.save.push(save);
   times.reprise.load.push(load);
