@@ -97,17 +97,20 @@ function tensorBytes(tensor: tf.Tensor, dtype: TensorDtype, ctx: TensorEncodeCon
  *   numbers (WebAssembly: use `REPRISE_BACKEND=cpu`).
  */
 export function decodeTensorRecord(record: unknown, ctx: TensorDecodeContext, name?: string): tf.Tensor {
-  const path = ctx.path();
   const { dtype, shape, size, section } = checkTensorRecord(record, ctx);
-  resolveDevice(section.device, ctx.options.mapLocation, { dtype, shape, ...(name === undefined ? {} : { name }) }, path);
+  // A `cpu` tag with no mapLocation is served as it is (resolveDevice's own answer): the
+  // common case skips the lookup, and the graph path is formatted only for an error.
+  if (section.device !== 'cpu' || ctx.options.mapLocation != null) {
+    resolveDevice(section.device, ctx.options.mapLocation, { dtype, shape, ...(name === undefined ? {} : { name }) }, ctx.path());
+  }
   assertLittleEndian();
   if (section.resident instanceof tf.Tensor) {
     // Already in the backend's memory (see tensorSectionAllocator): share it; the record keeps its own shape.
     return tf.keep(tf.reshape(section.resident, shape));
   }
   const data = section.data;
-  if (dtype === 'string') return tf.keep(tf.tensor(unpackStrings(data, size, path), shape, 'string'));
-  if (dtype === 'complex64') return tf.keep(complexFromInterleaved(floatView(data), shape, path));
+  if (dtype === 'string') return tf.keep(tf.tensor(unpackStrings(data, size, ctx.path()), shape, 'string'));
+  if (dtype === 'complex64') return tf.keep(complexFromInterleaved(floatView(data), shape, ctx.path()));
   const values = dtype === 'float32' ? floatView(data) : dtype === 'int32' ? intView(data) : data;
   return tf.keep(tf.tensor(values, shape, dtype));
 }
@@ -132,7 +135,8 @@ export interface InspectedTensorRecord {
  *   malformed or disagrees with its section.
  */
 export function inspectTensorRecord(record: unknown, ctx: TensorDecodeContext): InspectedTensorRecord {
-  const path = ctx.path();
+  // Formatted only when something is thrown: a load decodes thousands of valid records.
+  const path = () => ctx.path();
   const { section: index, dtype, shape, size, offset } = checkRecord(record, path);
   if (offset !== undefined) return { dtype, shape, size, section: packedSection(ctx, index, offset, dtype, size, path) };
   const section = ctx.section(index);
@@ -140,7 +144,7 @@ export function inspectTensorRecord(record: unknown, ctx: TensorDecodeContext): 
     throw new CheckpointFormatError(
       'BAD_TENSOR',
       `a ${dtype} tensor points at section ${index}, which holds ${section.kind === 'tensor' ? `a ${section.dtype} tensor` : 'raw bytes'}`,
-      { path },
+      { path: path() },
     );
   }
   if (dtype !== 'string') {
@@ -150,7 +154,7 @@ export function inspectTensorRecord(record: unknown, ctx: TensorDecodeContext): 
       throw new CheckpointFormatError(
         'BAD_TENSOR',
         `a ${dtype} tensor of shape [${shape.join(', ')}] needs ${expected} bytes, its section has ${held}`,
-        { path },
+        { path: path() },
       );
     }
   }
@@ -175,8 +179,8 @@ const packClaims = new WeakMap<object, Map<number, PackClaims>>();
  * @throws CheckpointFormatError `BAD_PACK` (with the graph path) when the section is no
  *   pack, the dtype cannot be packed, or the range is past the pack's end or overlaps another.
  */
-function packedSection(ctx: TensorDecodeContext, index: number, offset: number, dtype: TensorDtype, size: number, path: string): SectionView {
-  const fail = (what: string) => new CheckpointFormatError('BAD_PACK', `a packed ${dtype} tensor ${what}`, { path });
+function packedSection(ctx: TensorDecodeContext, index: number, offset: number, dtype: TensorDtype, size: number, path: () => string): SectionView {
+  const fail = (what: string) => new CheckpointFormatError('BAD_PACK', `a packed ${dtype} tensor ${what}`, { path: path() });
   if (dtype === 'string') throw fail('cannot be: string tensors have sections of their own');
   const pack = ctx.section(index);
   if (pack.kind !== 'bytes') throw fail(`points at section ${index}, a ${pack.dtype} tensor section, not a pack (a Bytes section)`);
@@ -244,7 +248,7 @@ export function checkTensorRecord(record: unknown, ctx: TensorDecodeContext): In
   const { dtype, size, section } = inspected;
   // A section already in the backend's memory was checked when it was read.
   if (section.resident instanceof tf.Tensor) return inspected;
-  if (dtype === 'bool') checkBooleans(section.data, ctx.path());
+  if (dtype === 'bool') checkBooleans(section.data, () => ctx.path());
   if (dtype === 'string') checkPackedStrings(section.data, size, ctx.path());
   return inspected;
 }
@@ -254,21 +258,21 @@ export function checkTensorRecord(record: unknown, ctx: TensorDecodeContext): In
  * differently on each backend (tfjs compares it as a number), so it is refused.
  * @throws CheckpointFormatError `BAD_TENSOR` naming the first offending element.
  */
-function checkBooleans(data: Uint8Array, path: string): void {
+function checkBooleans(data: Uint8Array, path: () => string): void {
   for (let i = 0; i < data.length; i++) {
     if (data[i]! > 1) {
-      throw new CheckpointFormatError('BAD_TENSOR', `a bool tensor holds ${data[i]} at element ${i}; bool elements are 0 or 1`, { path });
+      throw new CheckpointFormatError('BAD_TENSOR', `a bool tensor holds ${data[i]} at element ${i}; bool elements are 0 or 1`, { path: path() });
     }
   }
 }
 
-function checkRecord(record: unknown, path: string): TensorRecord & { size: number } {
-  const fail = (what: string) => new CheckpointFormatError('BAD_TENSOR', `a stored tensor is malformed: ${what}`, { path });
+function checkRecord(record: unknown, path: () => string): TensorRecord & { size: number } {
+  const fail = (what: string) => new CheckpointFormatError('BAD_TENSOR', `a stored tensor is malformed: ${what}`, { path: path() });
   if (typeof record !== 'object' || record === null) throw fail(`expected a record, found ${record === null ? 'null' : typeof record}`);
   const { section, dtype, shape, offset } = record as Record<string, unknown>;
   if (!Number.isSafeInteger(section) || (section as number) < 0) throw fail(`section ${String(section)} is not an index`);
   if (offset !== undefined && (!Number.isSafeInteger(offset) || (offset as number) < 0)) {
-    throw new CheckpointFormatError('BAD_PACK', `a packed tensor's offset ${String(offset)} is not a byte offset`, { path });
+    throw new CheckpointFormatError('BAD_PACK', `a packed tensor's offset ${String(offset)} is not a byte offset`, { path: path() });
   }
   if (typeof dtype !== 'string' || !(TENSOR_DTYPES as readonly string[]).includes(dtype)) {
     throw fail(`dtype ${JSON.stringify(dtype)} is none of ${TENSOR_DTYPES.join(', ')}`);

@@ -101,6 +101,22 @@ for (const [via, roundTrip] of ROUND_TRIPS) {
     tf.dispose([a, back.a]);
   });
 
+  test(`a mapLocation function sees cpu-tagged tensors too, and what it returns is checked (${via})`, () => {
+    const small = tf.zeros([3]);
+    const big = tf.zeros([20000]);
+    const seen: unknown[] = [];
+    const back = roundTrip({ small, big }, {}, { mapLocation: (info: unknown, tag: string) => (seen.push([info, tag]), 'cpu') });
+    assert.deepEqual(seen, [
+      [{ dtype: 'float32', shape: [3] }, 'cpu'],
+      [{ dtype: 'float32', shape: [20000] }, 'cpu'],
+    ]);
+    assert.throws(
+      () => roundTrip({ small }, {}, { mapLocation: () => 'cuda:7' }),
+      (err: unknown) => err instanceof CheckpointError && err.code === 'DEVICE_MAPPING' && err.path === '.small',
+    );
+    tf.dispose([small, big, back.small, back.big]);
+  });
+
   test(`Device objects are remapped by mapLocation like tensors (${via})`, () => {
     const state = { device: new Device('cuda:0'), also: new Device('cpu') };
     assert.throws(
