@@ -101,8 +101,11 @@ class Frame {
   }
 }
 
+/** A canonical key's encoding (constructor arguments, nested objects as key ids) is small: its writer starts small. */
+const KEY_WRITER_SIZE = 256;
+
 class GraphEncoder implements EncodeContext {
-  readonly out = new ByteWriter();
+  readonly out: ByteWriter;
   readonly sections: SectionPayload[] = [];
   readonly options: Readonly<Record<string, unknown>>;
   private readonly registry: Registry;
@@ -125,6 +128,8 @@ class GraphEncoder implements EncodeContext {
     this.excludeFields = options.excludeFields;
     this.keyed = options.keyed;
     this.keyedIds = options.keyed && new Map();
+    // A load keys every de-duplicated object it is given: 64 KiB each was most of its garbage.
+    this.out = new ByteWriter(options.keyed ? KEY_WRITER_SIZE : undefined);
   }
 
   path(): string {
