@@ -17,6 +17,14 @@ export interface SectionTarget {
   readonly memory?: Uint8Array;
   /** Receives the section's bytes in order, `at` bytes from its start, when there is no `memory`. */
   write?(bytes: Uint8Array, at: number): void;
+  /**
+   * With `write`: the section's memory as it is now, in memory that moves when it grows
+   * (a WebAssembly heap): valid only until JavaScript allocates again. From a source with
+   * `readSync`, a large section is read straight into it, each piece with a synchronous
+   * read right after its view is taken (nothing else can run in between); from other
+   * sources its bytes go through the read buffer to `write`.
+   */
+  movable?(): Uint8Array;
   /** Frees what the target holds; called for every target when the read fails. */
   discard?(): void;
 }
@@ -149,12 +157,15 @@ class SectionReader<T extends SectionTarget> {
   }
 
   private isDirect(seg: Segment): boolean {
-    return seg.section >= 0 && this.targets[seg.section]!.memory !== undefined && seg.to - seg.from >= DIRECT_MIN;
+    if (seg.section < 0 || seg.to - seg.from < DIRECT_MIN) return false;
+    const target = this.targets[seg.section]!;
+    return target.memory !== undefined || (target.movable !== undefined && this.source.readSync !== undefined);
   }
 
   /** Reads a section into its own memory, piece by piece, checksumming each piece while the next is read. */
   private async readDirect(seg: Segment): Promise<void> {
-    const memory = this.targets[seg.section]!.memory!;
+    const memory = this.targets[seg.section]!.memory;
+    if (!memory) return this.readMovable(seg);
     const length = seg.to - seg.from;
     const piece = (at: number) => memory.subarray(at, Math.min(at + READ_CHUNK, length));
     let at = 0;
@@ -171,6 +182,26 @@ class SectionReader<T extends SectionTarget> {
       }
     } finally {
       await settle(pending);
+    }
+    this.finish(seg.section);
+  }
+
+  /**
+   * Reads a section straight into memory that may move (see `SectionTarget.movable`):
+   * each piece's view is taken, filled by a synchronous read and checksummed with no
+   * JavaScript in between, so no allocation can move the memory under the read; between
+   * pieces the event loop gets a turn. No staging copy, no thread-pool round trip per piece.
+   */
+  private async readMovable(seg: Segment): Promise<void> {
+    const target = this.targets[seg.section]!;
+    const length = seg.to - seg.from;
+    for (let at = 0; at < length; ) {
+      const n = Math.min(READ_CHUNK, length - at);
+      const piece = target.movable!().subarray(at, at + n);
+      this.source.readSync!(piece, seg.from + at);
+      if (this.verify) this.crcs[seg.section] = crc32c(piece, this.crcs[seg.section]);
+      at += n;
+      if (at < length) await nextTurn();
     }
     this.finish(seg.section);
   }
@@ -230,6 +261,12 @@ class SectionReader<T extends SectionTarget> {
   private finish(i: number): void {
     if (this.verify) checkSectionCrc(this.sections[i]!, i, this.crcs[i]!);
   }
+}
+
+/** A turn of the event loop (I/O callbacks run), between synchronous reads of a large section. */
+function nextTurn(): Promise<void> {
+  const later = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ?? ((f: () => void) => setTimeout(f, 0));
+  return new Promise((resolve) => later(resolve));
 }
 
 /** Waits for a read still in flight (so no read writes into a target after it is discarded), ignoring its outcome. */

@@ -172,3 +172,73 @@ test('FileByteSource reads a file; a file that shrinks under it is TRUNCATED', a
   }
   await assert.rejects(FileByteSource.open(file), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
 });
+
+/** A target in memory that moves (as a growing WebAssembly heap does): every `movable()` copies it elsewhere, so a stale view misses later bytes. */
+function movingTarget(length: number, log: string[], i: number): SectionTarget & { bytes(): Uint8Array; discarded: boolean } {
+  let heap = new Uint8Array(length + 16);
+  const at = 16;
+  const t = {
+    discarded: false,
+    movable() {
+      const moved = new Uint8Array(heap.length);
+      moved.set(heap);
+      heap = moved;
+      log.push(`movable ${i}`);
+      return heap.subarray(at, at + length);
+    },
+    write(b: Uint8Array, to: number) {
+      log.push(`write ${i}`);
+      heap.set(b, at + to);
+    },
+    discard() {
+      t.discarded = true;
+    },
+    bytes: () => heap.slice(at, at + length),
+  };
+  return t;
+}
+
+test('a large section in moving memory is read straight into it with readSync, a fresh view per piece; other sections as before', async () => {
+  const file = sampleFile();
+  const opened = openContainer(file);
+  const inner = memoryByteSource(file);
+  const reads: { at: number; length: number; sync: boolean }[] = [];
+  const source: ByteSource = {
+    size: inner.size,
+    read: (target, position) => (reads.push({ at: position, length: target.byteLength, sync: false }), inner.read(target, position)),
+    readSync: (target, position) => (reads.push({ at: position, length: target.byteLength, sync: true }), inner.readSync!(target, position)),
+  };
+  const log: string[] = [];
+  const targets = new Map<number, ReturnType<typeof movingTarget>>();
+  await readContainer(source, { allocate: (info, i) => targets.set(i, movingTarget(info.length, log, i)).get(i)! });
+  for (const [i, t] of targets) assert.deepEqual(t.bytes(), opened.section(i), `section ${i}`);
+  const big = opened.header.sections[4]!;
+  const syncReads = reads.filter((r) => r.sync);
+  assert.ok(syncReads.length >= 3 && syncReads.every((r) => r.at >= big.offset && r.at + r.length <= big.offset + big.length && r.length <= READ_CHUNK), 'the large section, in pieces, synchronously');
+  assert.equal(syncReads.reduce((n, r) => n + r.length, 0), big.length);
+  assert.equal(log.filter((l) => l === 'movable 4').length, syncReads.length, 'one fresh view per piece');
+  assert.ok(!log.includes('write 4') && log.includes('write 5'), 'small sections still take writes');
+  const last = opened.header.sections.at(-1)!;
+  assert.equal(reads.reduce((n, r) => n + r.length, 0), last.offset + last.length, 'each byte read once');
+});
+
+test('without readSync, a target in moving memory takes writes; a bad checksum there discards every target', async () => {
+  const file = sampleFile();
+  const opened = openContainer(file);
+  const inner = memoryByteSource(file);
+  const asyncOnly: ByteSource = { size: inner.size, read: (t, p) => inner.read(t, p) };
+  const log: string[] = [];
+  const targets = new Map<number, ReturnType<typeof movingTarget>>();
+  await readContainer(asyncOnly, { allocate: (info, i) => targets.set(i, movingTarget(info.length, log, i)).get(i)! });
+  assert.deepEqual(targets.get(4)!.bytes(), opened.section(4));
+  assert.ok(!log.some((l) => l.startsWith('movable')), 'no view taken across an asynchronous read');
+
+  const broken = file.slice();
+  broken[opened.header.sections[4]!.offset + READ_CHUNK + 5]! ^= 0x04; // in the second piece
+  targets.clear();
+  await assert.rejects(
+    readContainer(memoryByteSource(broken), { allocate: (info, i) => targets.set(i, movingTarget(info.length, [], i)).get(i)! }),
+    (err: unknown) => err instanceof CheckpointError && err.code === 'SECTION_CHECKSUM',
+  );
+  assert.ok([...targets.values()].every((t) => t.discarded), 'every target discarded');
+});
