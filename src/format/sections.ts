@@ -22,6 +22,12 @@ export interface DeferredBytes {
   read(): Promise<Uint8Array>;
   /** Synchronous {@link read}. */
   readSync(): Uint8Array;
+  /**
+   * Copies the bytes into `target` (exactly `byteLength` long), synchronously, without
+   * the buffer {@link readSync} makes where the bytes live elsewhere (a WebAssembly heap).
+   * Optional: without it, `target.set(readSync())`.
+   */
+  readInto?(target: Uint8Array): void;
   /** Releases what keeps the bytes alive. Idempotent; called once the file is written or has failed. */
   release(): void;
 }

@@ -22,7 +22,8 @@ interface WasmHeapBackend {
  */
 const RESIDENT_MIN = 64 * 1024;
 
-function wasmHeapBackend(): WasmHeapBackend | undefined {
+/** The WebAssembly backend when it is the current one and offers its heap (tfjs-backend-wasm 4.x), else undefined. */
+export function wasmHeapBackend(): WasmHeapBackend | undefined {
   if (tf.getBackend() !== 'wasm') return undefined;
   const backend = tf.backend() as unknown as Partial<WasmHeapBackend>;
   const ok = typeof backend.makeOutput === 'function' && typeof backend.getMemoryOffset === 'function' && backend.wasm?.HEAPU8 instanceof Uint8Array;

@@ -1,5 +1,6 @@
 import * as tf from '#tfjs-core';
 import type { DeferredBytes } from '../format/index.js';
+import { wasmHeapBackend } from './section-target.js';
 
 /**
  * The key under which a save's encode options carry a {@link TensorCapture}: with it,
@@ -33,6 +34,17 @@ export class TensorCapture {
       byteLength,
       read: async () => bytesOf(await ref.data()),
       readSync: () => bytesOf(ref.dataSync()),
+      // Straight from the WebAssembly heap when the data is there (no copy of its own, as
+      // dataSync makes); elsewhere dataSync's bytes (the cpu backend's own array).
+      readInto: (target) => {
+        const heap = wasmHeapBackend();
+        if (heap && tf.engine().state.tensorInfo.get(ref.dataId)?.backend === (heap as unknown)) {
+          const at = heap.getMemoryOffset(ref.dataId);
+          target.set(heap.wasm.HEAPU8.subarray(at, at + byteLength));
+        } else {
+          target.set(bytesOf(ref.dataSync()));
+        }
+      },
       release: () => {
         if (released) return;
         released = true;

@@ -52,7 +52,11 @@ class PackBytes implements DeferredBytes {
 
   readSync(): Uint8Array {
     const out = new Uint8Array(this.byteLength);
-    for (const m of this.#members) out.set(isDeferredBytes(m.data) ? m.data.readSync() : m.data, m.offset);
+    for (const { offset, data } of this.#members) {
+      if (!isDeferredBytes(data)) out.set(data, offset);
+      else if (data.readInto) data.readInto(out.subarray(offset, offset + data.byteLength));
+      else out.set(data.readSync(), offset);
+    }
     return out;
   }
 

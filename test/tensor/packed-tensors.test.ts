@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { deserialize, serialize } from '../../src/checkpoint/index.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { deserialize, load, save, serialize } from '../../src/checkpoint/index.js';
 import { CheckpointFormatError } from '../../src/errors.js';
 import { openContainer } from '../../src/format/index.js';
 import { decodeTensorRecord } from '../../src/tensor/index.js';
@@ -62,6 +65,23 @@ describe(`small tensors share packs (${backend} backend)`, () => {
     const back = deserialize(file, { mapLocation: 'cpu' }) as typeof value;
     for (const k of ['atLimit', 'below', 'i', 'b', 's', 'shared', 'reshaped', 'again'] as const) assert.ok(sameTensor(back[k], value[k]), k);
     tf.dispose([...filler, atLimit, below, ...Object.values(mixed)]);
+  });
+
+  it('save (captured at the call) fills packs from the backend memory of each tensor, bit for bit, even after the tensors are disposed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-packs-'));
+    try {
+      const tensors = Array.from({ length: 300 }, (_, i) => (i % 3 === 2 ? tf.tensor1d([i, -i, i * 7], 'int32') : tf.randomUniform([1 + (i % 37)], -1, 1, 'float32', i)));
+      const expected = tensors.map((t) => t.clone());
+      const file = path.join(dir, 'packs.reprise');
+      const saving = save({ tensors }, file);
+      tf.dispose(tensors); // captured at the call: the bytes written are those at the call
+      await saving;
+      const back = (await load(file)) as { tensors: tf.Tensor[] };
+      back.tensors.forEach((t, i) => assert.ok(sameTensor(t, expected[i]!), `tensor ${i}`));
+      tf.dispose([...expected, ...back.tensors]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a pack of tensors of 1,000 floats is cut before it passes 1 MiB', () => {
