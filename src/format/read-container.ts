@@ -96,10 +96,10 @@ export async function readContainer<T extends SectionTarget = SectionTarget>(
 ): Promise<ReadContainer<T>> {
   const size = source.size;
   const preamble = new Uint8Array(Math.min(PREAMBLE_SIZE, size));
-  await source.read(preamble, 0);
+  await readAt(source, preamble, 0);
   const { headerLength, headerCrc, version } = checkPreamble(preamble, size);
   const headerBytes = new Uint8Array(headerLength);
-  await source.read(headerBytes, PREAMBLE_SIZE);
+  await readAt(source, headerBytes, PREAMBLE_SIZE);
   const header = checkHeader(headerBytes, headerCrc, size, version);
   await options.onHeader?.(header);
   const verify = options.verifyChecksums ?? true;
@@ -162,10 +162,14 @@ class SectionReader<T extends SectionTarget> {
     return target.memory !== undefined || (target.movable !== undefined && this.source.readSync !== undefined);
   }
 
-  /** Reads a section into its own memory, piece by piece, checksumming each piece while the next is read. */
+  /**
+   * Reads a section into its own memory, piece by piece: with the source's `readSync`,
+   * each piece synchronously and then checksummed (no thread-pool round trip per piece);
+   * else each piece checksummed while the next is read.
+   */
   private async readDirect(seg: Segment): Promise<void> {
     const memory = this.targets[seg.section]!.memory;
-    if (!memory) return this.readMovable(seg);
+    if (!memory || this.source.readSync) return this.readSyncDirect(seg, memory);
     const length = seg.to - seg.from;
     const piece = (at: number) => memory.subarray(at, Math.min(at + READ_CHUNK, length));
     let at = 0;
@@ -187,17 +191,18 @@ class SectionReader<T extends SectionTarget> {
   }
 
   /**
-   * Reads a section straight into memory that may move (see `SectionTarget.movable`):
-   * each piece's view is taken, filled by a synchronous read and checksummed with no
-   * JavaScript in between, so no allocation can move the memory under the read; between
-   * pieces the event loop gets a turn. No staging copy, no thread-pool round trip per piece.
+   * Reads a section with the source's `readSync`, straight into its own memory or into
+   * memory that may move (see `SectionTarget.movable`): each piece's view is taken,
+   * filled and checksummed with no JavaScript in between, so no allocation can move the
+   * memory under the read; between pieces the event loop gets a turn. No staging copy,
+   * no thread-pool round trip per piece.
    */
-  private async readMovable(seg: Segment): Promise<void> {
+  private async readSyncDirect(seg: Segment, memory: Uint8Array | undefined): Promise<void> {
     const target = this.targets[seg.section]!;
     const length = seg.to - seg.from;
     for (let at = 0; at < length; ) {
       const n = Math.min(READ_CHUNK, length - at);
-      const piece = target.movable!().subarray(at, at + n);
+      const piece = (memory ?? target.movable!()).subarray(at, at + n);
       this.source.readSync!(piece, seg.from + at);
       if (this.verify) this.crcs[seg.section] = crc32c(piece, this.crcs[seg.section]);
       at += n;
@@ -212,6 +217,18 @@ class SectionReader<T extends SectionTarget> {
     const to = segments[segments.length - 1]!.to;
     const staging = (this.staging ??= [new Uint8Array(this.stagingSize), new Uint8Array(this.stagingSize)]);
     const piece = (which: number, at: number) => staging[which]!.subarray(0, Math.min(this.stagingSize, to - at));
+    if (this.source.readSync) {
+      // Synchronous reads through one read buffer, a turn of the event loop between pieces.
+      let cursor = 0;
+      for (let at = from; at < to; ) {
+        const current = piece(0, at);
+        this.source.readSync(current, at);
+        cursor = this.dispatch(segments, cursor, current, at);
+        at += current.byteLength;
+        if (at < to) await nextTurn();
+      }
+      return;
+    }
     let which = 0;
     let at = from;
     let cursor = 0;
@@ -261,6 +278,12 @@ class SectionReader<T extends SectionTarget> {
   private finish(i: number): void {
     if (this.verify) checkSectionCrc(this.sections[i]!, i, this.crcs[i]!);
   }
+}
+
+/** Reads `target` from `position`: synchronously when the source can (no thread-pool round trip for a few bytes). */
+async function readAt(source: ByteSource, target: Uint8Array, position: number): Promise<void> {
+  if (source.readSync) source.readSync(target, position);
+  else await source.read(target, position);
 }
 
 /** A turn of the event loop (I/O callbacks run), between synchronous reads of a large section. */

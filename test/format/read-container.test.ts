@@ -72,26 +72,34 @@ test('readContainer gives the header and every section openContainer gives', asy
   for (let i = 1; i < opened.header.sections.length; i++) assert.deepEqual(read.targets[i]!.memory, opened.section(i), `section ${i}`);
 });
 
-test('readContainer refuses what openContainer refuses, with the same code: every bit flip, truncation and extra byte', async () => {
-  const file = sampleFile(2 * 1024 * 1024);
-  const positions = new Set<number>();
-  for (let i = 0; i < 2048; i++) positions.add(i); // preamble, header, first sections and their padding
-  for (let i = 0; i < 400; i++) positions.add(Math.floor((i / 400) * file.length));
-  positions.add(file.length - 1);
-  for (const at of positions) {
-    const broken = file.slice();
-    broken[at]! ^= 1 << (at % 8);
-    const expected = codeOf(() => openContainer(broken));
-    assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(broken))), expected, `bit flipped at byte ${at}`);
-  }
-  for (const length of [0, 5, 8, 31, 32, 100, 1000, file.length - 1]) {
-    const cut = file.subarray(0, length);
-    assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(cut))), codeOf(() => openContainer(cut)), `cut to ${length}`);
-  }
-  const longer = new Uint8Array(file.length + 1);
-  longer.set(file);
-  assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(longer))), 'TRAILING_BYTES');
-});
+/** A source without readSync: the asynchronous path (S3, a user's storage). */
+const asyncSource = (bytes: Uint8Array): ByteSource => {
+  const inner = memoryByteSource(bytes);
+  return { size: inner.size, read: (t, p) => inner.read(t, p) };
+};
+
+for (const [how, sourceOf] of [['synchronous reads', memoryByteSource], ['asynchronous reads', asyncSource]] as const) {
+  test(`readContainer refuses what openContainer refuses, with the same code: every bit flip, truncation and extra byte (${how})`, async () => {
+    const file = sampleFile(2 * 1024 * 1024);
+    const positions = new Set<number>();
+    for (let i = 0; i < 2048; i++) positions.add(i); // preamble, header, first sections and their padding
+    for (let i = 0; i < 400; i++) positions.add(Math.floor((i / 400) * file.length));
+    positions.add(file.length - 1);
+    for (const at of positions) {
+      const broken = file.slice();
+      broken[at]! ^= 1 << (at % 8);
+      const expected = codeOf(() => openContainer(broken));
+      assert.equal(await asyncCodeOf(() => readContainer(sourceOf(broken))), expected, `bit flipped at byte ${at}`);
+    }
+    for (const length of [0, 5, 8, 31, 32, 100, 1000, file.length - 1]) {
+      const cut = file.subarray(0, length);
+      assert.equal(await asyncCodeOf(() => readContainer(sourceOf(cut))), codeOf(() => openContainer(cut)), `cut to ${length}`);
+    }
+    const longer = new Uint8Array(file.length + 1);
+    longer.set(file);
+    assert.equal(await asyncCodeOf(() => readContainer(sourceOf(longer))), 'TRAILING_BYTES');
+  });
+}
 
 test('readContainer reads each byte once, in pieces no larger than READ_CHUNK, small sections through the bounded read buffer, large ones straight into their memory', async () => {
   const file = sampleFile();
@@ -198,7 +206,7 @@ function movingTarget(length: number, log: string[], i: number): SectionTarget &
   return t;
 }
 
-test('a large section in moving memory is read straight into it with readSync, a fresh view per piece; other sections as before', async () => {
+test('from a source with readSync: every read synchronous; a large section in moving memory straight into it, a fresh view per piece; small ones through the read buffer', async () => {
   const file = sampleFile();
   const opened = openContainer(file);
   const inner = memoryByteSource(file);
@@ -213,10 +221,11 @@ test('a large section in moving memory is read straight into it with readSync, a
   await readContainer(source, { allocate: (info, i) => targets.set(i, movingTarget(info.length, log, i)).get(i)! });
   for (const [i, t] of targets) assert.deepEqual(t.bytes(), opened.section(i), `section ${i}`);
   const big = opened.header.sections[4]!;
-  const syncReads = reads.filter((r) => r.sync);
-  assert.ok(syncReads.length >= 3 && syncReads.every((r) => r.at >= big.offset && r.at + r.length <= big.offset + big.length && r.length <= READ_CHUNK), 'the large section, in pieces, synchronously');
-  assert.equal(syncReads.reduce((n, r) => n + r.length, 0), big.length);
-  assert.equal(log.filter((l) => l === 'movable 4').length, syncReads.length, 'one fresh view per piece');
+  assert.ok(reads.every((r) => r.sync), 'a source with readSync is read synchronously throughout');
+  const bigReads = reads.filter((r) => r.at >= big.offset && r.at + r.length <= big.offset + big.length);
+  assert.ok(bigReads.length >= 3 && bigReads.every((r) => r.length <= READ_CHUNK), 'the large section, in pieces');
+  assert.equal(bigReads.reduce((n, r) => n + r.length, 0), big.length, 'the large section by its own reads');
+  assert.equal(log.filter((l) => l === 'movable 4').length, bigReads.length, 'one fresh view per piece');
   assert.ok(!log.includes('write 4') && log.includes('write 5'), 'small sections still take writes');
   const last = opened.header.sections.at(-1)!;
   assert.equal(reads.reduce((n, r) => n + r.length, 0), last.offset + last.length, 'each byte read once');
