@@ -82,10 +82,12 @@ interface Segment {
  * `allocate` makes for it, verifying each section's CRC-32C as its bytes arrive and
  * every padding byte as zero, so that a load's memory is what its sections end up in
  * plus a bounded read buffer (two {@link STAGING_CHUNK} buffers), never the whole file
- * again. Reads overlap with checksumming and copying (one piece is read while the
- * previous one is checked). Refuses every file {@link openContainer} refuses, with the
- * same codes, and checks everything in the preamble and header before allocating a
- * target; on any failure every target made is discarded before the error is thrown.
+ * again. From a source with `readSync` (a local file) every piece is read synchronously,
+ * with a turn of the event loop between pieces; from others, reads overlap with
+ * checksumming and copying (one piece is read while the previous one is checked).
+ * Refuses every file {@link openContainer} refuses, with the same codes, and checks
+ * everything in the preamble and header before allocating a target; on any failure
+ * every target made is discarded before the error is thrown.
  * Inverse: `packContainer`.
  *
  * @throws CheckpointFormatError (codes as {@link openContainer}'s) or UnsupportedVersionError.
