@@ -160,19 +160,7 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
         try {
           while (done < target.byteLength) {
             const { bytesRead } = await handle.read(target, done, target.byteLength - done, position + done);
-            if (bytesRead === 0) throw endedEarly(position + done, target.byteLength - done);
-            done += bytesRead;
-          }
-        } catch (err) {
-          throw loadFailed(file, err);
-        }
-      },
-      readSync(target: Uint8Array, position: number): void {
-        let done = 0;
-        try {
-          while (done < target.byteLength) {
-            const bytesRead = fs.readSync(handle.fd, target, done, target.byteLength - done, position + done);
-            if (bytesRead === 0) throw endedEarly(position + done, target.byteLength - done);
+            if (bytesRead === 0) throw Object.assign(new Error(`EOF: the file ended at byte ${position + done}, ${target.byteLength - done} bytes short (it changed while being read)`), { code: 'EOF' });
             done += bytesRead;
           }
         } catch (err) {
@@ -217,10 +205,6 @@ export class FileSystemCheckpointStorage implements CheckpointStorage {
       throw new CheckpointStorageError('DELETE_FAILED', `cannot delete checkpoint ${file}: ${describeFileError(err)}`, { cause: err });
     }
   }
-}
-
-function endedEarly(at: number, short: number): Error {
-  return Object.assign(new Error(`EOF: the file ended at byte ${at}, ${short} bytes short (it changed while being read)`), { code: 'EOF' });
 }
 
 function storeFailed(target: string, err: unknown): CheckpointStorageError {

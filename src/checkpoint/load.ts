@@ -7,9 +7,7 @@ import { resolveCheckpointLocation, type CheckpointTarget } from './storage-sche
 
 /**
  * Reads the checkpoint at `target` (a path, a `file://` or `s3://` URL, or
- * `{ storage, name }`) and rebuilds its value. Returns a promise; a local file is read
- * in bounded synchronous pieces with turns of the event loop between them (see
- * `readContainer`). From a storage
+ * `{ storage, name }`) and rebuilds its value. Reading is asynchronous. From a storage
  * with `openReader` (the file system, S3: ranged GETs), sections are read one by one
  * straight into the memory their tensors keep (see `decodeFromSource`), so a load holds
  * the file's bytes once; from others (memory), the bytes `loadCheckpoint` gives are

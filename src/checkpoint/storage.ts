@@ -11,11 +11,6 @@ export interface CheckpointReader {
   /** Size of the stored checkpoint in bytes. */
   readonly size: number;
   read(target: Uint8Array, position: number): Promise<void>;
-  /**
-   * `read`, synchronously. Optional (the file system has it): see `ByteSource.readSync`
-   * for what a load reads with it.
-   */
-  readSync?(target: Uint8Array, position: number): void;
   /** Releases the file handle or connection. Idempotent. */
   close(): Promise<void>;
 }

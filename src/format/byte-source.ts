@@ -16,13 +16,6 @@ export interface ByteSource {
    * Several reads may be in flight at once, into different targets.
    */
   read(target: Uint8Array, position: number): Promise<void>;
-  /**
-   * {@link read}, synchronously. Optional: where a source has it, sections whose memory
-   * can move while JavaScript runs (a WebAssembly heap that grows) are read straight
-   * into that memory, each piece right after its view is taken, with no JavaScript in
-   * between (see `SectionTarget.movable`); without it they go through the read buffer.
-   */
-  readSync?(target: Uint8Array, position: number): void;
   /** Releases what the source holds (a file handle). Optional; idempotent. */
   close?(): Promise<void>;
 }
@@ -60,24 +53,13 @@ export class FileByteSource implements ByteSource {
       const n = await new Promise<number>((resolve, reject) =>
         fs.read(this.fd, target, done, target.byteLength - done, position + done, (err, bytesRead) => (err ? reject(err) : resolve(bytesRead))),
       );
-      if (n === 0) throw this.endedEarly(target, position, done);
+      if (n === 0) {
+        throw new CheckpointFormatError('TRUNCATED', `${this.path} ended at byte ${position + done}, before the ${target.byteLength} bytes read from ${position}`, {
+          offset: position + done,
+        });
+      }
       done += n;
     }
-  }
-
-  readSync(target: Uint8Array, position: number): void {
-    let done = 0;
-    while (done < target.byteLength) {
-      const n = fs.readSync(this.fd, target, done, target.byteLength - done, position + done);
-      if (n === 0) throw this.endedEarly(target, position, done);
-      done += n;
-    }
-  }
-
-  private endedEarly(target: Uint8Array, position: number, done: number): CheckpointFormatError {
-    return new CheckpointFormatError('TRUNCATED', `${this.path} ended at byte ${position + done}, before the ${target.byteLength} bytes read from ${position}`, {
-      offset: position + done,
-    });
   }
 
   async close(): Promise<void> {
@@ -87,21 +69,17 @@ export class FileByteSource implements ByteSource {
   }
 }
 
-/** `bytes` as a {@link ByteSource} (each read copies; synchronous reads too). */
+/** `bytes` as a {@link ByteSource} (each read copies). */
 export function memoryByteSource(bytes: Uint8Array): ByteSource {
-  const readSync = (target: Uint8Array, position: number): void => {
-    if (position + target.byteLength > bytes.byteLength) {
-      throw new CheckpointFormatError('TRUNCATED', `the bytes end at ${bytes.byteLength}, before the ${target.byteLength} bytes read from ${position}`, {
-        offset: bytes.byteLength,
-      });
-    }
-    target.set(bytes.subarray(position, position + target.byteLength));
-  };
   return {
     size: bytes.byteLength,
     async read(target: Uint8Array, position: number): Promise<void> {
-      readSync(target, position);
+      if (position + target.byteLength > bytes.byteLength) {
+        throw new CheckpointFormatError('TRUNCATED', `the bytes end at ${bytes.byteLength}, before the ${target.byteLength} bytes read from ${position}`, {
+          offset: bytes.byteLength,
+        });
+      }
+      target.set(bytes.subarray(position, position + target.byteLength));
     },
-    readSync,
   };
 }

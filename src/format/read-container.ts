@@ -17,14 +17,6 @@ export interface SectionTarget {
   readonly memory?: Uint8Array;
   /** Receives the section's bytes in order, `at` bytes from its start, when there is no `memory`. */
   write?(bytes: Uint8Array, at: number): void;
-  /**
-   * With `write`: the section's memory as it is now, in memory that moves when it grows
-   * (a WebAssembly heap): valid only until JavaScript allocates again. From a source with
-   * `readSync`, a large section is read straight into it, each piece with a synchronous
-   * read right after its view is taken (nothing else can run in between); from other
-   * sources its bytes go through the read buffer to `write`.
-   */
-  movable?(): Uint8Array;
   /** Frees what the target holds; called for every target when the read fails. */
   discard?(): void;
 }
@@ -82,12 +74,10 @@ interface Segment {
  * `allocate` makes for it, verifying each section's CRC-32C as its bytes arrive and
  * every padding byte as zero, so that a load's memory is what its sections end up in
  * plus a bounded read buffer (two {@link STAGING_CHUNK} buffers), never the whole file
- * again. From a source with `readSync` (a local file) every piece is read synchronously,
- * with a turn of the event loop between pieces; from others, reads overlap with
- * checksumming and copying (one piece is read while the previous one is checked).
- * Refuses every file {@link openContainer} refuses, with the same codes, and checks
- * everything in the preamble and header before allocating a target; on any failure
- * every target made is discarded before the error is thrown.
+ * again. Reads overlap with checksumming and copying (one piece is read while the
+ * previous one is checked). Refuses every file {@link openContainer} refuses, with the
+ * same codes, and checks everything in the preamble and header before allocating a
+ * target; on any failure every target made is discarded before the error is thrown.
  * Inverse: `packContainer`.
  *
  * @throws CheckpointFormatError (codes as {@link openContainer}'s) or UnsupportedVersionError.
@@ -98,10 +88,10 @@ export async function readContainer<T extends SectionTarget = SectionTarget>(
 ): Promise<ReadContainer<T>> {
   const size = source.size;
   const preamble = new Uint8Array(Math.min(PREAMBLE_SIZE, size));
-  await readAt(source, preamble, 0);
+  await source.read(preamble, 0);
   const { headerLength, headerCrc, version } = checkPreamble(preamble, size);
   const headerBytes = new Uint8Array(headerLength);
-  await readAt(source, headerBytes, PREAMBLE_SIZE);
+  await source.read(headerBytes, PREAMBLE_SIZE);
   const header = checkHeader(headerBytes, headerCrc, size, version);
   await options.onHeader?.(header);
   const verify = options.verifyChecksums ?? true;
@@ -159,19 +149,12 @@ class SectionReader<T extends SectionTarget> {
   }
 
   private isDirect(seg: Segment): boolean {
-    if (seg.section < 0 || seg.to - seg.from < DIRECT_MIN) return false;
-    const target = this.targets[seg.section]!;
-    return target.memory !== undefined || (target.movable !== undefined && this.source.readSync !== undefined);
+    return seg.section >= 0 && this.targets[seg.section]!.memory !== undefined && seg.to - seg.from >= DIRECT_MIN;
   }
 
-  /**
-   * Reads a section into its own memory, piece by piece: with the source's `readSync`,
-   * each piece synchronously and then checksummed (no thread-pool round trip per piece);
-   * else each piece checksummed while the next is read.
-   */
+  /** Reads a section into its own memory, piece by piece, checksumming each piece while the next is read. */
   private async readDirect(seg: Segment): Promise<void> {
-    const memory = this.targets[seg.section]!.memory;
-    if (!memory || this.source.readSync) return this.readSyncDirect(seg, memory);
+    const memory = this.targets[seg.section]!.memory!;
     const length = seg.to - seg.from;
     const piece = (at: number) => memory.subarray(at, Math.min(at + READ_CHUNK, length));
     let at = 0;
@@ -192,45 +175,12 @@ class SectionReader<T extends SectionTarget> {
     this.finish(seg.section);
   }
 
-  /**
-   * Reads a section with the source's `readSync`, straight into its own memory or into
-   * memory that may move (see `SectionTarget.movable`): each piece's view is taken,
-   * filled and checksummed with no JavaScript in between, so no allocation can move the
-   * memory under the read; between pieces the event loop gets a turn. No staging copy,
-   * no thread-pool round trip per piece.
-   */
-  private async readSyncDirect(seg: Segment, memory: Uint8Array | undefined): Promise<void> {
-    const target = this.targets[seg.section]!;
-    const length = seg.to - seg.from;
-    for (let at = 0; at < length; ) {
-      const n = Math.min(READ_CHUNK, length - at);
-      const piece = (memory ?? target.movable!()).subarray(at, at + n);
-      this.source.readSync!(piece, seg.from + at);
-      if (this.verify) this.crcs[seg.section] = crc32c(piece, this.crcs[seg.section]);
-      at += n;
-      if (at < length) await nextTurn();
-    }
-    this.finish(seg.section);
-  }
-
   /** Reads consecutive small segments through the two staging buffers, dispatching each piece. */
   private async stream(segments: Segment[]): Promise<void> {
     const from = segments[0]!.from;
     const to = segments[segments.length - 1]!.to;
     const staging = (this.staging ??= [new Uint8Array(this.stagingSize), new Uint8Array(this.stagingSize)]);
     const piece = (which: number, at: number) => staging[which]!.subarray(0, Math.min(this.stagingSize, to - at));
-    if (this.source.readSync) {
-      // Synchronous reads through one read buffer, a turn of the event loop between pieces.
-      let cursor = 0;
-      for (let at = from; at < to; ) {
-        const current = piece(0, at);
-        this.source.readSync(current, at);
-        cursor = this.dispatch(segments, cursor, current, at);
-        at += current.byteLength;
-        if (at < to) await nextTurn();
-      }
-      return;
-    }
     let which = 0;
     let at = from;
     let cursor = 0;
@@ -280,18 +230,6 @@ class SectionReader<T extends SectionTarget> {
   private finish(i: number): void {
     if (this.verify) checkSectionCrc(this.sections[i]!, i, this.crcs[i]!);
   }
-}
-
-/** Reads `target` from `position`: synchronously when the source can (no thread-pool round trip for a few bytes). */
-async function readAt(source: ByteSource, target: Uint8Array, position: number): Promise<void> {
-  if (source.readSync) source.readSync(target, position);
-  else await source.read(target, position);
-}
-
-/** A turn of the event loop (I/O callbacks run), between synchronous reads of a large section. */
-function nextTurn(): Promise<void> {
-  const later = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ?? ((f: () => void) => setTimeout(f, 0));
-  return new Promise((resolve) => later(resolve));
 }
 
 /** Waits for a read still in flight (so no read writes into a target after it is discarded), ignoring its outcome. */

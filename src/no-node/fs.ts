@@ -18,6 +18,5 @@ export const open = /* @__PURE__ */ unavailable('fs.open');
 export const close = /* @__PURE__ */ unavailable('fs.close');
 export const fstat = /* @__PURE__ */ unavailable('fs.fstat');
 export const read = /* @__PURE__ */ unavailable('fs.read');
-export const readSync = /* @__PURE__ */ unavailable('fs.readSync');
 export class Stats {}
 export const constants = {};

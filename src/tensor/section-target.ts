@@ -33,10 +33,8 @@ export function wasmHeapBackend(): WasmHeapBackend | undefined {
 /**
  * Where a load puts each section as it is read (see `readContainer`), so that a tensor's
  * bytes exist once: on the WebAssembly backend a `float32`/`int32` tensor section is
- * allocated in the backend's heap (when it holds at least 64 KiB) and its bytes are read
- * straight into it (a source with `readSync`, such as a local file: see
- * `SectionTarget.movable`) or copied there piece by piece from the bounded read buffer
- * (other sources, and sections under 256 KiB); every other section (and every section on the `cpu` backend,
+ * allocated in the backend's heap and its bytes are copied there piece by piece from
+ * the bounded read buffer (when it holds at least 64 KiB); every other section (and every section on the `cpu` backend,
  * whose tensors keep a host typed array as it is) gets host memory of its own, which
  * the tensor then keeps without copying (`cpu`) or copies once (`tensorflow`).
  * `bool` sections stay in host memory so that their 0/1 check runs on the bytes.
@@ -51,7 +49,6 @@ export function tensorSectionAllocator(): SectionAllocator<TensorSectionTarget> 
       resident,
       // The heap's buffer changes when it grows: take the current one for every piece.
       write: (bytes, at) => wasm.wasm.HEAPU8.set(bytes, offset + at),
-      movable: () => wasm.wasm.HEAPU8.subarray(offset, offset + info.length),
       discard: () => resident.dispose(),
     };
   };

@@ -53,12 +53,6 @@ for (const row of STORAGE_ROWS) {
           const part = new Uint8Array(4);
           await reader.read(part, 3);
           assert.deepEqual(part, Uint8Array.of(4, 5, 9, 9));
-          if (reader.readSync) {
-            const same = new Uint8Array(4);
-            reader.readSync(same, 3);
-            assert.deepEqual(same, part, 'readSync reads what read reads');
-            assert.throws(() => reader.readSync!(new Uint8Array(8), 1000), code('LOAD_FAILED'), 'past the end: LOAD_FAILED');
-          }
           await reader.close();
         }
       }));

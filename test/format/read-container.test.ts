@@ -72,34 +72,26 @@ test('readContainer gives the header and every section openContainer gives', asy
   for (let i = 1; i < opened.header.sections.length; i++) assert.deepEqual(read.targets[i]!.memory, opened.section(i), `section ${i}`);
 });
 
-/** A source without readSync: the asynchronous path (S3, a user's storage). */
-const asyncSource = (bytes: Uint8Array): ByteSource => {
-  const inner = memoryByteSource(bytes);
-  return { size: inner.size, read: (t, p) => inner.read(t, p) };
-};
-
-for (const [how, sourceOf] of [['synchronous reads', memoryByteSource], ['asynchronous reads', asyncSource]] as const) {
-  test(`readContainer refuses what openContainer refuses, with the same code: every bit flip, truncation and extra byte (${how})`, async () => {
-    const file = sampleFile(2 * 1024 * 1024);
-    const positions = new Set<number>();
-    for (let i = 0; i < 2048; i++) positions.add(i); // preamble, header, first sections and their padding
-    for (let i = 0; i < 400; i++) positions.add(Math.floor((i / 400) * file.length));
-    positions.add(file.length - 1);
-    for (const at of positions) {
-      const broken = file.slice();
-      broken[at]! ^= 1 << (at % 8);
-      const expected = codeOf(() => openContainer(broken));
-      assert.equal(await asyncCodeOf(() => readContainer(sourceOf(broken))), expected, `bit flipped at byte ${at}`);
-    }
-    for (const length of [0, 5, 8, 31, 32, 100, 1000, file.length - 1]) {
-      const cut = file.subarray(0, length);
-      assert.equal(await asyncCodeOf(() => readContainer(sourceOf(cut))), codeOf(() => openContainer(cut)), `cut to ${length}`);
-    }
-    const longer = new Uint8Array(file.length + 1);
-    longer.set(file);
-    assert.equal(await asyncCodeOf(() => readContainer(sourceOf(longer))), 'TRAILING_BYTES');
-  });
-}
+test('readContainer refuses what openContainer refuses, with the same code: every bit flip, truncation and extra byte', async () => {
+  const file = sampleFile(2 * 1024 * 1024);
+  const positions = new Set<number>();
+  for (let i = 0; i < 2048; i++) positions.add(i); // preamble, header, first sections and their padding
+  for (let i = 0; i < 400; i++) positions.add(Math.floor((i / 400) * file.length));
+  positions.add(file.length - 1);
+  for (const at of positions) {
+    const broken = file.slice();
+    broken[at]! ^= 1 << (at % 8);
+    const expected = codeOf(() => openContainer(broken));
+    assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(broken))), expected, `bit flipped at byte ${at}`);
+  }
+  for (const length of [0, 5, 8, 31, 32, 100, 1000, file.length - 1]) {
+    const cut = file.subarray(0, length);
+    assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(cut))), codeOf(() => openContainer(cut)), `cut to ${length}`);
+  }
+  const longer = new Uint8Array(file.length + 1);
+  longer.set(file);
+  assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(longer))), 'TRAILING_BYTES');
+});
 
 test('readContainer reads each byte once, in pieces no larger than READ_CHUNK, small sections through the bounded read buffer, large ones straight into their memory', async () => {
   const file = sampleFile();
@@ -179,75 +171,4 @@ test('FileByteSource reads a file; a file that shrinks under it is TRUNCATED', a
     fs.rmSync(dir, { recursive: true, force: true });
   }
   await assert.rejects(FileByteSource.open(file), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
-});
-
-/** A target in memory that moves (as a growing WebAssembly heap does): every `movable()` copies it elsewhere, so a stale view misses later bytes. */
-function movingTarget(length: number, log: string[], i: number): SectionTarget & { bytes(): Uint8Array; discarded: boolean } {
-  let heap = new Uint8Array(length + 16);
-  const at = 16;
-  const t = {
-    discarded: false,
-    movable() {
-      const moved = new Uint8Array(heap.length);
-      moved.set(heap);
-      heap = moved;
-      log.push(`movable ${i}`);
-      return heap.subarray(at, at + length);
-    },
-    write(b: Uint8Array, to: number) {
-      log.push(`write ${i}`);
-      heap.set(b, at + to);
-    },
-    discard() {
-      t.discarded = true;
-    },
-    bytes: () => heap.slice(at, at + length),
-  };
-  return t;
-}
-
-test('from a source with readSync: every read synchronous; a large section in moving memory straight into it, a fresh view per piece; small ones through the read buffer', async () => {
-  const file = sampleFile();
-  const opened = openContainer(file);
-  const inner = memoryByteSource(file);
-  const reads: { at: number; length: number; sync: boolean }[] = [];
-  const source: ByteSource = {
-    size: inner.size,
-    read: (target, position) => (reads.push({ at: position, length: target.byteLength, sync: false }), inner.read(target, position)),
-    readSync: (target, position) => (reads.push({ at: position, length: target.byteLength, sync: true }), inner.readSync!(target, position)),
-  };
-  const log: string[] = [];
-  const targets = new Map<number, ReturnType<typeof movingTarget>>();
-  await readContainer(source, { allocate: (info, i) => targets.set(i, movingTarget(info.length, log, i)).get(i)! });
-  for (const [i, t] of targets) assert.deepEqual(t.bytes(), opened.section(i), `section ${i}`);
-  const big = opened.header.sections[4]!;
-  assert.ok(reads.every((r) => r.sync), 'a source with readSync is read synchronously throughout');
-  const bigReads = reads.filter((r) => r.at >= big.offset && r.at + r.length <= big.offset + big.length);
-  assert.ok(bigReads.length >= 3 && bigReads.every((r) => r.length <= READ_CHUNK), 'the large section, in pieces');
-  assert.equal(bigReads.reduce((n, r) => n + r.length, 0), big.length, 'the large section by its own reads');
-  assert.equal(log.filter((l) => l === 'movable 4').length, bigReads.length, 'one fresh view per piece');
-  assert.ok(!log.includes('write 4') && log.includes('write 5'), 'small sections still take writes');
-  const last = opened.header.sections.at(-1)!;
-  assert.equal(reads.reduce((n, r) => n + r.length, 0), last.offset + last.length, 'each byte read once');
-});
-
-test('without readSync, a target in moving memory takes writes; a bad checksum there discards every target', async () => {
-  const file = sampleFile();
-  const opened = openContainer(file);
-  const inner = memoryByteSource(file);
-  const asyncOnly: ByteSource = { size: inner.size, read: (t, p) => inner.read(t, p) };
-  const log: string[] = [];
-  const targets = new Map<number, ReturnType<typeof movingTarget>>();
-  await readContainer(asyncOnly, { allocate: (info, i) => targets.set(i, movingTarget(info.length, log, i)).get(i)! });
-  assert.deepEqual(targets.get(4)!.bytes(), opened.section(4));
-  assert.ok(!log.some((l) => l.startsWith('movable')), 'no view taken across an asynchronous read');
-
-  const broken = file.slice();
-  broken[opened.header.sections[4]!.offset + READ_CHUNK + 5]! ^= 0x04; // in the second piece
-  targets.clear();
-  await assert.rejects(
-    readContainer(memoryByteSource(broken), { allocate: (info, i) => targets.set(i, movingTarget(info.length, [], i)).get(i)! }),
-    (err: unknown) => err instanceof CheckpointError && err.code === 'SECTION_CHECKSUM',
-  );
-  assert.ok([...targets.values()].every((t) => t.discarded), 'every target discarded');
 });
