@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CheckpointError, CheckpointFormatError } from '../../src/errors.js';
+import { CheckpointError, CheckpointFormatError, UnknownClassError } from '../../src/errors.js';
 import { concatChunks, packContainer } from '../../src/format/index.js';
 import { Tag } from '../../src/graph/index.js';
 import { Registry, serializable, constructorSerialized } from '../../src/registry/index.js';
@@ -98,13 +98,18 @@ describe('hostile graph streams', () => {
     assert.equal(Object.getOwnPropertyDescriptor(k, 'constructor')!.value, 1);
   });
 
-  it('random streams only ever give a value or a CheckpointFormatError', () => {
+  it('a random stream naming a class nobody registered is UNKNOWN_CLASS (found by the property below)', () => {
+    const err = expectCode([Tag.CLASS_FIELDS, Tag.STRING, 0, 0], 'UNKNOWN_CLASS');
+    assert.ok(err instanceof UnknownClassError);
+  });
+
+  it('random streams only ever give a value, a CheckpointFormatError or an UnknownClassError', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
         try {
           fromBytes(container(bytes));
         } catch (err) {
-          assert.ok(err instanceof CheckpointFormatError, `${String(err)}`);
+          assert.ok(err instanceof CheckpointFormatError || err instanceof UnknownClassError, `${String(err)}`);
         }
       }),
       { numRuns: 3000 },
