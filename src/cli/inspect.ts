@@ -3,6 +3,7 @@ import { openContainer, PREAMBLE_SIZE, type HeaderInfo } from '../format/index.j
 import { inspectGraph, type GraphSummary } from '../graph/index.js';
 import { Registry, type SectionView } from '../registry/index.js';
 import { registerTensorCodecs } from '../tensor/register.js';
+import type { MapLocation } from '../tensor/map-location.js';
 
 /** Everything `reprise inspect` reports about a file, found without running any of its code. */
 export interface FileReport {
@@ -25,6 +26,12 @@ export interface InspectOptions {
   registry?: Registry;
   /** Deepest nesting accepted, as `load`'s `maxDepth`. Default: no limit. */
   maxDepth?: number;
+  /**
+   * Where tensors and `Device`s would go, as `load`'s `mapLocation`: a device tag this
+   * process cannot serve is refused as loading refuses it (`DEVICE_MAPPING`) unless it
+   * maps it. Default: none.
+   */
+  mapLocation?: MapLocation;
 }
 
 let builtinCodecs: Registry | undefined;
@@ -54,6 +61,7 @@ export function inspectBytes(bytes: Uint8Array, options: InspectOptions = {}): F
     registry: options.registry,
     checks: tensorCodecs(),
     maxDepth: options.maxDepth,
+    options: options.mapLocation === undefined ? {} : { mapLocation: options.mapLocation },
     fileOffset: header.sections[0]!.offset,
     section(index: number): SectionView {
       const data = container.section(index);

@@ -1,11 +1,12 @@
 import type { ClassEntry } from '../registry/index.js';
 import type { PathStep } from './graph-path.js';
 
-/** What stands for an object when inspecting: its tag, and the byte length of an ArrayBuffer. */
+/** What stands for an object when inspecting: its tag, the byte length of an ArrayBuffer, the name of a codec value or function. */
 export class Checked {
   constructor(
     readonly tag: number,
     readonly byteLength = 0,
+    readonly name?: string,
   ) {}
 }
 

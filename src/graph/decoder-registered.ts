@@ -140,7 +140,8 @@ export function finishCodec(dec: GraphDecoder, d: number): unknown {
       throw new CheckpointError('CODEC_FAILED', `codec "${entry.name}" failed to decode: ${(err as Error)?.message}`, { path: dec.path(), cause: err });
     }
   }
-  if (!dec.build || entry?.kind !== 'codec') return dec.setObject(id, checked(Tag.CODEC));
+  if (!dec.build) return dec.setObject(id, new Checked(Tag.CODEC, 0, frame.name));
+  if (entry?.kind !== 'codec') return dec.setObject(id, checked(Tag.CODEC));
   let obj: unknown;
   try {
     obj = entry.decode(inner, dec, frame.version);

@@ -37,6 +37,8 @@ export interface InspectGraphOptions {
    * then the registry's own codecs' checks run.
    */
   checks?: Registry;
+  /** Passed to codecs' `check` as `ctx.options`, as loading passes its options to `decode` (e.g. `mapLocation`). Default: none. */
+  options?: Readonly<Record<string, unknown>>;
   fileOffset?: number;
   maxDepth?: number;
 }

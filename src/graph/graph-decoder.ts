@@ -70,7 +70,7 @@ export class GraphDecoder implements DecodeContext {
     this.registry = opts.registry;
     this.maxDepth = opts.maxDepth ?? Infinity;
     this.build = building !== undefined;
-    this.options = building?.options ?? {};
+    this.options = building?.options ?? opts.options ?? {};
     this.unique = building && new UniqueObjectIndex(building.registry, building.uniqueObjects);
     this.idOf = this.unique && this.unique.size > 0 ? new Map() : undefined;
   }
@@ -311,7 +311,7 @@ export class GraphDecoder implements DecodeContext {
         const fn = this.registry?.functionByName(name);
         if (!fn && (build || this.registry)) throw new UnknownClassError(name, 'function', this.path());
         if (!build) this.summary.functions.push(name);
-        return this.setObject(id, build ? fn : checked(tag));
+        return this.setObject(id, build ? fn : new Checked(tag, 0, name));
       }
       case Tag.CLASS_FIELDS:
       case Tag.CLASS_STATE:

@@ -7,3 +7,5 @@ export { canonicalKey } from './canonical-key.js';
 export { formatPath } from './graph-path.js';
 export type { PathStep } from './graph-path.js';
 export { Tag } from './tags.js';
+export { standInOf } from './stand-in.js';
+export type { StandIn } from './stand-in.js';

@@ -17,11 +17,15 @@ export function registerDeviceCodec(registry: Registry): void {
   registry.registerCodec(Device, {
     name: DEVICE_CODEC_NAME,
     encode: (device: Device) => device.toString(),
-    decode: (tag: unknown, ctx: TensorDecodeContext) => {
-      if (typeof tag !== 'string') {
-        throw new CheckpointFormatError('BAD_DEVICE', `a stored Device must be a tag string, found ${typeof tag}`, { path: ctx.path() });
-      }
-      return resolveDevice(tag, ctx.options.mapLocation, null, ctx.path());
-    },
+    decode: decodeDevice,
+    // Pure (a tag in, a Device out): verify runs it as it is, so an unservable tag fails both alike.
+    check: (tag: unknown, ctx: TensorDecodeContext) => void decodeDevice(tag, ctx),
   });
+}
+
+function decodeDevice(tag: unknown, ctx: TensorDecodeContext): Device {
+  if (typeof tag !== 'string') {
+    throw new CheckpointFormatError('BAD_DEVICE', `a stored Device must be a tag string, found ${typeof tag}`, { path: ctx.path() });
+  }
+  return resolveDevice(tag, ctx.options.mapLocation, null, ctx.path());
 }

@@ -56,6 +56,8 @@ export class StoredWeightSupply {
     readonly entries: readonly StoredWeightEntry[],
     private readonly ctx: DecodeContext,
     private readonly fail: (what: string) => Error,
+    /** The name each weight asks tfjs-layers for, given the one its layer asks for (verify's trial names). Default: unchanged. */
+    private readonly weightName: (name: string) => string = (name) => name,
   ) {
     this.records = checkStoredWeights(entries, ctx, fail);
   }
@@ -79,7 +81,7 @@ export class StoredWeightSupply {
       const index = supply.claim(this.name, name, shape, dtype ?? 'float32');
       const initializer = { apply: () => supply.take(index) };
       // Passed both ways: as the initializer, and as the one fastWeightInit would use instead.
-      const weight = original.call(this, name, shape, dtype, initializer, regularizer, trainable, constraint, () => initializer);
+      const weight = original.call(this, supply.weightName(name), shape, dtype, initializer, regularizer, trainable, constraint, () => initializer);
       supply.received.set(weight, index);
       return weight;
     };

@@ -1,7 +1,7 @@
 import * as tf from '#tfjs-core';
 import type { Registry } from '../registry/index.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
-import { checkTensorRecord, decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
+import { checkTensorRecordHere, decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 
 /** Stable name of the `tf.Tensor` codec. */
 export const TENSOR_CODEC_NAME = 'tf.Tensor';
@@ -18,6 +18,6 @@ export function registerTensorCodec(registry: Registry): void {
     name: TENSOR_CODEC_NAME,
     encode: (tensor: tf.Tensor, ctx: TensorEncodeContext): TensorRecord => encodeTensorRecord(tensor, ctx),
     decode: (record: unknown, ctx: TensorDecodeContext) => decodeTensorRecord(record, ctx),
-    check: (record: unknown, ctx: TensorDecodeContext) => void checkTensorRecord(record, ctx),
+    check: (record: unknown, ctx: TensorDecodeContext) => void checkTensorRecordHere(record, ctx),
   });
 }

@@ -97,20 +97,14 @@ function tensorBytes(tensor: tf.Tensor, dtype: TensorDtype, ctx: TensorEncodeCon
  *   numbers (WebAssembly: use `REPRISE_BACKEND=cpu`).
  */
 export function decodeTensorRecord(record: unknown, ctx: TensorDecodeContext, name?: string): tf.Tensor {
-  const { dtype, shape, size, section } = checkTensorRecord(record, ctx);
-  // A `cpu` tag with no mapLocation is served as it is (resolveDevice's own answer): the
-  // common case skips the lookup, and the graph path is formatted only for an error.
-  if (section.device !== 'cpu' || ctx.options.mapLocation != null) {
-    resolveDevice(section.device, ctx.options.mapLocation, { dtype, shape, ...(name === undefined ? {} : { name }) }, ctx.path());
-  }
-  assertLittleEndian();
+  const { dtype, shape, size, section } = checkTensorRecordHere(record, ctx, name);
   if (section.resident instanceof tf.Tensor) {
     // Already in the backend's memory (see tensorSectionAllocator): share it; the record keeps its own shape.
     return tf.keep(tf.reshape(section.resident, shape));
   }
   const data = section.data;
   if (dtype === 'string') return tf.keep(tf.tensor(unpackStrings(data, size, ctx.path()), shape, 'string'));
-  if (dtype === 'complex64') return tf.keep(complexFromInterleaved(floatView(data), shape, ctx.path()));
+  if (dtype === 'complex64') return tf.keep(complexFromInterleaved(floatView(data), shape));
   const values = dtype === 'float32' ? floatView(data) : dtype === 'int32' ? intView(data) : data;
   return tf.keep(tf.tensor(values, shape, dtype));
 }
@@ -298,7 +292,28 @@ function intView(data: Uint8Array): Int32Array {
   return new Int32Array(data.slice().buffer);
 }
 
-function complexFromInterleaved(values: Float32Array, shape: number[], path: string): tf.Tensor {
+/**
+ * Everything {@link decodeTensorRecord} checks before it allocates: {@link checkTensorRecord},
+ * then what depends on this process — the section's device tag against
+ * `ctx.options.mapLocation` (`resolveDevice`), a little-endian machine, a backend that
+ * holds `complex64`. The `check` of the tensor and Variable codecs (verify), so that verify
+ * and load refuse the same files here, given the same `mapLocation`.
+ * @throws what `checkTensorRecord` and `decodeTensorRecord` throw.
+ */
+export function checkTensorRecordHere(record: unknown, ctx: TensorDecodeContext, name?: string): InspectedTensorRecord {
+  const inspected = checkTensorRecord(record, ctx);
+  const { dtype, shape, section } = inspected;
+  // A `cpu` tag with no mapLocation is served as it is (resolveDevice's own answer): the
+  // common case skips the lookup, and the graph path is formatted only for an error.
+  if (section.device !== 'cpu' || ctx.options.mapLocation != null) {
+    resolveDevice(section.device, ctx.options.mapLocation, { dtype, shape, ...(name === undefined ? {} : { name }) }, ctx.path());
+  }
+  assertLittleEndian();
+  if (dtype === 'complex64') assertComplexBackend(ctx.path());
+  return inspected;
+}
+
+function assertComplexBackend(path: string): void {
   if (!tf.getKernel('Complex', tf.getBackend())) {
     throw new CheckpointError(
       'UNSUPPORTED_DTYPE',
@@ -306,6 +321,9 @@ function complexFromInterleaved(values: Float32Array, shape: number[], path: str
       { path },
     );
   }
+}
+
+function complexFromInterleaved(values: Float32Array, shape: number[]): tf.Tensor {
   const n = values.length / 2;
   const real = new Float32Array(n);
   const imag = new Float32Array(n);

@@ -2,7 +2,7 @@ import * as tf from '#tfjs-core';
 import { CheckpointFormatError } from '../errors.js';
 import type { Registry } from '../registry/index.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
-import { checkTensorRecord, decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
+import { checkTensorRecordHere, decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 import { freshVariableName } from './variable-name.js';
 
 /** Stable name of the `tf.Variable` codec. */
@@ -41,7 +41,10 @@ export function registerVariableCodec(registry: Registry): void {
       name: storedNames.get(variable) ?? variable.name,
       trainable: variable.trainable,
     }),
-    check: (record: unknown, ctx: TensorDecodeContext) => void checkTensorRecord(checkVariableRecord(record, ctx).value, ctx),
+    check: (record: unknown, ctx: TensorDecodeContext) => {
+      const { value, name } = checkVariableRecord(record, ctx);
+      checkTensorRecordHere(value, ctx, name);
+    },
     decode: (record: unknown, ctx: TensorDecodeContext) => {
       const { value, name, trainable } = checkVariableRecord(record, ctx);
       const initial = decodeTensorRecord(value, ctx, name);

@@ -1,0 +1,66 @@
+import * as tf from '#tfjs-core';
+import { standInOf } from '../graph/index.js';
+
+/**
+ * Prefix of the weight names of a model built by {@link buildAndDiscard}: tfjs-layers
+ * counts every weight name it hands out in a private table (`d/kernel`, then
+ * `d/kernel_1`, …) that cannot be reset, so a model verified under its own names would
+ * change the names of the next model built with the same layer names. Weight names
+ * starting with this prefix are only ever counted by verification.
+ */
+export const TRIAL_WEIGHT_PREFIX = 'reprise_verify_';
+
+/** The weight name a model being verified asks for instead of `name` (a name tfjs refuses stays as it is, so it is refused the same way). */
+export function trialWeightName(name: string): string {
+  return /^[A-Za-z0-9][-A-Za-z0-9._/]*$/.test(name) ? TRIAL_WEIGHT_PREFIX + name : name;
+}
+
+/**
+ * Runs `build` — a codec's own `decode` — to learn whether it succeeds, then undoes it:
+ * the value built is disposed, every tensor made inside is released (`tf.tidy`), every
+ * variable registered meanwhile is disposed, and tfjs' counter of unnamed variables is
+ * put back, so that nothing created afterwards is named differently. What `build`
+ * throws is thrown unchanged: verification fails with the very code and path loading
+ * gives. Memory stays bounded by the file: a codec checks the stored record (names,
+ * shapes, byte lengths against the sections) before it allocates anything.
+ */
+export function buildAndDiscard(build: () => { dispose(): unknown }): void {
+  const engine = tf.engine();
+  const counters = engine.constructor as unknown as { nextVariableId: number };
+  const nextVariableId = counters.nextVariableId;
+  const before = new Set(Object.keys(engine.registeredVariables));
+  try {
+    tf.tidy(() => void build().dispose());
+  } finally {
+    for (const [name, variable] of Object.entries(engine.registeredVariables)) if (!before.has(name)) variable.dispose();
+    counters.nextVariableId = nextVariableId;
+  }
+}
+
+/** A copy of `obj` (an object as verification builds it: plain or null-prototype) with each of its own data properties named in `replace` mapped through it; `obj` itself when it is anything else. */
+export function copyPlainWith(obj: unknown, replace: Readonly<Record<string, (v: unknown) => unknown>>): unknown {
+  if (typeof obj !== 'object' || obj === null) return obj;
+  const proto = Object.getPrototypeOf(obj);
+  if (proto !== Object.prototype && proto !== null) return obj;
+  const descriptors = Object.getOwnPropertyDescriptors(obj);
+  for (const [key, fn] of Object.entries(replace)) {
+    const d = Object.prototype.hasOwnProperty.call(descriptors, key) ? descriptors[key]! : undefined;
+    if (d && 'value' in d) d.value = fn(d.value);
+  }
+  return Object.create(proto, descriptors);
+}
+
+/**
+ * `value` with the stand-ins of registered functions in it replaced by `fn(name)`, down
+ * to `depth` levels of arrays and plain objects (a loss or metrics: a name or function,
+ * an array of them, or an object of those); what is not a function's stand-in is kept.
+ */
+export function withFunctions(value: unknown, fn: (name: string | undefined) => unknown, depth: number): unknown {
+  const standIn = standInOf(value);
+  if (standIn) return standIn.kind === 'function' ? fn(standIn.name) : value;
+  if (depth <= 0 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return Object.getPrototypeOf(value) === Array.prototype ? value.map((v) => withFunctions(v, fn, depth - 1)) : value;
+  const replace: Record<string, (v: unknown) => unknown> = Object.create(null);
+  for (const key of Object.keys(value)) replace[key] = (v) => withFunctions(v, fn, depth - 1);
+  return copyPlainWith(value, replace);
+}
