@@ -183,6 +183,7 @@ function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: TensorDe
     throw new CheckpointError('OPTIMIZER_REBUILD', `tfjs could not rebuild the ${layout.codecName}: ${(err as Error)?.message}`, { path, cause: err });
   }
   const fields = optimizer as unknown as Fields;
+  const made: tf.Variable[] = [];
   try {
     for (const field of [...layout.stateVariables, ...layout.stateTensors]) {
       const entry = (state as Record<string, unknown>)[field] as { value?: unknown; trainable?: unknown } | undefined;
@@ -212,6 +213,7 @@ function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: TensorDe
         if (typeof originalName !== 'string') throw fail(`slot ${list}[${i}] needs a string originalName`);
         const tensor = decodeTensorRecord(value, ctx, originalName);
         restored[i] = { originalName, variable: tf.variable(tensor, false) };
+        made.push(restored[i]!.variable);
         tensor.dispose();
       });
       fields[list] = restored;
@@ -219,6 +221,9 @@ function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: TensorDe
     if (iterations !== null) fields.iterations_ = iterations;
   } catch (err) {
     optimizer.dispose();
+    for (const v of made) v.dispose(); // slots of a list not yet handed to the optimizer
+    // tfjs 4.22's MomentumOptimizer.dispose forgets its learning rate `c`.
+    for (const field of [...layout.stateTensors, ...layout.stateVariables]) (fields[field] as tf.Tensor | undefined)?.dispose();
     throw err;
   }
   return optimizer;

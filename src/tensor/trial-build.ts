@@ -17,7 +17,7 @@ export function trialWeightName(name: string): string {
 
 /**
  * Runs `build` — a codec's own `decode` — to learn whether it succeeds, then undoes it:
- * the value built is disposed, every tensor made inside is released (`tf.tidy`), every
+ * the value built is disposed, every tensor made inside is disposed (those `tf.keep` kept too), every
  * variable registered meanwhile is disposed, and tfjs' counter of unnamed variables is
  * put back, so that nothing created afterwards is named differently. What `build`
  * throws is thrown unchanged: verification fails with the very code and path loading
@@ -29,9 +29,14 @@ export function buildAndDiscard(build: () => { dispose(): unknown }): void {
   const counters = engine.constructor as unknown as { nextVariableId: number };
   const nextVariableId = counters.nextVariableId;
   const before = new Set(Object.keys(engine.registeredVariables));
+  engine.startScope('reprise.buildAndDiscard');
+  // Every tensor made in this scope, kept ones included (tfjs' own optimizers keep tensors they may fail to dispose).
+  const made = (engine as unknown as { state: { activeScope: { track: tf.Tensor[] } } }).state.activeScope.track;
   try {
-    tf.tidy(() => void build().dispose());
+    build().dispose();
   } finally {
+    for (const t of made) t.dispose();
+    engine.endScope();
     for (const [name, variable] of Object.entries(engine.registeredVariables)) if (!before.has(name)) variable.dispose();
     counters.nextVariableId = nextVariableId;
   }
