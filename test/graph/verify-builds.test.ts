@@ -8,7 +8,7 @@ import * as registryDevice from '../../src/tensor/index.js';
 import { registerTensorCodecs } from '../../src/tensor/index.js';
 import '../tensor/setup.js';
 import { fromBytes, toBytes } from '../helpers/graph-round-trip.js';
-import { outcome, type Outcome } from './stream-helpers.js';
+import { outcome, varint, type Outcome } from './stream-helpers.js';
 
 /**
  * What only building finds — tfjs refusing a stored topology, a compile state or an
@@ -100,6 +100,34 @@ describe('verify builds what load builds: the same code and path', () => {
     const o = tf.train.momentum(0.1, 0.9);
     agree(edit(toBytes({ m: o }, registry), '"momentum":0.9', '"momentun":0.9'), 'OPTIMIZER_REBUILD');
     o.dispose();
+  });
+});
+
+/** `file` with the stored string `from` (a STRING value) replaced by `to`, of any length, checksums re-sealed. */
+function editString(file: Uint8Array, from: string, to: string): Uint8Array {
+  const c = openContainer(file);
+  const encoded = (s: string) => Buffer.concat([Buffer.from([0x06, ...varint(Buffer.byteLength(s))]), Buffer.from(s)]);
+  const graph = Buffer.from(c.graph);
+  const at = graph.indexOf(encoded(from));
+  assert.ok(at >= 0, 'the stream holds the string');
+  const edited = Buffer.concat([graph.subarray(0, at), encoded(to), graph.subarray(at + encoded(from).length)]);
+  const sections = c.header.sections.slice(1).map((s, i) => ({ kind: s.kind as 'bytes' | 'tensor', data: c.section(i + 1), dtype: s.dtype, shape: s.shape, device: s.device }));
+  return concatChunks(packContainer({ graph: edited, sections, writer: 'test', backend: '' }));
+}
+
+describe('verify costs what load costs: bounded by the file', () => {
+  it('a config declaring a 16384×16384 Dense over a 2×2 one: refused before the 1 GiB kernel is allocated', async () => {
+    const small = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2], name: 'big' })] });
+    const config = JSON.stringify(small.getConfig());
+    const file = editString(toBytes({ m: small }, registry), config, config.replace('"units":2', '"units":16384').replace('"batchInputShape":[null,2]', '"batchInputShape":[null,16384]'));
+    small.dispose();
+    const rss = process.memoryUsage().rss;
+    let verified: Outcome | undefined;
+    const info = await tf.profile(() => void (verified = verify(file)));
+    assert.deepEqual(verified, { ok: false, code: 'BAD_MODEL', path: '.m', offset: undefined });
+    assert.ok(info.peakBytes - tf.memory().numBytes < 1024 * 1024, `tensor memory peaked at ${info.peakBytes} bytes`);
+    assert.ok(process.memoryUsage().rss - rss < 256 * 1024 * 1024, 'resident memory grew by more than 256 MiB');
+    assert.deepEqual(load(file), verified);
   });
 });
 
