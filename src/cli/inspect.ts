@@ -122,9 +122,12 @@ export function formatReport(file: string, r: FileReport, maxSections = 40): str
   return lines.join('\n');
 }
 
-/** One line for an error: `Name [CODE]: message` for a CheckpointError, the message otherwise (never a stack). */
+/** One line for an error: `Name [CODE]: message` for a CheckpointError, the message otherwise (never a stack; tfjs' multi-line messages joined). */
 export function describeError(err: unknown): string {
-  if (err instanceof CheckpointError) return `${err.name} [${err.code}]: ${err.message}`;
   const code = (err as { code?: unknown })?.code;
-  return `${typeof code === 'string' ? `[${code}] ` : ''}${String((err as Error)?.message ?? err)}`;
+  const line =
+    err instanceof CheckpointError
+      ? `${err.name} [${err.code}]: ${err.message}`
+      : `${typeof code === 'string' ? `[${code}] ` : ''}${String((err as Error)?.message ?? err)}`;
+  return line.replace(/\s*\n\s*/g, ' ');
 }

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CheckpointError, CheckpointFormatError } from '../../src/errors.js';
 import { formatReport, inspectBytes } from '../../src/cli/inspect.js';
+import { concatChunks, openContainer, packContainer } from '../../src/format/index.js';
 import { deserialize, serialize } from '../../src/index.js';
 import { ROUND_TRIP_FIXTURES } from '../graph/fixtures.js';
 
@@ -119,4 +120,44 @@ describe('reprise inspect / verify', () => {
     assert.equal(debug.status, 1);
     assert.match(debug.stderr, /^\s+at /m, 'the stack with REPRISE_DEBUG');
   });
+
+  it('verify builds models and optimizers as load does: a topology tfjs refuses is BROKEN; device tags need --map-location as load needs mapLocation', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-cli-'));
+    const m = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], name: 'cli' })] });
+    m.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+    const good = serialize({ m });
+    const files = { good: path.join(dir, 'good.reprise'), refused: path.join(dir, 'refused.reprise'), gpu: path.join(dir, 'gpu.reprise') };
+    fs.writeFileSync(files.good, good);
+    // The activation renamed in the stored config (the same length), checksums re-sealed.
+    const c = openContainer(good);
+    const graph = Buffer.from(c.graph);
+    assert.ok(graph.indexOf('"activation":"linear"') > 0);
+    graph.write('"activation":"nopear"', graph.indexOf('"activation":"linear"'), 'latin1');
+    const sections = c.header.sections.slice(1).map((s, i) => ({ kind: s.kind as 'bytes' | 'tensor', data: c.section(i + 1), dtype: s.dtype, shape: s.shape, device: s.device }));
+    const refused = concatChunks(packContainer({ graph, sections, writer: 'test', backend: '' }));
+    fs.writeFileSync(files.refused, refused);
+    fs.writeFileSync(files.gpu, serialize({ m }, { deviceTag: 'cuda:0' }));
+    m.dispose();
+    const expected = [deserializeOutcome(good), deserializeOutcome(refused), deserializeOutcome(fs.readFileSync(files.gpu))];
+    assert.deepEqual(expected, ['OK', 'MODEL_REBUILD', 'DEVICE_MAPPING']);
+    const r = spawnSync(process.execPath, [cli, 'verify', files.good, files.refused, files.gpu], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    const codes = r.stdout.trim().split('\n').map((line) => (line.includes(': OK') ? 'OK' : /\[([A-Z_]+)\]/.exec(line)?.[1]));
+    assert.deepEqual(codes, expected, r.stdout);
+    const mapped = spawnSync(process.execPath, [cli, 'verify', '--map-location', 'cpu', files.good, files.gpu], { encoding: 'utf8' });
+    assert.equal(mapped.status, 0, mapped.stdout);
+  });
 });
+
+/** The code `deserialize` gives for `bytes`, or OK. */
+function deserializeOutcome(bytes: Uint8Array): string {
+  try {
+    const value = deserialize(bytes) as { m?: { dispose(): void } };
+    value.m?.dispose();
+    return 'OK';
+  } catch (err) {
+    assert.ok(err instanceof CheckpointError, String(err));
+    return err.code;
+  }
+}
