@@ -43,14 +43,15 @@ function tensorCodecs(): Registry {
 
 /**
  * Verifies a checkpoint (preamble, header, every checksum, the graph stream) and
- * describes it, without building values or running constructors. The graph stream is
- * read by the decoder itself, in its non-building mode (`inspectGraph`), and every
- * value of a codec with a `check` hook (tensors, Variables, models, optimizers: always,
- * even without a `registry`) is checked as its `decode` would, so a file `load` refuses
- * for its bytes fails here with the same code and path. Not checked: what needs the
- * running process (a device tag this process cannot serve) or a built value (a model
- * topology that asks for weights the file does not hold; a constructor or `setState`
- * that throws).
+ * describes it, running no code the file names. The graph stream is read by the
+ * decoder itself, in its non-building mode (`inspectGraph`), and every value of a codec
+ * with a `check` hook (tensors, Variables, Devices, models, optimizers: always, even
+ * without a `registry`) is checked as its `decode` would: device tags against
+ * `mapLocation` as load does, and models and optimizers built by their own `decode` and
+ * discarded (`buildAndDiscard`: nothing is left behind, memory bounded by the file; this
+ * needs a tfjs backend, as load does). So a file `load` refuses fails here with the same
+ * code and path. Not checked: user code that only loading runs (a constructor, a
+ * `migrate` or `setState` that throws; with no `registry`, user classes at all).
  * @throws CheckpointFormatError for a broken file (UnknownClassError, MigrationError
  *   too when a `registry` is given).
  */

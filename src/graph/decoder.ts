@@ -82,9 +82,9 @@ export function decodeGraph(bytes: Uint8Array, options: DecodeGraphOptions): { v
  * checks, the same error codes and paths — but builds no values and runs no code but
  * codecs' `check` hooks: the basis of `reprise inspect` and `verify`. A codec value is
  * built as plain data (arrays, objects, Maps, Sets) and handed to its codec's `check`,
- * which refuses what `decode` would refuse. What it cannot know without building (a
- * constructor's own checks, a `migrate` or `setState` that throws, whether a device tag
- * can be served here) only loading finds.
+ * which refuses what `decode` would refuse (the tensor layer's `check`s decode models and
+ * optimizers and discard them). What it cannot know without running user code (a
+ * constructor's own checks, a `migrate` or `setState` that throws) only loading finds.
  * @throws CheckpointFormatError for a malformed stream; with a `registry`, also
  *   UnknownClassError and MigrationError as `decodeGraph` would.
  */

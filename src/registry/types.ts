@@ -59,9 +59,12 @@ export interface CodecOptions<T, E = unknown, SaveOptions extends object = Recor
    * error (code and path). It sees the value's plain data built (arrays, plain and
    * null-prototype objects, Maps, Sets, Dates, RegExps, primitives); a class instance,
    * constructor-serialized object, codec value, function, ArrayBuffer or view inside it
-   * is an opaque stand-in object. `decode` should start with the same checks (call
-   * `check` first), so the two cannot drift apart. Default: none (verify then checks
-   * only the grammar of the value).
+   * is an opaque stand-in object (`standInOf` in the graph layer tells which, and the
+   * name of a function or codec value). `decode` should start with the same checks
+   * (call `check` first), so the two cannot drift apart; a `check` may also run `decode`
+   * itself and discard the result when only building finds a fault (the model and
+   * optimizer codecs do). `ctx.options` are the `mapLocation` verify was given. Default:
+   * none (verify then checks only the grammar of the value).
    */
   check?(encoded: unknown, ctx: DecodeContext<LoadOptions>, version: number): void;
   /** Also use this codec for instances of subclasses that have no registration of their own. Default false. */

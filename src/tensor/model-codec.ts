@@ -5,7 +5,7 @@ import type { Registry } from '../registry/index.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
 import { checkCompileRecord, compileStateOf, restoreCompileState, type CompileState } from './compile-state.js';
 import { parseStoredConfig } from './stored-config.js';
-import { checkStoredWeights, StoredWeightSupply, type StoredWeightEntry } from './stored-weights.js';
+import { StoredWeightSupply, type StoredWeightEntry } from './stored-weights.js';
 import { encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 import { isRegistered } from './variable-name.js';
 import { standInOf } from '../graph/index.js';
@@ -139,21 +139,18 @@ function layerTrainability(container: Container): LayerTrainability[] {
 }
 
 /**
- * Everything {@link decodeModel} checks before it builds a layer: the record's fields,
- * the config (valid JSON, no refused key, every `className` registered with tfjs),
- * every stored weight against its section (`checkStoredWeights`), the compile
- * state's own fields and each top-level layer's `trainable` flag, in that order. With `weightsToo` false only the fields and the
- * config: `decodeModel` then makes the weight supply (which checks the weights) and
- * checks the compile state itself. The codecs' `check` (verify). What only building finds — a
- * topology that asks for weights the file does not hold, trainable flags for another
- * number of layers, tfjs refusing the config — only loading finds.
- * @throws CheckpointFormatError `BAD_MODEL`, `BAD_STORED_CONFIG`, `UNKNOWN_CLASS`, `BAD_TENSOR`.
+ * What {@link decodeModel} checks first: the record's fields and the config (valid JSON,
+ * no refused key, every `className` registered with tfjs). `decodeModel` then makes the
+ * weight supply (which checks every stored weight against its section) and checks the
+ * compile state before it builds a layer. What only building finds — a topology that asks
+ * for weights the file does not hold, trainable flags for another number of layers, tfjs
+ * refusing the config — verify finds by decoding the model (`verifyModelRecord`).
+ * @throws CheckpointFormatError `BAD_MODEL`, `BAD_STORED_CONFIG`, `UNKNOWN_CLASS`.
  */
 function checkModelRecord(
   record: unknown,
   ctx: TensorDecodeContext,
   kind: 'Sequential' | 'LayersModel',
-  weightsToo: boolean,
 ): { config: unknown; weights: StoredWeightEntry[]; trainable: boolean; layers: unknown[]; compiled: unknown } {
   const path = ctx.path();
   const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `a stored ${kind} is malformed: ${what}`, { path });
@@ -163,14 +160,6 @@ function checkModelRecord(
     throw fail('it needs weights, trainable and layers');
   }
   parseStoredConfig(config, path); // validate once before building anything
-  if (weightsToo) {
-    checkStoredWeights(weights, ctx, fail);
-    checkCompileRecord(compiled, weights.length, path);
-    // What restoreTrainability checks of every top-level layer whatever the topology (nested ones depend on it).
-    layers.forEach((stored, i) => {
-      if (typeof (stored as { trainable?: unknown } | null)?.trainable !== 'boolean') throw fail(`layer ${i} needs a boolean trainable`);
-    });
-  }
   return { config, weights: weights as StoredWeightEntry[], trainable, layers, compiled };
 }
 
@@ -209,7 +198,7 @@ const NOT_OPTIMIZERS = new Set([SEQUENTIAL_CODEC_NAME, LAYERS_MODEL_CODEC_NAME, 
 function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequential' | 'LayersModel', weightName?: (name: string) => string): tfl.LayersModel {
   const path = ctx.path();
   const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `a stored ${kind} is malformed: ${what}`, { path });
-  const { config, weights, trainable, layers, compiled } = checkModelRecord(record, ctx, kind, false);
+  const { config, weights, trainable, layers, compiled } = checkModelRecord(record, ctx, kind);
   // Every stored weight checked against its section, nothing allocated yet; each weight
   // the topology asks for must then be one of them before its memory is allocated.
   const supply = new StoredWeightSupply(weights as StoredWeightEntry[], ctx, fail, weightName);

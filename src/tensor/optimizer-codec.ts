@@ -139,8 +139,9 @@ function encodeOptimizer(optimizer: tf.Optimizer, layout: OptimizerLayout, ctx: 
  * fields, the config (see `parseStoredConfig`), every state value a `float32` scalar
  * tensor record (what tfjs 4.22's constructors make for `c`, `m`, `accBeta1`, …) with a
  * boolean `trainable` for variables, every slot `null` or a string `originalName` and a
- * tensor record. The codecs' `check` (verify) and the start of `decodeOptimizer`; only
- * tfjs refusing the config (`OPTIMIZER_REBUILD`) is left to loading.
+ * tensor record. The start of `decodeOptimizer`; the codecs' `check` (verify) runs the
+ * whole `decodeOptimizer` and discards the result, so tfjs refusing the config
+ * (`OPTIMIZER_REBUILD`) is found too.
  * @throws CheckpointFormatError `BAD_OPTIMIZER`, `BAD_STORED_CONFIG`, `UNKNOWN_CLASS`, `BAD_TENSOR`.
  */
 function checkOptimizerRecord(record: unknown, layout: OptimizerLayout, ctx: TensorDecodeContext): { parsed: Record<string, unknown>; iterations: number | null; slots: Record<string, unknown[]>; state: Record<string, { value: unknown; trainable?: boolean }> } {

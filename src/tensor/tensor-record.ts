@@ -232,9 +232,8 @@ function claimBytes(bits: Uint8Array, from: number, to: number): void {
 /**
  * Every check {@link decodeTensorRecord} makes of a record and its section's bytes —
  * {@link inspectTensorRecord}, `bool` elements 0 or 1, a `string` section's lengths —
- * allocating nothing: the `check` of the tensor codecs, run by `reprise verify`. Not
- * checked: whether the section's device tag can be served here (that depends on the
- * process and `mapLocation`, not the file).
+ * allocating nothing. Not checked: what depends on the process (the device tag, the
+ * backend): {@link checkTensorRecordHere} adds that.
  * @throws CheckpointFormatError `BAD_TENSOR` (with the graph path).
  */
 export function checkTensorRecord(record: unknown, ctx: TensorDecodeContext): InspectedTensorRecord {
