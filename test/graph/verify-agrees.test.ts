@@ -174,6 +174,14 @@ describe('verify and load agree on tensor, Variable, model and optimizer records
     opt.minimize(() => tf.sum(tf.mul(w, w)) as tf.Scalar, false, [w]);
     return opt;
   };
+  /** A model compiled with an optimizer of its own, a registered loss function and a metric name. */
+  const compiled = () => {
+    const m = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], name: 'e' })] });
+    m.compile({ optimizer: tf.train.adam(0.01), loss: squared, metrics: ['mse'] });
+    return m;
+  };
+  const squared = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.square(tf.sub(a, b)));
+  tensors.registerFunction('test.squared', squared);
   type Case = [name: string, codec: string, record: (ctx: Ctx) => unknown, code: string];
   const cases: Case[] = [
     ['tensor: a valid record', 'tf.Tensor', tensorRecord, 'OK'],
@@ -231,6 +239,7 @@ describe('verify and load agree on tensor, Variable, model and optimizer records
       v: tf.variable(tf.ones([2]), true, 'verify_v'),
       m: model(),
       o: momentum(),
+      c: compiled(),
     };
     const file = toBytes(value, tensors);
     agree(file, 'OK');
