@@ -135,4 +135,33 @@ describe('deep nesting costs memory in proportion to the file', () => {
     g[g.length - 1] = Tag.NULL; // a typed array over null: no ArrayBuffer
     proportional('deep-mixed.reprise', g, 'BAD_GRAPH');
   });
+
+  /**
+   * The costliest containers per byte of file are V8's own: an empty Set or Map takes
+   * about 150–180 bytes (its hash table starts at 4 entries) for 2 bytes of stream, so
+   * side by side or nested they cost ~100–120 bytes of peak growth per file byte when
+   * loading (bench/container-cost.ts; docs/FORMAT.md, "What reading costs"); the decoder
+   * keeps nothing per Set or Map beyond what it keeps per Array. Bound: 160 per byte when
+   * loading, 64 when verifying, plus 64 MiB.
+   */
+  it('1,000,000 empty Sets and Maps side by side, and 1,000,000 nested Sets (2 MB files)', () => {
+    const n = 1_000_000;
+    const wide = new Uint8Array(1 + varint(n).length + 2 * n);
+    wide.set([Tag.ARRAY, ...varint(n)]);
+    for (let i = 0, at = 1 + varint(n).length; i < n; i++, at += 2) wide.set([i % 2 ? Tag.SET : Tag.MAP, 0], at);
+    const nested = new Uint8Array(2 * n + 1);
+    for (let i = 0; i < n; i++) nested.set([Tag.SET, 1], 2 * i);
+    nested[2 * n] = Tag.NULL;
+    for (const [name, graph] of [['wide-sets-maps.reprise', wide], ['nested-sets.reprise', nested]] as const) {
+      const bytes = container(graph);
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, bytes);
+      for (const mode of ['inspect', 'load'] as const) {
+        const bound = (mode === 'inspect' ? 64 : 160) * bytes.length + 64 * MiB;
+        const cost = costOf(mode, file);
+        assert.equal(cost.code, 'OK', `${mode} ${name}`);
+        assert.ok(cost.growthBytes < bound, `${mode} ${name}: peak grew ${(cost.growthBytes / MiB).toFixed(0)} MiB, bound ${(bound / MiB).toFixed(0)} MiB`);
+      }
+    }
+  });
 });
