@@ -44,7 +44,9 @@ describe('a CUDA checkpoint loaded on a CPU machine', () => {
     const onGpu = strategyOn('cuda:0');
     await onGpu.train(benchmark.trainStream[0]!);
     await saveCheckpoint(onGpu, file, { deviceTag: 'cuda:0' });
-    const tensors = inspectBytes(fs.readFileSync(file)).sections.filter((s) => s.kind === 'tensor');
+    // Verifying refuses the file as loading does, unless given the same mapLocation.
+    assert.throws(() => inspectBytes(fs.readFileSync(file)), (e: unknown) => e instanceof DeviceMappingError && e.tag === 'cuda:0');
+    const tensors = inspectBytes(fs.readFileSync(file), { mapLocation: 'cpu' }).sections.filter((s) => s.kind === 'tensor');
     assert.ok(tensors.length > 4 && tensors.every((s) => s.device === 'cuda:0'), 'every tensor is tagged cuda:0');
 
     const untouched = strategyOn('cpu');
