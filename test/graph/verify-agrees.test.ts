@@ -127,7 +127,9 @@ describe('verify and load agree: same code, path and offset, or both accept', ()
 /**
  * The same agreement for the values of the tensor layer's codecs, whose records the
  * graph's grammar alone does not judge: verify runs each codec's `check` on the record
- * (built as plain data), so a malformed record fails both with the same code and path.
+ * (built as plain data), and the model and optimizer checks build the value with its own
+ * `decode` and discard it, so a record fails both with the same code and path — what only
+ * building finds (a topology tfjs refuses) included: no disagreement is tolerated.
  * Records are written by hand under the codecs' names (a `Raw` codec in an encoding
  * registry of its own), starting from what the real codecs write.
  */
