@@ -105,7 +105,7 @@ export function registerOptimizerCodecs(registry: Registry): void {
       encode: (optimizer: tf.Optimizer, ctx: TensorEncodeContext) => encodeOptimizer(optimizer, layout, ctx),
       decode: (record: unknown, ctx: TensorDecodeContext) => decodeOptimizer(record, layout, ctx),
       // Verify decodes it as loading does and discards it: tfjs refusing the config is found too.
-      check: (record: unknown, ctx: TensorDecodeContext) => buildAndDiscard(() => decodeOptimizer(record, layout, ctx)),
+      check: (record: unknown, ctx: TensorDecodeContext) => buildAndDiscard(() => decodeOptimizer(record, layout, ctx), true),
     });
   }
 }

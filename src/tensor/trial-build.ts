@@ -17,25 +17,29 @@ export function trialWeightName(name: string): string {
 
 /**
  * Runs `build` — a codec's own `decode` — to learn whether it succeeds, then undoes it:
- * the value built is disposed, every tensor made inside is disposed (those `tf.keep` kept too), every
- * variable registered meanwhile is disposed, and tfjs' counter of unnamed variables is
- * put back, so that nothing created afterwards is named differently. What `build`
- * throws is thrown unchanged: verification fails with the very code and path loading
- * gives. Memory stays bounded by the file: a codec checks the stored record (names,
- * shapes, byte lengths against the sections) before it allocates anything.
+ * the value built is disposed, every tensor made inside and not kept is released (as by
+ * `tf.tidy`), every variable registered meanwhile is disposed, and tfjs' counter of
+ * unnamed variables is put back, so that nothing created afterwards is named
+ * differently. With `disposeKept`, tensors made inside and kept with `tf.keep` are
+ * disposed too: only for code that keeps nothing beyond the value (tfjs' own optimizers,
+ * which may fail to dispose what they kept), never where user code runs (a custom layer
+ * may keep a tensor in a cache of its own). What `build` throws is thrown unchanged:
+ * verification fails with the very code and path loading gives. Memory stays bounded by
+ * the file: a codec checks the stored record (names, shapes, byte lengths against the
+ * sections) before it allocates anything.
  */
-export function buildAndDiscard(build: () => { dispose(): unknown }): void {
+export function buildAndDiscard(build: () => { dispose(): unknown }, disposeKept = false): void {
   const engine = tf.engine();
   const counters = engine.constructor as unknown as { nextVariableId: number };
   const nextVariableId = counters.nextVariableId;
   const before = new Set(Object.keys(engine.registeredVariables));
   engine.startScope('reprise.buildAndDiscard');
-  // Every tensor made in this scope, kept ones included (tfjs' own optimizers keep tensors they may fail to dispose).
+  // Every tensor made in this scope, kept ones included (endScope releases the others).
   const made = (engine as unknown as { state: { activeScope: { track: tf.Tensor[] } } }).state.activeScope.track;
   try {
     build().dispose();
   } finally {
-    for (const t of made) t.dispose();
+    if (disposeKept) for (const t of made) t.dispose();
     engine.endScope();
     for (const [name, variable] of Object.entries(engine.registeredVariables)) if (!before.has(name)) variable.dispose();
     counters.nextVariableId = nextVariableId;
