@@ -1,5 +1,5 @@
 export { Registry, defaultRegistry, registerCodec, registerFunction } from './registry.js';
-export type { ClassEntry, CodecEntry, ConstructorEntry, FieldsEntry } from './registry.js';
+export type { ClassEntry, CodecEntry, ConstructorEntry, DeferredCodecs, FieldsEntry } from './registry.js';
 export { serializable, constructorSerialized } from './decorators.js';
 export type {
   CodecOptions,

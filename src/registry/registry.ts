@@ -38,6 +38,26 @@ export interface CodecEntry {
 export type ClassEntry = FieldsEntry | ConstructorEntry | CodecEntry;
 
 /**
+ * Codecs that a registry registers only when first needed ({@link Registry.defer}), so
+ * that a process which never meets their values never loads what they import (the tensor
+ * layer's model codecs and tfjs-layers). Once registered they are ordinary codecs: the
+ * registry answers every question as if they had been registered at `defer`.
+ */
+export interface DeferredCodecs {
+  /** The stable names `register` registers: asking for one (a file names it) registers them. */
+  readonly names: readonly string[];
+  /**
+   * Whether an object whose prototype chain starts at `proto` may be one of their
+   * values (or a subclass of one): asked when a lookup finds no entry, and of every class
+   * registered while they are pending. Must be cheap and load nothing; a false `true`
+   * only costs registering early.
+   */
+  mayHandle(proto: object): boolean;
+  /** Registers the codecs in `registry` (with `registerCodec`). Called at most once per registry. */
+  register(registry: Registry): void;
+}
+
+/**
  * Knows how each class, codec and function is stored, by constructor and by stable name.
  * Registries are independent instances; {@link defaultRegistry} is the one the decorators
  * and the `register*` helpers use unless told otherwise.
@@ -49,9 +69,13 @@ export class Registry {
   private lookupCache = new WeakMap<object, ClassEntry | null>();
   private readonly functionsByName = new Map<string, Function>();
   private readonly functionNames = new Map<Function, string>();
+  /** Codecs deferred by {@link defer} and not yet registered. */
+  private pending: DeferredCodecs[] = [];
 
   /** Registers a class entry; throws `RegistrationError` if its name is taken by another class. */
   add(entry: ClassEntry): void {
+    // Deferred codecs that this entry could collide with or override go first, as they would have had they been registered at once.
+    if (this.pending.length > 0) this.registerPending((d) => d.names.includes(entry.name) || d.mayHandle(entry.ctor.prototype as object));
     if (!entry.name) {
       throw new RegistrationError('a registered class needs a name: this class is anonymous, so pass { name: "..." }');
     }
@@ -92,12 +116,15 @@ export class Registry {
         }
       }
     }
+    if (!found && this.pending.length > 0 && this.registerPending((d) => d.mayHandle(proto))) return this.lookup(obj);
     this.lookupCache.set(proto, found ?? null);
     return found;
   }
 
   /** The nearest registered ancestor class of an unregistered object, for error messages. */
   registeredAncestor(obj: object): ClassEntry | undefined {
+    const proto = Object.getPrototypeOf(obj) as object | null;
+    if (proto !== null && this.pending.length > 0) this.registerPending((d) => d.mayHandle(proto));
     for (let p = Object.getPrototypeOf(obj) as object | null; p !== null; p = Object.getPrototypeOf(p)) {
       const e = this.byProto.get(p);
       if (e) return e;
@@ -106,7 +133,33 @@ export class Registry {
   }
 
   byStableName(name: string): ClassEntry | undefined {
+    const entry = this.byName.get(name);
+    if (entry || this.pending.length === 0 || !this.registerPending((d) => d.names.includes(name))) return entry;
     return this.byName.get(name);
+  }
+
+  /**
+   * Registers `codecs` when first needed instead of now: when a lookup meets an object
+   * they may handle (`mayHandle`), when a file or caller asks for one of their `names`,
+   * or when a class is registered that could collide with or override them. Lookups,
+   * names, collisions and overrides then come out as if they had been registered now.
+   * A name of theirs already held registers them at once (and throws as `registerCodec`
+   * would).
+   * @throws RegistrationError when registering them now fails.
+   */
+  defer(codecs: DeferredCodecs): void {
+    this.pending.push(codecs);
+    this.lookupCache = new WeakMap(); // a cached miss may be theirs
+    if (codecs.names.some((n) => this.byName.has(n))) this.registerPending((d) => d === codecs);
+  }
+
+  /** Registers the pending deferred codecs that `which` selects; true if there was one. */
+  private registerPending(which: (codecs: DeferredCodecs) => boolean): boolean {
+    const due = this.pending.filter(which);
+    if (due.length === 0) return false;
+    this.pending = this.pending.filter((d) => !due.includes(d));
+    for (const codecs of due) codecs.register(this);
+    return true;
   }
 
   /** Registers `fn` under `name`, so that a graph holding it can be saved and loaded. */
@@ -153,9 +206,9 @@ export class Registry {
     });
   }
 
-  /** Names of everything registered, for diagnostics. */
+  /** Names of everything registered (deferred codecs included), for diagnostics. */
   names(): string[] {
-    return [...this.byName.keys()];
+    return [...new Set([...this.byName.keys(), ...this.pending.flatMap((d) => d.names)])];
   }
 }
 

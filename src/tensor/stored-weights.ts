@@ -1,5 +1,5 @@
 import * as tf from '#tfjs-core';
-import * as tfl from '#tfjs-layers';
+import * as tfl from '#tfjs-layers-lazy';
 import type { DecodeContext } from '../registry/index.js';
 import { checkTensorRecord, decodeTensorRecord, type InspectedTensorRecord } from './tensor-record.js';
 

@@ -65,9 +65,15 @@ describe('modules loaded at import', { skip: typeof (nodeModule as { register?: 
       assert.deepEqual(Object.keys(ns).sort(), Object.keys(real).sort(), pkg);
       for (const k of Object.keys(real)) assert.equal(ns[k], real[k], `${pkg}.${k} is the package's own`);
     }
+    // #tfjs-layers-lazy: the same names once loadTfjsLayers() has run (this process has loaded the package already).
+    const lazy = (await import(pathToFileURL(path.join(src, 'tensor', 'tfjs-layers-lazy-node.js')).href)) as Record<string, unknown> & { loadTfjsLayers(): void };
+    lazy.loadTfjsLayers();
+    const real = require('@tensorflow/tfjs-layers') as Record<string, unknown>;
+    assert.deepEqual(Object.keys(lazy).filter((k) => k !== 'loadTfjsLayers').sort(), Object.keys(real).sort(), '#tfjs-layers-lazy');
+    for (const k of Object.keys(real)) assert.equal(lazy[k], real[k], `#tfjs-layers-lazy ${k} is the package's own`);
   });
 
-  it('the engine door (dist/src/index.js) loads no cl module, no tfjs umbrella, converter, tfjs-data, webgl or AWS SDK', () => {
+  it('the engine door (dist/src/index.js) loads no cl module, no tfjs-layers, no tfjs umbrella, converter, tfjs-data, webgl or AWS SDK', () => {
     const { all: loaded, esm } = modulesLoadedBy(path.join(src, 'index.js'));
     // tfjs is CommonJS: an ES import of it makes Node scan its whole source for export names (#tfjs-core requires it).
     assert.deepEqual(offenders(esm, ['@tensorflow/']), [], 'tfjs loaded by require, not by an ES import');
@@ -75,6 +81,50 @@ describe('modules loaded at import', { skip: typeof (nodeModule as { register?: 
     assert.ok(loaded.some((f) => f.startsWith(path.join(src, 'checkpoint'))), 'the scan sees the engine');
     assert.deepEqual(loaded.filter((f) => f.startsWith(path.join(src, 'cl') + path.sep)), []);
     assert.deepEqual(offenders(loaded, NEVER), []);
+    assert.deepEqual(offenders(loaded, ['@tensorflow/tfjs-layers/']), [], 'tfjs-layers waits for the first model');
+  });
+
+  it('through the engine door, a fresh process loads tfjs-layers only when it meets a model: saving or loading one works, other tensor state does not load it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-lazy-layers-'));
+    try {
+      const engine = JSON.stringify(pathToFileURL(path.join(src, 'index.js')).href);
+      /** Runs `body` in a fresh process after importing the engine door; returns its last JSON line. */
+      const run = (body: string) => {
+        const script = `import { createRequire } from 'node:module';
+const require = createRequire(${JSON.stringify(pathToFileURL(path.join(src, 'index.js')).href)});
+const layersLoaded = () => Object.keys(require.cache).some((f) => f.includes('/node_modules/@tensorflow/tfjs-layers/'));
+const engine = await import(${engine});
+await engine.initBackend({ preferred: 'cpu', quiet: true });
+const tf = require('@tensorflow/tfjs-core');
+${body}`;
+        const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, REPRISE_QUIET: '1' } });
+        return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+      };
+      const file = (name: string) => JSON.stringify(path.join(dir, name));
+      // No model: tensors, a variable, an optimizer with slots, plain data, classes the registry misses on.
+      const plain = run(`const opt = tf.train.adam(0.1);
+const v = tf.variable(tf.tensor1d([1, 2]));
+opt.applyGradients({ [v.name]: tf.ones([2]) });
+await engine.save({ t: tf.tensor2d([[1, 2], [3, 4]]), v, opt, m: new Map([[1, new Set([2])]]), d: new Date(0), a: new Float32Array(3) }, ${file('plain.ckpt')});
+const back = await engine.load(${file('plain.ckpt')});
+console.log(JSON.stringify({ layers: layersLoaded(), t: back.t.arraySync(), opt: back.opt.constructor.name }));`);
+      assert.deepEqual(plain, { layers: false, t: [[1, 2], [3, 4]], opt: 'AdamOptimizer' });
+      // Save: the user's model came from tfjs-layers; the engine registers the model codec when it meets it.
+      const saved = run(`const before = layersLoaded();
+const tfl = require('@tensorflow/tfjs-layers');
+const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 2, inputShape: [3], kernelInitializer: 'ones', biasInitializer: 'ones' })] });
+await engine.save({ model }, ${file('model.ckpt')});
+console.log(JSON.stringify({ before, y: model.predict(tf.tensor2d([[1, 2, 3]])).arraySync() }));`);
+      assert.deepEqual(saved, { before: false, y: [[7, 7]] });
+      // Load: the file names tf.Sequential; nothing but the engine imported, tfjs-layers is loaded then.
+      const loaded = run(`const before = layersLoaded();
+const { model } = await engine.load(${file('model.ckpt')});
+const tfl = require('@tensorflow/tfjs-layers');
+console.log(JSON.stringify({ before, after: layersLoaded(), sequential: model instanceof tfl.Sequential, y: model.predict(tf.tensor2d([[1, 2, 3]])).arraySync() }));`);
+      assert.deepEqual(loaded, { before: false, after: true, sequential: true, y: [[7, 7]] });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the cl door (dist/src/cl/index.js) loads tfjs-core and tfjs-layers, not the umbrella, converter, tfjs-data, webgl or AWS SDK', () => {
