@@ -4,7 +4,10 @@
  * recorded and a user's code that relies on the full `Reflect` metadata API keeps it.
  * Outside Node the module is ./design-metadata.ts, a few hundred bytes instead of 8 KB.
  */
-import 'reflect-metadata/lite';
+import { createRequire } from 'node:module';
+
+// require(), not an ES import: Node would scan the CommonJS source for export names first, at every start.
+createRequire(import.meta.url)('reflect-metadata/lite');
 
 /** `design:paramtypes` that TypeScript emitted for a decorated class, if any. */
 export function designParamTypes(target: Function): unknown[] | undefined {
