@@ -21,6 +21,17 @@ test('resume-time --quick (profiling case; npm run bench --quick runs the exampl
   assert.ok(json.total.median > 0 && json.parts.loadMs!.median > 0);
 });
 
+test('engine-resume reports the engine-only fresh-process resume; tfjs-layers is loaded only when the checkpoint holds a model', () => {
+  for (const [args, layers] of [[[], 'false'], [['--model'], 'true']] as const) {
+    const out = run('engine-resume.js', ['--runs', '1', ...args]);
+    assert.equal(out.status, 0, out.stderr.slice(-2000));
+    for (const part of ['node start', 'engine modules', 'backend start', 'load the checkpoint', 'first optimizer step', 'total to first step']) {
+      assert.match(out.stdout, new RegExp(`${part} +\\d+ ms`), part);
+    }
+    assert.match(out.stdout, new RegExp(`tfjs-layers loaded by the import: false; by the end: ${layers}`));
+  }
+});
+
 // Measured (when Python has torch and dill) by npm run bench --quick: test/bench/quick.test.ts.
 test('torch-compare says why it is skipped when the Python has no torch, in text and in its JSON line', () => {
   const skipped = run('torch-compare.js', ['--quick', '--python', '/nonexistent/python3', '--json']);
