@@ -75,7 +75,10 @@ export class Registry {
   /** Registers a class entry; throws `RegistrationError` if its name is taken by another class. */
   add(entry: ClassEntry): void {
     // Deferred codecs that this entry could collide with or override go first, as they would have had they been registered at once.
-    if (this.pending.length > 0) this.registerPending((d) => d.names.includes(entry.name) || d.mayHandle(entry.ctor.prototype as object));
+    if (this.pending.length > 0) {
+      const proto: unknown = entry.ctor?.prototype;
+      this.registerPending((d) => d.names.includes(entry.name) || (typeof proto === 'object' && proto !== null && d.mayHandle(proto)));
+    }
     if (!entry.name) {
       throw new RegistrationError('a registered class needs a name: this class is anonymous, so pass { name: "..." }');
     }
