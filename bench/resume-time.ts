@@ -1,7 +1,7 @@
 /**
  * Fresh-process resume: the time from process start to the end of the first training
  * iteration after `maybeLoadCheckpoint`, and what it is spent on — node's start, loading
- * the engine's modules (with tfjs-core and tfjs-layers), the cl layer's, starting the tensor backend, building the run, loading the checkpoint,
+ * the engine's modules (with tfjs-core), the cl layer's (with tfjs-layers), starting the tensor backend, building the run, loading the checkpoint,
  * the first iteration — over several fresh processes (medians).
  *
  *   node dist/bench/resume-time.js [--kind replay|profiling] [--runs 5] [--quick] [--json]
