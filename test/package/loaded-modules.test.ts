@@ -77,6 +77,10 @@ describe('modules loaded at import', { skip: typeof (nodeModule as { register?: 
     const { all: loaded, esm } = modulesLoadedBy(path.join(src, 'index.js'));
     // tfjs is CommonJS: an ES import of it makes Node scan its whole source for export names (#tfjs-core requires it).
     assert.deepEqual(offenders(esm, ['@tensorflow/']), [], 'tfjs loaded by require, not by an ES import');
+    // So are the other CommonJS packages it loads at every start (flatbuffers excepted: the generated code imports it).
+    assert.deepEqual(offenders(esm, ['@node-rs/', 'reflect-metadata/']), [], 'crc32 and reflect-metadata loaded by require');
+    assert.ok(loaded.some((f) => f.includes(`${path.sep}node_modules${path.sep}@node-rs${path.sep}crc32${path.sep}`)), 'the scan sees @node-rs/crc32');
+    assert.ok(loaded.some((f) => f.includes(`${path.sep}node_modules${path.sep}reflect-metadata${path.sep}`)), 'the scan sees reflect-metadata');
     assert.ok(loaded.some((f) => f.includes(`${path.sep}node_modules${path.sep}@tensorflow${path.sep}tfjs-core${path.sep}`)), 'the scan sees tfjs-core');
     assert.ok(loaded.some((f) => f.startsWith(path.join(src, 'checkpoint'))), 'the scan sees the engine');
     assert.deepEqual(loaded.filter((f) => f.startsWith(path.join(src, 'cl') + path.sep)), []);
