@@ -3,7 +3,6 @@
  * benchmark, the checkpoint plugin and the newest checkpoint; the model, plugins,
  * evaluator and strategy only when not resuming; then training from `initialExp`.
  */
-import 'reflect-metadata';
 import * as tf from '#tfjs-core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

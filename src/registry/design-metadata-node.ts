@@ -5,6 +5,7 @@
  * Outside Node the module is ./design-metadata.ts, a few hundred bytes instead of 8 KB.
  */
 import { createRequire } from 'node:module';
+import type {} from 'reflect-metadata/lite'; // its global `Reflect` types; erased from the output
 
 // require(), not an ES import: Node would scan the CommonJS source for export names first, at every start.
 createRequire(import.meta.url)('reflect-metadata/lite');
