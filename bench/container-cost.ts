@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { concatChunks, packContainer } from '../src/format/index.js';
 import { Tag } from '../src/graph/index.js';
+import { varint } from './stream-bytes.js';
 
 const CLASS = 'B.Node';
 const SIZE = 4_000_000;
@@ -26,15 +27,6 @@ function repeat(head: number[], unit: number[], n: number, tail: number[]): Uint
   return g;
 }
 
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
-  }
-  out.push(n);
-  return out;
-};
 const str = (s: string) => [Tag.STRING, s.length, ...Buffer.from(s)];
 
 /** Nested: each level holds the next. Wide: one array of empty ones. */

@@ -11,16 +11,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { concatChunks, packContainer } from '../src/format/index.js';
 import { Tag } from '../src/graph/index.js';
+import { varint } from './stream-bytes.js';
 
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
-  }
-  out.push(n);
-  return out;
-};
 
 function file(graph: Uint8Array, sections: { kind: 'bytes' | 'tensor'; data: Uint8Array }[] = []): Uint8Array {
   return concatChunks(packContainer({ graph, sections, writer: 'bench', backend: '' }));

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RegistrationError } from '../../src/errors.js';
 import { Registry, serializable, type DeferredCodecs } from '../../src/registry/index.js';
+import { refusal } from './refusal.js';
 
 const codec = (name: string) => ({ name, encode: () => null, decode: () => ({}) });
 
@@ -28,16 +28,6 @@ function deferredModel() {
   return { Model, Other, state, deferred };
 }
 
-function refusal(fn: () => unknown): RegistrationError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof RegistrationError, `expected a RegistrationError, got ${String(err)}`);
-    assert.equal(err.code, 'REGISTRATION');
-    return err;
-  }
-  assert.fail('expected a RegistrationError, nothing was thrown');
-}
 
 describe('Registry.defer', () => {
   it('registers nothing until needed, yet lists the deferred names', () => {

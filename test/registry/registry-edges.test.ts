@@ -6,20 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RegistrationError } from '../../src/errors.js';
 import { defaultRegistry, registerCodec, registerFunction, Registry, serializable } from '../../src/registry/index.js';
+import { refusal } from './refusal.js';
 
-/** The RegistrationError `fn` throws, checked for its class and code. */
-function refusal(fn: () => unknown): RegistrationError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof RegistrationError, `expected a RegistrationError, got ${String(err)}`);
-    assert.equal(err.code, 'REGISTRATION');
-    return err;
-  }
-  assert.fail('expected a RegistrationError, nothing was thrown');
-}
 
 const codec = (name: string, subclasses?: boolean) => ({ name, subclasses, encode: () => null, decode: () => ({}) });
 
