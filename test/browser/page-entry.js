@@ -11,6 +11,16 @@ class Counter {
 serializable({ name: 'test.Counter' })(Counter);
 
 /** The same value as sampleValue() in the test, built in the page. */
+/** The error code `f` fails with, or 'no error'. */
+async function codeOf(f) {
+  try {
+    await f();
+    return 'no error';
+  } catch (e) {
+    return e.code ?? String(e);
+  }
+}
+
 function sampleValue() {
   tf.disposeVariables();
   const shared = { tag: 'shared' };
@@ -89,12 +99,7 @@ window.reprise.indexedDBContract = async function () {
   await s.deleteCheckpoint('missing');
   out.afterDelete = await s.listCheckpoints();
   out.exists = [await s.checkpointExists('1'), await s.checkpointExists('2')];
-  try {
-    await s.loadCheckpoint('1');
-    out.notFound = 'no error';
-  } catch (e) {
-    out.notFound = e.code;
-  }
+  out.notFound = await codeOf(() => s.loadCheckpoint('1'));
   // A fresh connection (as after a reload) sees what was committed.
   await s.close();
   const again = new IndexedDBCheckpointStorage({ database: 'reprise-test', prefix: 'run/' });
@@ -105,12 +110,7 @@ window.reprise.indexedDBContract = async function () {
   await save({ t: tf.tensor1d([4, 5]), step: 9 }, 'indexeddb://reprise-test/scheme/9');
   const byUrl = await load('indexeddb://reprise-test/scheme/9');
   out.byUrl = [Array.from(await byUrl.t.data()), byUrl.step];
-  try {
-    await save({ a: 1 }, '/tmp/file.reprise');
-    out.fileSave = 'no error';
-  } catch (e) {
-    out.fileSave = e.code;
-  }
+  out.fileSave = await codeOf(() => save({ a: 1 }, '/tmp/file.reprise'));
   return out;
 };
 /** OPFSCheckpointStorage against the browser's own Origin Private File System. */
@@ -129,20 +129,10 @@ window.reprise.opfsContract = async function () {
   await s.storeCheckpoint('1', [new Uint8Array([9, 8, 7])]);
   out.replaced = Array.from(await s.loadCheckpoint('1'));
   // The File the reader holds named the replaced bytes: reading it now fails, typed.
-  try {
-    await reader.read(part, 0);
-    out.staleRead = 'no error';
-  } catch (e) {
-    out.staleRead = e.code;
-  }
+  out.staleRead = await codeOf(() => reader.read(part, 0));
   // A store that fails midway leaves the previous bytes and no visible file: its second
   // chunk is a write request without data, which the writable rejects after the first was written.
-  try {
-    await s.storeCheckpoint('1', [new Uint8Array([1, 1]), { type: 'write' }]);
-    out.failed = 'no error';
-  } catch (e) {
-    out.failed = e.code;
-  }
+  out.failed = await codeOf(() => s.storeCheckpoint('1', [new Uint8Array([1, 1]), { type: 'write' }]));
   out.afterFailure = Array.from(await s.loadCheckpoint('1'));
   await s.storeCheckpoint('2', [serialize({ t: tf.tensor1d([1, 2, 3]), step: 2 })]);
   const dir = await (await (await navigator.storage.getDirectory()).getDirectoryHandle('reprise-test')).getDirectoryHandle('run');
@@ -157,17 +147,8 @@ window.reprise.opfsContract = async function () {
   await s.deleteCheckpoint('1');
   await s.deleteCheckpoint('missing');
   out.exists = [await s.checkpointExists('1'), await s.checkpointExists('2')];
-  try {
-    await s.loadCheckpoint('1');
-    out.notFound = 'no error';
-  } catch (e) {
-    out.notFound = e.code;
-  }
-  try {
-    await s.storeCheckpoint('../x', [new Uint8Array(1)]);
-  } catch (e) {
-    out.badName = e.code;
-  }
+  out.notFound = await codeOf(() => s.loadCheckpoint('1'));
+  out.badName = await codeOf(() => s.storeCheckpoint('../x', [new Uint8Array(1)]));
   // The scheme: a run's folder through CheckpointPlugin's naming, one file through save/load.
   await save({ t: tf.tensor1d([4, 5]), step: 9 }, 'opfs://reprise-test/scheme/9.reprise');
   const byUrl = await load('opfs://reprise-test/scheme/9.reprise');
@@ -177,14 +158,6 @@ window.reprise.opfsContract = async function () {
 
 /** What only Node can do, called in the page: each a CheckpointError code, not a crash. */
 window.reprise.nodeOnly = async function () {
-  const codeOf = async (f) => {
-    try {
-      await f();
-      return 'no error';
-    } catch (e) {
-      return e.code ?? String(e);
-    }
-  };
   return {
     fileStorage: await codeOf(() => new FileSystemCheckpointStorage({ directory: 'run' })),
     s3Storage: await codeOf(() => new S3CheckpointStorage({ bucket: 'bucket' })),
