@@ -1,6 +1,6 @@
 import type { SectionPayload } from '../../src/format/index.js';
 import { Tag } from '../../src/graph/index.js';
-import { constructorSerialized, Registry } from '../../src/registry/index.js';
+import { constructorSerialized, Registry, serializable } from '../../src/registry/index.js';
 import { str, varint } from './stream-helpers.js';
 
 /** A graph stream that must be refused, with the code (and path) every reader gives it. */
@@ -24,6 +24,28 @@ function withConstructor(): Registry {
     constructor(readonly x?: unknown) {}
   }
   void C;
+  return registry;
+}
+
+/**
+ * `P`: fields class without setState, version 1; `M`: at version 2 with a migrate hook
+ * that wraps what it is given; `S`: with a setState that takes anything; `f`: a function;
+ * `K`: a codec whose value is any graph (having a `check`, inspect reads its value as plain values).
+ */
+export function withStates(): Registry {
+  const registry = new Registry();
+  @serializable({ registry, name: 'P' })
+  class P {}
+  @serializable({ registry, name: 'M', version: 2, migrate: (s: unknown) => ({ migrated: s }) })
+  class M {}
+  @serializable({ registry, name: 'S', getState: () => 0, setState: (o: S, s: unknown) => void Object.assign(o, { s }) })
+  class S {}
+  registry.registerFunction('f', () => 0);
+  class Box {
+    constructor(readonly v: unknown) {}
+  }
+  registry.registerCodec(Box, { name: 'K', encode: (b: Box) => b.v, decode: (v: unknown) => new Box(v), check: () => {} });
+  void [P, M, S];
   return registry;
 }
 
@@ -76,6 +98,12 @@ export const INVALID_STREAMS: InvalidStream[] = [
   { name: 'a version newer than the registered one', graph: [Tag.CONSTRUCTOR, ...str('C'), 2, Tag.ARRAY, 0], code: 'VERSION_NEWER', registry: withConstructor },
   { name: 'an older version without a migrate hook', graph: [Tag.CONSTRUCTOR, ...str('C'), 0, Tag.ARRAY, 0], code: 'NO_MIGRATION', registry: withConstructor },
   { name: 'constructor arguments that are not an array', graph: [Tag.CONSTRUCTOR, ...str('C'), 1, Tag.NULL], code: 'BAD_GRAPH', path: '.<args>', registry: withConstructor },
+  { name: 'constructor arguments that are an object', graph: [Tag.CONSTRUCTOR, ...str('C'), 1, Tag.OBJECT, 0], code: 'BAD_GRAPH', path: '.<args>', registry: withConstructor },
+  // A class without setState takes its state's keys as fields: the state must be an object.
+  { name: 'a state that is a number, for a class without setState', graph: [Tag.CLASS_STATE, ...str('P'), 1, Tag.INT, 10], code: 'BAD_GRAPH', path: '', registry: withStates },
+  { name: 'a state that is null, for a class without setState', graph: [Tag.CLASS_STATE, ...str('P'), 1, Tag.NULL], code: 'BAD_GRAPH', path: '', registry: withStates },
+  { name: 'a state that is a function, for a class without setState', graph: [Tag.CLASS_STATE, ...str('P'), 1, Tag.FUNCTION, ...str('f')], code: 'BAD_GRAPH', path: '', registry: withStates },
+  { name: 'a state of the current version that is a string, for a class with migrate', graph: [Tag.ARRAY, 1, Tag.CLASS_STATE, ...str('M'), 2, Tag.STRING, 0], code: 'BAD_GRAPH', path: '[0]', registry: withStates },
   {
     name: 'an object reached from its own constructor arguments',
     graph: [Tag.CONSTRUCTOR, ...str('C'), 1, Tag.ARRAY, 1, Tag.REF, 0],

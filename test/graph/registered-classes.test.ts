@@ -428,4 +428,30 @@ describe('registration changes between save and load', () => {
     void HookedSet;
     assert.deepEqual(codeOf(() => fromBytes(bytes, { registry: v1b })), { code: 'SET_STATE_FAILED', path: '.h' });
   });
+
+  it("a setState that throws a CheckpointError keeps that error's code and path", () => {
+    const save = new Registry();
+    @serializable({ registry: save, name: 'test.Guarded' })
+    class Saved {
+      x = 1;
+    }
+    const bytes = toBytes({ g: new Saved() }, save);
+    const load = new Registry();
+    @serializable({ registry: load, name: 'test.Guarded', setState: () => { throw new CheckpointError('RNG_STATE_INVALID', 'refused', { path: '.inner' }); } })
+    class Guarded {}
+    void Guarded;
+    assert.deepEqual(codeOf(() => fromBytes(bytes, { registry: load })), { code: 'RNG_STATE_INVALID', path: '.inner' });
+  });
+
+  it('migrate runs only for an older version, never for the version it is registered at', () => {
+    let calls = 0;
+    const registry = new Registry();
+    @serializable({ registry, name: 'test.Current', migrate: (s: unknown) => (calls++, s) })
+    class Current {
+      x = 1;
+    }
+    const out = fromBytes(toBytes(new Current(), registry), { registry }).value;
+    assert.deepEqual({ ...(out as object) }, { x: 1 });
+    assert.equal(calls, 0);
+  });
 });
