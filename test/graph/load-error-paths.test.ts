@@ -10,6 +10,7 @@ import { CheckpointError, UnknownClassError } from '../../src/errors.js';
 import { constructorSerialized, Registry, serializable } from '../../src/registry/index.js';
 import { encodeGraph, inspectGraph } from '../../src/graph/index.js';
 import { fromBytes, toBytes } from '../helpers/graph-round-trip.js';
+import { inspectOutcome, loadOutcome } from './stream-helpers.js';
 
 function registries() {
   const saving = new Registry();
@@ -81,6 +82,16 @@ describe('a codec that fails to decode', () => {
     const own = new CheckpointError('BAD_GRAPH', 'the codec found its data invalid');
     registry.registerCodec(Strict, { name: 'test.paths.Strict', encode: () => 1, decode: () => { throw own; } });
     assert.throws(() => fromBytes(toBytes({ s: new Strict() }, registry), { registry }), (e: unknown) => e === own);
+  });
+
+  it("is CODEC_FAILED at the same path when inspect/verify runs the codec's check", () => {
+    const registry = new Registry();
+    class Fussy {}
+    const boom = new Error('cannot check');
+    registry.registerCodec(Fussy, { name: 'test.paths.Fussy', encode: () => [1], decode: () => { throw boom; }, check: () => { throw boom; } });
+    const file = toBytes({ list: [0, new Fussy()] }, registry);
+    assert.deepEqual(inspectOutcome(file, registry), { ok: false, code: 'CODEC_FAILED', path: '.list[1]', offset: undefined });
+    assert.deepEqual(inspectOutcome(file, registry), loadOutcome(file, registry));
   });
 });
 

@@ -258,6 +258,24 @@ describe('@constructorSerialized', () => {
     void FragileNow;
     assert.deepEqual(codeOf(() => fromBytes(bytes, { registry: load })), { code: 'CONSTRUCTOR_FAILED', path: '.f' });
   });
+
+  it("lets a constructor's own CheckpointError through with its code and path", () => {
+    const save = new Registry();
+    @constructorSerialized({ registry: save, name: 'test.Checked' })
+    class Checked {
+      constructor(readonly n: number) {}
+    }
+    const bytes = toBytes({ f: new Checked(1) }, save);
+    const load = new Registry();
+    @constructorSerialized({ registry: load, name: 'test.Checked' })
+    class CheckedNow {
+      constructor(_n: number) {
+        throw new CheckpointError('BAD_OPTIONS', 'n out of range', { path: '.n' });
+      }
+    }
+    void CheckedNow;
+    assert.deepEqual(codeOf(() => fromBytes(bytes, { registry: load })), { code: 'BAD_OPTIONS', path: '.n' });
+  });
 });
 
 describe('de-duplication through uniqueObjects', () => {
