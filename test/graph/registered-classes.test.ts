@@ -313,6 +313,18 @@ describe('de-duplication through uniqueObjects', () => {
     assert.deepEqual(stats, { reused: 2, rebuilt: 0 });
   });
 
+  it('counts only de-duplicated classes as reused or rebuilt', () => {
+    const { registry, Bench } = setup();
+    @constructorSerialized({ registry, name: 'test.Plain' })
+    class Plain {
+      constructor(readonly n: number) {}
+    }
+    const bench = new Bench();
+    const bytes = toBytes({ bench: bench.train, plain: [new Plain(1), new Plain(2)] }, registry);
+    assert.deepEqual(fromBytes(bytes, { registry, uniqueObjects: bench }).stats, { reused: 1, rebuilt: 0 });
+    assert.deepEqual(fromBytes(bytes, { registry }).stats, { reused: 0, rebuilt: 1 });
+  });
+
   it('objects inside the stored arguments of a reused object become the live object’s own', () => {
     const registry = new Registry();
     @constructorSerialized({ registry, name: 'test.Subset', deduplicate: true })
