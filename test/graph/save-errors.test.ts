@@ -50,6 +50,29 @@ describe('errors on save carry the graph path and the original error', () => {
     assert.deepEqual([err.code, err.path, err.cause], ['ARGS_FAILED', '.get("k")', boom]);
   });
 
+  it('the path of a value after its siblings names only that value, in every kind of container', () => {
+    const registry = new Registry();
+    @constructorSerialized({ registry, name: 'test.Pair' })
+    class Pair {
+      constructor(
+        readonly a: unknown,
+        readonly b: unknown,
+      ) {}
+    }
+    const bad = Symbol('bad');
+    const cases: [unknown, string][] = [
+      [{ a: { x: 1 }, b: [1, { y: 2 }], c: bad }, '.c'],
+      [[{ x: 1 }, [2], bad], '[2]'],
+      [new Map<unknown, unknown>([['k', { x: 1 }], ['j', bad]]), '.get("j")'],
+      [new Map<unknown, unknown>([['k', { x: 1 }], [bad, 1]]), '.keys()[1]'],
+      [new Set([{ x: 1 }, [2], bad]), '.values()[2]'],
+      [new Pair({ x: 1 }, bad), '.<args>[1]'],
+      [{ e: new Error('failed', { cause: bad }) }, '.e.cause'],
+      [{ a: [{ b: 1, c: new Map([['k', 1]]) }], d: { e: new Set([1]), f: bad } }, '.d.f'],
+    ];
+    for (const [value, path] of cases) assert.deepEqual([saveError(value, registry).code, saveError(value, registry).path], ['UNSUPPORTED_VALUE', path]);
+  });
+
   it('a CheckpointError thrown by a getter passes through unchanged', () => {
     const inner = new CheckpointError('DISPOSED_TENSOR', 'gone', { path: '.x' });
     const err = saveError({ get x(): never { throw inner; } });
