@@ -28,6 +28,14 @@ describe('canonicalKey', () => {
     assert.notEqual(canonicalKey(registry, 'test.edges.Box', [[]]), canonicalKey(registry, 'test.edges.Other', [[]]), 'the class name counts');
   });
 
+  it('does not depend on whether equal nested de-duplicated objects are one object or several', () => {
+    const { registry, Box } = boxes();
+    const shared = new Box([1]);
+    const key = (items: unknown[]) => canonicalKey(registry, 'test.edges.Box', [items]);
+    assert.equal(key([shared, shared, 'x']), key([new Box([1]), new Box([1]), 'x']));
+    assert.notEqual(key([shared, shared, 'x']), key([shared, new Box([2]), 'x']));
+  });
+
   it('names each nested key before the id of the whole', () => {
     const { registry, Box } = boxes();
     const key = canonicalKey(registry, 'test.edges.Box', [[new Box([1])]]);
