@@ -8,8 +8,7 @@ import { parseStoredConfig } from './stored-config.js';
 import { StoredWeightSupply, type StoredWeightEntry } from './stored-weights.js';
 import { encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 import { isRegistered } from './variable-name.js';
-import { standInOf } from '../graph/index.js';
-import { buildAndDiscard, copyPlainWith, trialWeightName, withFunctions } from './trial-build.js';
+import { verifyModelRecord } from '#trial-build';
 
 /** Stable names of the model codecs. */
 export const SEQUENTIAL_CODEC_NAME = 'tf.Sequential';
@@ -67,13 +66,13 @@ export function registerModelCodecs(registry: Registry): void {
     name: SEQUENTIAL_CODEC_NAME,
     encode: (model: tfl.Sequential, ctx: TensorEncodeContext) => encodeModel(model, ctx),
     decode: (record: unknown, ctx: TensorDecodeContext) => decodeModel(record, ctx, 'Sequential') as tfl.Sequential,
-    check: (record: unknown, ctx: TensorDecodeContext) => verifyModelRecord(record, ctx, 'Sequential'),
+    check: verifyModelRecord && ((record: unknown, ctx: TensorDecodeContext) => verifyModelRecord!(record, (r, weightName) => decodeModel(r, ctx, 'Sequential', weightName))),
   });
   registry.registerCodec(tfl.LayersModel, {
     name: LAYERS_MODEL_CODEC_NAME,
     encode: (model: tfl.LayersModel, ctx: TensorEncodeContext) => encodeModel(model, ctx),
     decode: (record: unknown, ctx: TensorDecodeContext) => decodeModel(record, ctx, 'LayersModel'),
-    check: (record: unknown, ctx: TensorDecodeContext) => verifyModelRecord(record, ctx, 'LayersModel'),
+    check: verifyModelRecord && ((record: unknown, ctx: TensorDecodeContext) => verifyModelRecord!(record, (r, weightName) => decodeModel(r, ctx, 'LayersModel', weightName))),
   });
 }
 
@@ -162,38 +161,6 @@ function checkModelRecord(
   parseStoredConfig(config, path); // validate once before building anything
   return { config, weights: weights as StoredWeightEntry[], trainable, layers, compiled };
 }
-
-/**
- * `decodeModel` for verification: `buildAndDiscard` runs the very decoding of loading (the
- * same checks in the same order, then tfjs building, settling and compiling the model)
- * and disposes all it made, so verify refuses exactly what load refuses (same code and
- * path). Weights get trial names (`trialWeightName`). What verify holds as stand-ins is
- * replaced as loading would hold it: a registered loss or metric function by a function
- * of that name, the compile state's optimizer (a built-in optimizer's codec value, or a
- * registered class or codec value, which may be one) by a fresh `SGDOptimizer`.
- */
-function verifyModelRecord(record: unknown, ctx: TensorDecodeContext, kind: 'Sequential' | 'LayersModel'): void {
-  buildAndDiscard(() => {
-    const made: tf.Optimizer[] = [];
-    const fn = (name: string | undefined) => Object.defineProperty((_yTrue: tf.Tensor, yPred: tf.Tensor) => yPred, 'name', { value: name ?? '' });
-    const optimizer = (v: unknown) => {
-      const standIn = standInOf(v);
-      if (!standIn || standIn.kind === 'function' || standIn.kind === 'other' || NOT_OPTIMIZERS.has(standIn.name!)) return v;
-      made.push(tf.train.sgd(0.1));
-      return made[made.length - 1];
-    };
-    const compiled = (c: unknown) =>
-      copyPlainWith(c, { optimizer, loss: (v) => withFunctions(v, fn, 3), metrics: (v) => withFunctions(v, fn, 3) });
-    try {
-      return decodeModel(copyPlainWith(record, { compiled }), ctx, kind, trialWeightName);
-    } finally {
-      for (const o of made) o.dispose();
-    }
-  });
-}
-
-/** Codec values of the tensor layer that are not optimizers. */
-const NOT_OPTIMIZERS = new Set([SEQUENTIAL_CODEC_NAME, LAYERS_MODEL_CODEC_NAME, 'tf.Tensor', 'tf.Variable', 'reprise.Device']);
 
 function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequential' | 'LayersModel', weightName?: (name: string) => string): tfl.LayersModel {
   const path = ctx.path();

@@ -3,7 +3,7 @@ import { CheckpointError, CheckpointFormatError } from '../errors.js';
 import type { Registry } from '../registry/index.js';
 import type { TensorDecodeContext, TensorEncodeContext } from './options.js';
 import { parseStoredConfig } from './stored-config.js';
-import { buildAndDiscard } from './trial-build.js';
+import { buildAndDiscard } from '#trial-build';
 import { checkTensorRecord, decodeTensorRecord, encodeTensorRecord, type TensorRecord } from './tensor-record.js';
 
 /**
@@ -104,8 +104,8 @@ export function registerOptimizerCodecs(registry: Registry): void {
       name: layout.codecName,
       encode: (optimizer: tf.Optimizer, ctx: TensorEncodeContext) => encodeOptimizer(optimizer, layout, ctx),
       decode: (record: unknown, ctx: TensorDecodeContext) => decodeOptimizer(record, layout, ctx),
-      // Verify decodes it as loading does and discards it: tfjs refusing the config is found too.
-      check: (record: unknown, ctx: TensorDecodeContext) => buildAndDiscard(() => decodeOptimizer(record, layout, ctx), true),
+      // Verify decodes it as loading does and discards it: tfjs refusing the config is found too (Node only, see #trial-build).
+      check: buildAndDiscard && ((record: unknown, ctx: TensorDecodeContext) => buildAndDiscard!(() => decodeOptimizer(record, layout, ctx), true)),
     });
   }
 }

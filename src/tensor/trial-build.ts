@@ -1,5 +1,13 @@
 import * as tf from '#tfjs-core';
 import { standInOf } from '../graph/index.js';
+import { LAYERS_MODEL_CODEC_NAME, SEQUENTIAL_CODEC_NAME } from './model-codec.js';
+
+/*
+ * Verification (`reprise verify` and `inspect`, the codecs' `check` hooks) by building
+ * and discarding. Node only: package.json `imports` maps `#trial-build` here in Node and
+ * to ./trial-build-unavailable.ts elsewhere, whose `undefined`s leave the model and
+ * optimizer codecs without a `check` in a browser build, where nothing verifies.
+ */
 
 /**
  * Prefix of the weight names of a model built by {@link buildAndDiscard}: tfjs-layers
@@ -72,4 +80,38 @@ export function withFunctions(value: unknown, fn: (name: string | undefined) => 
   const replace: Record<string, (v: unknown) => unknown> = Object.create(null);
   for (const key of Object.keys(value)) replace[key] = (v) => withFunctions(v, fn, depth - 1);
   return copyPlainWith(value, replace);
+}
+
+/**
+ * A model codec's `check`: `buildAndDiscard` runs `decode` — the very decoding of loading
+ * (the same checks in the same order, then tfjs building, settling and compiling the
+ * model) — and disposes all it made, so verify refuses exactly what load refuses (same
+ * code and path). Weights get trial names (`trialWeightName`). What verify holds as
+ * stand-ins is replaced as loading would hold it: a registered loss or metric function by
+ * a function of that name, the compile state's optimizer (a built-in optimizer's codec
+ * value, or a registered class or codec value, which may be one) by a fresh `SGDOptimizer`.
+ */
+export function verifyModelRecord(record: unknown, decode: (record: unknown, weightName: (name: string) => string) => { dispose(): unknown }): void {
+  buildAndDiscard(() => {
+    const made: tf.Optimizer[] = [];
+    const fn = (name: string | undefined) => Object.defineProperty((_yTrue: tf.Tensor, yPred: tf.Tensor) => yPred, 'name', { value: name ?? '' });
+    const optimizer = (v: unknown) => {
+      const standIn = standInOf(v);
+      if (!standIn || standIn.kind === 'function' || standIn.kind === 'other' || notOptimizer(standIn.name!)) return v;
+      made.push(tf.train.sgd(0.1));
+      return made[made.length - 1];
+    };
+    const compiled = (c: unknown) =>
+      copyPlainWith(c, { optimizer, loss: (v) => withFunctions(v, fn, 3), metrics: (v) => withFunctions(v, fn, 3) });
+    try {
+      return decode(copyPlainWith(record, { compiled }), trialWeightName);
+    } finally {
+      for (const o of made) o.dispose();
+    }
+  });
+}
+
+/** Codec values of the tensor layer that are not optimizers (a function: ./model-codec.ts imports this module). */
+function notOptimizer(name: string): boolean {
+  return [SEQUENTIAL_CODEC_NAME, LAYERS_MODEL_CODEC_NAME, 'tf.Tensor', 'tf.Variable', 'reprise.Device'].includes(name);
 }
