@@ -8,6 +8,7 @@ import { describeLocation, type CheckpointStorage } from './storage.js';
 import { resolveStorage, type StorageTarget } from './storage-schemes.js';
 import type { CapturedCheckpoint } from './serialize.js';
 import { storeCaptured } from './store-captured.js';
+import { failExitIfUnflushed } from '#stop-signal';
 
 /** How long one checkpoint kept training waiting, and how long until it was stored. */
 export interface CheckpointTiming {
@@ -191,16 +192,16 @@ export class CheckpointPlugin {
 
   /** Numbers of the end-of-experience checkpoints in the storage, oldest first. */
   async checkpointNumbers(): Promise<number[]> {
-    return (await this.numberedNames()).filter((e) => e.it === 0).map((e) => e.n);
+    return (await this.#numberedNames()).filter((e) => e.it === 0).map((e) => e.n);
   }
 
   /** Names of every checkpoint in the storage, both kinds, oldest first (the last one is what a resume loads). */
   async checkpointNames(): Promise<string[]> {
-    return (await this.numberedNames()).map((e) => e.name);
+    return (await this.#numberedNames()).map((e) => e.name);
   }
 
   /** The stored names that are checkpoint numbers, oldest first; `"5"` wins over `"0005"`. */
-  private async numberedNames(): Promise<NumberedName[]> {
+  async #numberedNames(): Promise<NumberedName[]> {
     const byKey = new Map<string, NumberedName>();
     for (const name of await this.storage.listCheckpoints()) {
       const parsed = parseNumbered(name);
@@ -225,11 +226,11 @@ export class CheckpointPlugin {
    *   files and the way out. What `deserialize` and `restoreRun` throw.
    */
   async loadCheckpointIfExists<S extends object = PluggedStrategy>(): Promise<[S | null, number]> {
-    return this.loadNewest<S>(true);
+    return this.#loadNewest<S>(true);
   }
 
-  private async loadNewest<S extends object>(mayRelist: boolean): Promise<[S | null, number]> {
-    const numbered = await this.numberedNames();
+  async #loadNewest<S extends object>(mayRelist: boolean): Promise<[S | null, number]> {
+    const numbered = await this.#numberedNames();
     if (numbered.length === 0) return [null, 0];
     const newest = numbered[numbered.length - 1]!;
     const where = describeLocation(this.storage, newest.name);
@@ -250,11 +251,11 @@ export class CheckpointPlugin {
     try {
       decoded = await readRunCheckpoint(this.storage, newest.name, this.options, async (header) => {
         runId = header.metadata[RUN_ID_KEY];
-        if (runId !== undefined) await this.checkOneRun(numbered.slice(0, -1), newest, runId);
+        if (runId !== undefined) await this.#checkOneRun(numbered.slice(0, -1), newest, runId);
       });
     } catch (err) {
       // Deleted between listing and reading (another process pruning): list once more.
-      if (mayRelist && err instanceof CheckpointStorageError && err.code === 'NOT_FOUND') return this.loadNewest<S>(false);
+      if (mayRelist && err instanceof CheckpointStorageError && err.code === 'NOT_FOUND') return this.#loadNewest<S>(false);
       foreign(err);
     }
     const { checkpoint, stats } = decoded;
@@ -269,10 +270,10 @@ export class CheckpointPlugin {
   }
 
   /** Refuses to resume from `newest` when older checkpoints there belong to another run. */
-  private async checkOneRun(older: NumberedName[], newest: NumberedName, runId: string): Promise<void> {
+  async #checkOneRun(older: NumberedName[], newest: NumberedName, runId: string): Promise<void> {
     const others: string[] = [];
     for (const entry of older) {
-      const id = await this.runIdOf(entry.name);
+      const id = await this.#runIdOf(entry.name);
       if (id !== undefined && id !== runId) others.push(describeLocation(this.storage, entry.name));
     }
     if (others.length > 0) {
@@ -286,7 +287,7 @@ export class CheckpointPlugin {
   }
 
   /** The run id in a stored checkpoint's header; undefined when it has none or is not a checkpoint. */
-  private async runIdOf(name: string): Promise<string | undefined> {
+  async #runIdOf(name: string): Promise<string | undefined> {
     try {
       return (await readCheckpointHeader(this.storage, name)).metadata[RUN_ID_KEY];
     } catch (err) {
@@ -310,26 +311,21 @@ export class CheckpointPlugin {
     const name = checkpointName(strategy);
     this.#lastSaveAt = performance.now();
     const captured = captureRunCheckpoint(strategy, { ...this.options, metadata: { ...this.options.metadata, [RUN_ID_KEY]: this.runId } });
-    const write = this.storeAndPrune(name, captured);
+    const write = this.#storeAndPrune(name, captured);
     if (!this.options.writeInBackground) {
       await write;
-      this.record(name, performance.now() - start, performance.now() - start);
+      this.#record(name, performance.now() - start, performance.now() - start);
       return name;
     }
     const blockedMs = performance.now() - start;
     pendingPlugins.add(this);
     this.#inFlight = write.then(
-      () => this.record(name, blockedMs, performance.now() - start),
+      () => this.#record(name, blockedMs, performance.now() - start),
       (error: unknown) => {
         this.#failure = { error };
         emitWarning(`checkpoint "${name}" failed to write in the background: ${(error as Error)?.message ?? error}; the previous checkpoint is intact`, 'REPRISE_CHECKPOINT_WRITE_FAILED');
-        // Node only: a page or worker has no exit to fail; there the warning and flush() say it.
-        if (typeof process === 'undefined' || typeof process.once !== 'function') return;
-        process.once('beforeExit', () => {
-          if (!this.#failure) return;
-          process.stderr.write(`reprise: checkpoint "${name}" was never written (${(error as Error)?.message ?? error}) and nobody called flush(); exiting with code 1\n`);
-          process.exitCode = 1;
-        });
+        // Node only (#stop-signal): a page or worker has no exit to fail; there the warning and flush() say it.
+        failExitIfUnflushed(() => this.#failure !== undefined, name, error);
       },
     );
     return name;
@@ -354,25 +350,25 @@ export class CheckpointPlugin {
     }
   }
 
-  private record(name: string, blockedMs: number, durableMs: number): void {
+  #record(name: string, blockedMs: number, durableMs: number): void {
     const timing = { name, blockedMs, durableMs };
     this.#timings.push(timing);
     this.options.onCheckpoint?.(timing);
   }
 
-  private async storeAndPrune(name: string, captured: CapturedCheckpoint): Promise<void> {
+  async #storeAndPrune(name: string, captured: CapturedCheckpoint): Promise<void> {
     await storeCaptured(this.storage, name, captured);
     const { keepLast } = this.options;
     if (keepLast === undefined || !this.storage.deleteCheckpoint) return;
     try {
-      await this.prune(name, keepLast);
+      await this.#prune(name, keepLast);
     } catch (err) {
       emitWarning(`checkpoint "${name}" is stored, but pruning older checkpoints failed: ${(err as Error)?.message ?? err}`, 'REPRISE_PRUNE_FAILED');
     }
   }
 
   /** Deletes this run's checkpoints but the newest `keepLast`, never `justWritten`, never another run's. */
-  private async prune(justWritten: string, keepLast: number): Promise<void> {
+  async #prune(justWritten: string, keepLast: number): Promise<void> {
     const ours: NumberedName[] = [];
     const all = await this.storage.listCheckpoints();
     const numbered = all.flatMap((name) => {
@@ -381,7 +377,7 @@ export class CheckpointPlugin {
     });
     numbered.sort((a, b) => byAge(b, a) || (a.name < b.name ? -1 : 1));
     for (const entry of numbered) {
-      if (entry.name === justWritten || (await this.runIdOf(entry.name)) === this.runId) ours.push(entry);
+      if (entry.name === justWritten || (await this.#runIdOf(entry.name)) === this.runId) ours.push(entry);
     }
     let kept = 0;
     for (const entry of ours) {

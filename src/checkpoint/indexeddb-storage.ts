@@ -86,8 +86,8 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
   readonly database: string;
   readonly prefix: string;
   readonly recordSize: number;
-  private readonly globals: IndexedDBGlobals | undefined;
-  private db: Promise<Db> | undefined;
+  readonly #globals: IndexedDBGlobals | undefined;
+  #db: Promise<Db> | undefined;
 
   constructor(options: IndexedDBCheckpointStorageOptions) {
     if (typeof options?.database !== 'string' || options.database === '') {
@@ -100,7 +100,7 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
     this.database = options.database;
     this.prefix = options.prefix ?? '';
     this.recordSize = recordSize;
-    this.globals = options.globals;
+    this.#globals = options.globals;
   }
 
   /** `indexeddb://database/prefix/` for `indexeddb://database/prefix`. */
@@ -114,59 +114,59 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
     return `indexeddb://${this.database}/${this.prefix}${name}`;
   }
 
-  private api(): IndexedDBGlobals {
-    const g = this.globals ?? (globalThis as unknown as Partial<IndexedDBGlobals>);
+  #api(): IndexedDBGlobals {
+    const g = this.#globals ?? (globalThis as unknown as Partial<IndexedDBGlobals>);
     if (!g.indexedDB || !g.IDBKeyRange) {
       throw new CheckpointError('UNSUPPORTED_PLATFORM', 'IndexedDB is not available here (a browser or web worker has it; in Node pass `globals` from fake-indexeddb or use another storage)');
     }
     return g as IndexedDBGlobals;
   }
 
-  private open(): Promise<Db> {
-    if (!this.db) {
-      const req = this.api().indexedDB.open(this.database, 1);
+  #open(): Promise<Db> {
+    if (!this.#db) {
+      const req = this.#api().indexedDB.open(this.database, 1);
       req.onupgradeneeded = () => {
         const db = req.result;
         if (!db.objectStoreNames.contains(HEADS)) db.createObjectStore(HEADS);
         if (!db.objectStoreNames.contains(RECORDS)) db.createObjectStore(RECORDS);
       };
-      this.db = done(req).then((db) => {
+      this.#db = done(req).then((db) => {
         // Let another tab upgrade or delete the database: close, reopen on next use.
         db.onversionchange = () => {
           db.close();
-          this.db = undefined;
+          this.#db = undefined;
         };
         return db;
       });
-      this.db.catch(() => (this.db = undefined));
+      this.#db.catch(() => (this.#db = undefined));
     }
-    return this.db;
+    return this.#db;
   }
 
-  private checkName(name: string): void {
+  #checkName(name: string): void {
     // One segment: `indexeddb://db/prefix/name` names it by its last path segment.
     if (typeof name !== 'string' || name === '' || name.includes('/')) {
       throw new CheckpointStorageError('BAD_NAME', `checkpoint name must be a non-empty string without "/", got ${JSON.stringify(name)}`);
     }
   }
 
-  private recordRange(name: string): unknown {
+  #recordRange(name: string): unknown {
     // [prefix, name] < [prefix, name, i] < [prefix, name, []]: arrays sort after numbers.
-    return this.api().IDBKeyRange.bound([this.prefix, name], [this.prefix, name, []]);
+    return this.#api().IDBKeyRange.bound([this.prefix, name], [this.prefix, name, []]);
   }
 
   /** Closes the database connection (a later call opens it again). */
   async close(): Promise<void> {
-    const db = this.db;
-    this.db = undefined;
+    const db = this.#db;
+    this.#db = undefined;
     if (db) (await db.catch(() => undefined))?.close();
   }
 
   async listCheckpoints(): Promise<string[]> {
     try {
-      const db = await this.open();
+      const db = await this.#open();
       const tx = db.transaction([HEADS], 'readonly');
-      const keys = await done(tx.objectStore(HEADS).getAllKeys(this.api().IDBKeyRange.bound([this.prefix], [this.prefix, []])));
+      const keys = await done(tx.objectStore(HEADS).getAllKeys(this.#api().IDBKeyRange.bound([this.prefix], [this.prefix, []])));
       return keys.filter((k): k is [string, string] => Array.isArray(k) && k.length === 2 && typeof k[1] === 'string').map((k) => k[1]);
     } catch (err) {
       throw storageFailure('LIST_FAILED', `cannot list checkpoints in ${this.describe('')}`, err);
@@ -174,9 +174,9 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
   }
 
   async checkpointExists(name: string): Promise<boolean> {
-    this.checkName(name);
+    this.#checkName(name);
     try {
-      const db = await this.open();
+      const db = await this.#open();
       return (await done(db.transaction([HEADS], 'readonly').objectStore(HEADS).get([this.prefix, name]))) !== undefined;
     } catch (err) {
       throw storageFailure('LOAD_FAILED', `cannot look up checkpoint ${this.describe(name)}`, err);
@@ -190,15 +190,15 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
    * IndexedDB's own copy, not a second copy of the checkpoint.
    */
   async storeCheckpoint(name: string, chunks: readonly Uint8Array[]): Promise<void> {
-    this.checkName(name);
+    this.#checkName(name);
     try {
       const size = chunks.reduce((n, c) => n + c.byteLength, 0);
-      const db = await this.open();
+      const db = await this.#open();
       const tx = db.transaction([HEADS, RECORDS], 'readwrite');
       const committed = finished(tx);
       try {
         const recordStore = tx.objectStore(RECORDS);
-        recordStore.delete(this.recordRange(name));
+        recordStore.delete(this.#recordRange(name));
         let records = 0;
         let current = new Uint8Array(Math.min(this.recordSize, size));
         let filled = 0;
@@ -229,13 +229,13 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
   }
 
   async loadCheckpoint(name: string): Promise<Uint8Array> {
-    this.checkName(name);
+    this.#checkName(name);
     let head: Head | undefined;
     let records: unknown[];
     try {
-      const db = await this.open();
+      const db = await this.#open();
       const tx = db.transaction([HEADS, RECORDS], 'readonly');
-      [head, records] = await Promise.all([done(tx.objectStore(HEADS).get([this.prefix, name])) as Promise<Head | undefined>, done(tx.objectStore(RECORDS).getAll(this.recordRange(name)))]);
+      [head, records] = await Promise.all([done(tx.objectStore(HEADS).get([this.prefix, name])) as Promise<Head | undefined>, done(tx.objectStore(RECORDS).getAll(this.#recordRange(name)))]);
     } catch (err) {
       throw storageFailure('LOAD_FAILED', `cannot load checkpoint ${this.describe(name)}`, err);
     }
@@ -256,13 +256,13 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
 
   /** Removes the head and the records in one transaction; a missing name is not an error. */
   async deleteCheckpoint(name: string): Promise<void> {
-    this.checkName(name);
+    this.#checkName(name);
     try {
-      const db = await this.open();
+      const db = await this.#open();
       const tx = db.transaction([HEADS, RECORDS], 'readwrite');
       const committed = finished(tx);
       tx.objectStore(HEADS).delete([this.prefix, name]);
-      tx.objectStore(RECORDS).delete(this.recordRange(name));
+      tx.objectStore(RECORDS).delete(this.#recordRange(name));
       await committed;
     } catch (err) {
       throw storageFailure('DELETE_FAILED', `cannot delete checkpoint ${this.describe(name)}`, err);

@@ -68,8 +68,8 @@ function missing(err: unknown): boolean {
 export class OPFSCheckpointStorage implements CheckpointStorage {
   readonly directory: string;
   readonly extension: string;
-  private readonly segments: string[];
-  private readonly root: (() => Promise<OPFSDirectoryHandle>) | undefined;
+  readonly #segments: string[];
+  readonly #root: (() => Promise<OPFSDirectoryHandle>) | undefined;
 
   constructor(options: OPFSCheckpointStorageOptions = {}) {
     const directory = options.directory ?? '';
@@ -84,10 +84,10 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
     if (typeof extension !== 'string' || /[/\\\0]/.test(extension)) {
       throw new CheckpointStorageError('BAD_OPTIONS', `OPFSCheckpointStorage: extension must be a string without "/", got ${JSON.stringify(extension)}`, { path: 'extension' });
     }
-    this.segments = segments;
+    this.#segments = segments;
     this.directory = segments.join('/');
     this.extension = extension;
-    this.root = options.root;
+    this.#root = options.root;
   }
 
   /** The storage for `opfs://folder/sub/` (the host is the first folder). */
@@ -109,9 +109,9 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
     return checkpointFileName(name, this.extension);
   }
 
-  private async folder(create: boolean): Promise<OPFSDirectoryHandle> {
+  async #folder(create: boolean): Promise<OPFSDirectoryHandle> {
     const storage = (globalThis as { navigator?: { storage?: { getDirectory?: () => Promise<OPFSDirectoryHandle> } } }).navigator?.storage;
-    const getRoot = this.root ?? (typeof storage?.getDirectory === 'function' ? () => storage.getDirectory!() : undefined);
+    const getRoot = this.#root ?? (typeof storage?.getDirectory === 'function' ? () => storage.getDirectory!() : undefined);
     if (!getRoot) {
       throw new CheckpointError(
         'UNSUPPORTED_PLATFORM',
@@ -119,14 +119,14 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
       );
     }
     let dir = await getRoot();
-    for (const s of this.segments) dir = await dir.getDirectoryHandle(s, { create });
+    for (const s of this.#segments) dir = await dir.getDirectoryHandle(s, { create });
     return dir;
   }
 
   async listCheckpoints(): Promise<string[]> {
     let dir: OPFSDirectoryHandle;
     try {
-      dir = await this.folder(false);
+      dir = await this.#folder(false);
     } catch (err) {
       if (missing(err)) return [];
       throw storageFailure('LIST_FAILED', `cannot list checkpoints in opfs://${this.directory}/`, err);
@@ -150,7 +150,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
   async checkpointExists(name: string): Promise<boolean> {
     const file = this.fileOf(name);
     try {
-      await (await this.folder(false)).getFileHandle(file);
+      await (await this.#folder(false)).getFileHandle(file);
       return true;
     } catch (err) {
       if (missing(err)) return false;
@@ -164,7 +164,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
     let dir: OPFSDirectoryHandle | undefined;
     let temporary: string | undefined;
     try {
-      dir = await this.folder(true);
+      dir = await this.#folder(true);
       await removeStaleTemporaryFiles(dir);
       const random = crypto.getRandomValues(new Uint8Array(8));
       temporary = `.${file}.${Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('')}.tmp`;
@@ -189,7 +189,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
     const file = this.fileOf(name);
     let blob: OPFSFile;
     try {
-      blob = await (await (await this.folder(false)).getFileHandle(file)).getFile();
+      blob = await (await (await this.#folder(false)).getFileHandle(file)).getFile();
     } catch (err) {
       if (missing(err)) throw new CheckpointStorageError('NOT_FOUND', `no checkpoint ${this.describe(name)}`, { cause: err });
       throw storageFailure('LOAD_FAILED', `cannot read checkpoint ${this.describe(name)}`, err);
@@ -224,7 +224,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
   async deleteCheckpoint(name: string): Promise<void> {
     const file = this.fileOf(name);
     try {
-      await (await this.folder(false)).removeEntry(file);
+      await (await this.#folder(false)).removeEntry(file);
     } catch (err) {
       if (missing(err)) return;
       throw storageFailure('DELETE_FAILED', `cannot delete checkpoint ${this.describe(name)}`, err);

@@ -27,3 +27,6 @@ export class StopSignal {
 
   dispose(): void {}
 }
+
+/** No process exits here: a failed background write is told by the warning and by `flush()` (./stop-signal.ts in Node). */
+export function failExitIfUnflushed(_failed: () => boolean, _name: string, _error: unknown): void {}

@@ -68,3 +68,18 @@ export class StopSignal {
     this.handlers.clear();
   }
 }
+
+/**
+ * When the process is about to exit normally while `failed()` (checkpoint `name`'s
+ * background write failed with `error` and nobody called `flush()`), says so on stderr
+ * and sets exit code 1. Outside Node (./stop-signal-unavailable.ts) there is no exit to
+ * fail: it does nothing.
+ */
+export function failExitIfUnflushed(failed: () => boolean, name: string, error: unknown): void {
+  if (typeof process === 'undefined' || typeof process.once !== 'function') return;
+  process.once('beforeExit', () => {
+    if (!failed()) return;
+    process.stderr.write(`reprise: checkpoint "${name}" was never written (${(error as Error)?.message ?? error}) and nobody called flush(); exiting with code 1\n`);
+    process.exitCode = 1;
+  });
+}

@@ -37,12 +37,14 @@ export function verifyRoot(bytes: Uint8Array, schema: TableSchema, baseOffset = 
 }
 
 class Verifier {
-  private readonly view: DataView;
-  constructor(
-    private readonly bytes: Uint8Array,
-    private readonly baseOffset: number,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  readonly #view: DataView;
+  readonly #bytes: Uint8Array;
+  readonly #baseOffset: number;
+
+  constructor(bytes: Uint8Array, baseOffset: number) {
+    this.#bytes = bytes;
+    this.#baseOffset = baseOffset;
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   check(ok: boolean, at: number, what: string): asserts ok {
@@ -51,30 +53,30 @@ class Verifier {
 
   /** Hot paths call this only on failure, so that their messages are not built on every check. */
   fail(at: number, what: string): never {
-    throw new CheckpointFormatError('BAD_HEADER', `invalid FlatBuffers header: ${what}`, { offset: this.baseOffset + at });
+    throw new CheckpointFormatError('BAD_HEADER', `invalid FlatBuffers header: ${what}`, { offset: this.#baseOffset + at });
   }
 
   inBounds(pos: number, size: number): boolean {
-    return Number.isSafeInteger(pos) && pos >= 0 && size >= 0 && pos + size <= this.bytes.length;
+    return Number.isSafeInteger(pos) && pos >= 0 && size >= 0 && pos + size <= this.#bytes.length;
   }
 
   u32(pos: number): number {
     this.check(this.inBounds(pos, 4), pos, 'offset out of bounds');
-    return this.view.getUint32(pos, true);
+    return this.#view.getUint32(pos, true);
   }
 
   table(pos: number, schema: TableSchema, depth: number): VerifiedTable {
     this.check(depth <= MAX_DEPTH, pos, 'tables nested too deeply');
     if (!(this.inBounds(pos, 4))) this.fail(pos, `${schema.name} table out of bounds`);
-    const vtable = pos - this.view.getInt32(pos, true);
+    const vtable = pos - this.#view.getInt32(pos, true);
     if (!(this.inBounds(vtable, 4))) this.fail(pos, `${schema.name} vtable out of bounds`);
-    const vtableSize = this.view.getUint16(vtable, true);
-    const tableSize = this.view.getUint16(vtable + 2, true);
+    const vtableSize = this.#view.getUint16(vtable, true);
+    const tableSize = this.#view.getUint16(vtable + 2, true);
     if (!(vtableSize >= 4 && vtableSize % 2 === 0 && this.inBounds(vtable, vtableSize))) this.fail(vtable, `${schema.name} vtable size ${vtableSize} invalid`);
     if (!(tableSize >= 4 && this.inBounds(pos, tableSize))) this.fail(pos, `${schema.name} table size ${tableSize} invalid`);
     const slots = (vtableSize - 4) / 2;
     return schema.fields.map((field, i) => {
-      const fieldOffset = i < slots ? this.view.getUint16(vtable + 4 + 2 * i, true) : 0;
+      const fieldOffset = i < slots ? this.#view.getUint16(vtable + 4 + 2 * i, true) : 0;
       if (fieldOffset === 0) {
         if ('string' in field && field.required) this.fail(pos, `${schema.name} field ${i} is required but absent`);
         return 'tables' in field ? [] : 0;

@@ -112,87 +112,92 @@ export async function readContainer<T extends SectionTarget = SectionTarget>(
 }
 
 class SectionReader<T extends SectionTarget> {
-  private readonly crcs: number[];
-  private staging: [Uint8Array, Uint8Array] | undefined;
+  readonly #crcs: number[];
+  #staging: [Uint8Array, Uint8Array] | undefined;
 
-  constructor(
-    private readonly source: ByteSource,
-    private readonly sections: readonly SectionInfo[],
-    private readonly targets: readonly T[],
-    private readonly verify: boolean,
-    private readonly stagingSize: number,
-  ) {
-    this.crcs = sections.map(() => 0);
+  readonly #source: ByteSource;
+  readonly #sections: readonly SectionInfo[];
+  readonly #targets: readonly T[];
+  readonly #verify: boolean;
+  readonly #stagingSize: number;
+
+  constructor(source: ByteSource, sections: readonly SectionInfo[], targets: readonly T[], verify: boolean, stagingSize: number) {
+    this.#source = source;
+    this.#sections = sections;
+    this.#targets = targets;
+    this.#verify = verify;
+    this.#stagingSize = stagingSize;
+    this.#crcs = sections.map(() => 0);
   }
 
   async run(dataStart: number): Promise<void> {
     const segments: Segment[] = [];
     let end = dataStart;
-    this.sections.forEach((s, i) => {
+    this.#sections.forEach((s, i) => {
       if (s.offset > end) segments.push({ from: end, to: s.offset, section: -1 });
       if (s.length > 0) segments.push({ from: s.offset, to: s.offset + s.length, section: i });
-      else this.finish(i);
+      else this.#finish(i);
       end = s.offset + s.length;
     });
     let k = 0;
     while (k < segments.length) {
-      if (this.isDirect(segments[k]!)) {
-        await this.readDirect(segments[k]!);
+      if (this.#isDirect(segments[k]!)) {
+        await this.#readDirect(segments[k]!);
         k++;
         continue;
       }
       let j = k;
-      while (j < segments.length && !this.isDirect(segments[j]!)) j++;
-      await this.stream(segments.slice(k, j));
+      while (j < segments.length && !this.#isDirect(segments[j]!)) j++;
+      await this.#stream(segments.slice(k, j));
       k = j;
     }
   }
 
-  private isDirect(seg: Segment): boolean {
-    return seg.section >= 0 && this.targets[seg.section]!.memory !== undefined && seg.to - seg.from >= DIRECT_MIN;
+  #isDirect(seg: Segment): boolean {
+    return seg.section >= 0 && this.#targets[seg.section]!.memory !== undefined && seg.to - seg.from >= DIRECT_MIN;
   }
 
   /** Reads a section into its own memory, piece by piece, checksumming each piece while the next is read. */
-  private async readDirect(seg: Segment): Promise<void> {
-    const memory = this.targets[seg.section]!.memory!;
+  async #readDirect(seg: Segment): Promise<void> {
+    const memory = this.#targets[seg.section]!.memory!;
     const length = seg.to - seg.from;
     const piece = (at: number) => memory.subarray(at, Math.min(at + READ_CHUNK, length));
     let at = 0;
-    let pending: Promise<void> | undefined = this.source.read(piece(0), seg.from);
+    let pending: Promise<void> | undefined = this.#source.read(piece(0), seg.from);
     try {
       while (at < length) {
         await pending;
         pending = undefined;
         const current = piece(at);
         const next = at + current.byteLength;
-        if (next < length) pending = this.source.read(piece(next), seg.from + next);
-        if (this.verify) this.crcs[seg.section] = crc32c(current, this.crcs[seg.section]);
+        if (next < length) pending = this.#source.read(piece(next), seg.from + next);
+        if (this.#verify) this.#crcs[seg.section] = crc32c(current, this.#crcs[seg.section]);
         at = next;
       }
     } finally {
       await settle(pending);
     }
-    this.finish(seg.section);
+    this.#finish(seg.section);
   }
 
   /** Reads consecutive small segments through the two staging buffers, dispatching each piece. */
-  private async stream(segments: Segment[]): Promise<void> {
+  async #stream(segments: Segment[]): Promise<void> {
     const from = segments[0]!.from;
     const to = segments[segments.length - 1]!.to;
-    const staging = (this.staging ??= [new Uint8Array(this.stagingSize), new Uint8Array(this.stagingSize)]);
-    const piece = (which: number, at: number) => staging[which]!.subarray(0, Math.min(this.stagingSize, to - at));
+    const staging = (this.#staging ??= [new Uint8Array(this.#stagingSize), new Uint8Array(this.#stagingSize)]);
+    const piece = (which: number, at: number) => staging[which]!.subarray(0, Math.min(this.#stagingSize, to - at));
     let which = 0;
     let at = from;
     let cursor = 0;
-    let pending: Promise<void> | undefined = this.source.read(piece(which, at), at);
+    let pending: Promise<void> | undefined = this.#source.read(piece(which, at), at);
     try {
       while (at < to) {
         await pending;
         pending = undefined;
         const current = piece(which, at);
         const next = at + current.byteLength;
-        if (next < to) pending = this.source.read(piece(1 - which, next), next);
-        cursor = this.dispatch(segments, cursor, current, at);
+        if (next < to) pending = this.#source.read(piece(1 - which, next), next);
+        cursor = this.#dispatch(segments, cursor, current, at);
         which = 1 - which;
         at = next;
       }
@@ -202,7 +207,7 @@ class SectionReader<T extends SectionTarget> {
   }
 
   /** Hands the bytes `[at, at + bytes.length)` to the segments they cover; returns the first segment not yet complete. */
-  private dispatch(segments: Segment[], cursor: number, bytes: Uint8Array, at: number): number {
+  #dispatch(segments: Segment[], cursor: number, bytes: Uint8Array, at: number): number {
     const end = at + bytes.byteLength;
     while (cursor < segments.length && segments[cursor]!.from < end) {
       const seg = segments[cursor]!;
@@ -214,21 +219,21 @@ class SectionReader<T extends SectionTarget> {
           if (part[i] !== 0) throw new CheckpointFormatError('BAD_PADDING', `padding byte is ${part[i]}, expected 0`, { offset: lo + i });
         }
       } else {
-        const target = this.targets[seg.section]!;
-        if (this.verify) this.crcs[seg.section] = crc32c(part, this.crcs[seg.section]);
+        const target = this.#targets[seg.section]!;
+        if (this.#verify) this.#crcs[seg.section] = crc32c(part, this.#crcs[seg.section]);
         if (target.memory) target.memory.set(part, lo - seg.from);
         else target.write!(part, lo - seg.from);
       }
       if (hi < seg.to) break;
-      if (seg.section >= 0) this.finish(seg.section);
+      if (seg.section >= 0) this.#finish(seg.section);
       cursor++;
     }
     return cursor;
   }
 
   /** All of section `i`'s bytes have arrived: check its checksum. */
-  private finish(i: number): void {
-    if (this.verify) checkSectionCrc(this.sections[i]!, i, this.crcs[i]!);
+  #finish(i: number): void {
+    if (this.#verify) checkSectionCrc(this.#sections[i]!, i, this.#crcs[i]!);
   }
 }
 

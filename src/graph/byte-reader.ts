@@ -10,19 +10,20 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
  */
 export class ByteReader {
   pos = 0;
-  private readonly view: DataView;
+  readonly #view: DataView;
 
   readonly bytes: Uint8Array;
 
-  constructor(
-    input: Uint8Array,
-    /** Offset of `bytes` in the file, for error messages. */
-    private readonly fileOffset = 0,
-    private readonly pathOf: () => string = () => '',
-  ) {
+  /** Offset of `bytes` in the file, for error messages. */
+  readonly #fileOffset: number;
+  readonly #pathOf: () => string;
+
+  constructor(input: Uint8Array, fileOffset = 0, pathOf: () => string = () => '') {
+    this.#fileOffset = fileOffset;
+    this.#pathOf = pathOf;
     // A plain Uint8Array view, so that `slice()` of what it returns copies (Buffer's aliases).
     this.bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    this.view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+    this.#view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   }
 
   get remaining(): number {
@@ -30,10 +31,10 @@ export class ByteReader {
   }
 
   fail(what: string, at = this.pos): never {
-    throw new CheckpointFormatError('BAD_GRAPH', `invalid graph stream: ${what}`, { offset: this.fileOffset + at, path: this.pathOf() });
+    throw new CheckpointFormatError('BAD_GRAPH', `invalid graph stream: ${what}`, { offset: this.#fileOffset + at, path: this.#pathOf() });
   }
 
-  private need(n: number): void {
+  #need(n: number): void {
     if (n > this.bytes.length - this.pos) this.fail(`needs ${n} more bytes but only ${this.remaining} remain`);
   }
 
@@ -67,14 +68,14 @@ export class ByteReader {
   }
 
   f64(): number {
-    this.need(8);
-    const v = this.view.getFloat64(this.pos, true);
+    this.#need(8);
+    const v = this.#view.getFloat64(this.pos, true);
     this.pos += 8;
     return v;
   }
 
   bytesView(n: number): Uint8Array {
-    this.need(n);
+    this.#need(n);
     const v = this.bytes.subarray(this.pos, this.pos + n);
     this.pos += n;
     return v;
@@ -82,7 +83,7 @@ export class ByteReader {
 
   utf8(): string {
     const len = this.varint();
-    this.need(len);
+    this.#need(len);
     const bytes = this.bytes;
     const start = this.pos;
     const end = start + len;
@@ -114,7 +115,7 @@ export class ByteReader {
    */
   utf16(): string {
     const n = this.varint();
-    this.need(2 * n);
+    this.#need(2 * n);
     const start = this.pos;
     this.pos += 2 * n;
     // Code unit by code unit (TextDecoder would replace lone surrogates), in chunks for the argument limit.

@@ -16,12 +16,16 @@ import { encodeGraph } from './encoder.js';
  * where encoding each one's arguments in full would cost N keys of size O(N).
  */
 export class CanonicalKeys {
-  private readonly ids = new Map<string, number>();
-  private readonly byObject = new WeakMap<object, number>();
+  readonly #ids = new Map<string, number>();
+  readonly #byObject = new WeakMap<object, number>();
   /** Characters of key text produced so far: the work done, for tests and benchmarks. */
   keyChars = 0;
 
-  constructor(private readonly registry: Registry) {}
+  readonly #registry: Registry;
+
+  constructor(registry: Registry) {
+    this.#registry = registry;
+  }
 
   /**
    * The key id of a `name` instance built from `args`. Nested constructor-serialized
@@ -32,26 +36,26 @@ export class CanonicalKeys {
    *   `encodeGraph` throws for arguments that cannot be encoded.
    */
   idOf(name: string, args: readonly unknown[]): number {
-    return this.run({ obj: undefined, name, args });
+    return this.#run({ obj: undefined, name, args });
   }
 
   /** The key id of the live object `obj` of constructor class `entry`, or undefined when its arguments are not known. */
   idOfObject(obj: object, entry: ConstructorEntry): number | undefined {
-    const known = this.byObject.get(obj);
+    const known = this.#byObject.get(obj);
     if (known !== undefined) return known;
     const args = entry.argsOf(obj);
     if (!Array.isArray(args)) return undefined;
-    return this.run({ obj, name: entry.name, args });
+    return this.#run({ obj, name: entry.name, args });
   }
 
   /** Every key text so far, by id. */
   texts(): string[] {
-    return [...this.ids.keys()];
+    return [...this.#ids.keys()];
   }
 
   /** Records that `obj` (just built from arguments whose key id is `id`) has that key. */
   note(obj: object, id: number): void {
-    this.byObject.set(obj, id);
+    this.#byObject.set(obj, id);
   }
 
   /**
@@ -60,12 +64,12 @@ export class CanonicalKeys {
    * The objects whose attempts are waiting are the ancestors of the top of the stack; one
    * of them met again is a cycle.
    */
-  private run(root: Work): number {
+  #run(root: Work): number {
     const work: Work[] = [root];
     const waiting = new Set<object>();
     for (;;) {
       const top = work[work.length - 1]!;
-      const done = top.obj && this.byObject.get(top.obj);
+      const done = top.obj && this.#byObject.get(top.obj);
       if (done !== undefined) {
         // Pushed twice (wanted by two objects) and keyed through the other.
         work.pop();
@@ -73,8 +77,8 @@ export class CanonicalKeys {
         continue;
       }
       const missing = new Map<object, Work>();
-      const key = this.keyText(top.name, top.args, (obj, entry) => {
-        const id = this.byObject.get(obj);
+      const key = this.#keyText(top.name, top.args, (obj, entry) => {
+        const id = this.#byObject.get(obj);
         if (id !== undefined) return id;
         const args = entry.argsOf(obj);
         if (!Array.isArray(args)) return undefined; // encoded in full: the encoder says what is wrong
@@ -91,15 +95,15 @@ export class CanonicalKeys {
       }
       work.pop();
       if (top.obj) waiting.delete(top.obj);
-      let id = this.ids.get(key);
-      if (id === undefined) this.ids.set(key, (id = this.ids.size));
-      if (top.obj) this.byObject.set(top.obj, id);
+      let id = this.#ids.get(key);
+      if (id === undefined) this.#ids.set(key, (id = this.#ids.size));
+      if (top.obj) this.#byObject.set(top.obj, id);
       if (work.length === 0) return id;
     }
   }
 
-  private keyText(name: string, args: readonly unknown[], keyed: (obj: object, entry: ConstructorEntry) => number | null | undefined): string {
-    const { graph, sections } = encodeGraph(args, { registry: this.registry, keyed });
+  #keyText(name: string, args: readonly unknown[], keyed: (obj: object, entry: ConstructorEntry) => number | null | undefined): string {
+    const { graph, sections } = encodeGraph(args, { registry: this.#registry, keyed });
     let key = `${name}\u0000${latin1(graph)}`;
     for (const s of sections) {
       key += `\u0000${s.kind}:${s.dtype ?? ''}:${(s.shape ?? []).join('x')}:${s.data.byteLength}:${crc32c(sectionBytesSync(s.data))}`;

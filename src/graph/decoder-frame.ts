@@ -100,18 +100,18 @@ export class FrameStack {
   depth = 0;
   /** Whether the top frame's current child is being read, so that its step is part of the path. */
   childOpen = false;
-  private readonly chunks: Chunk[] = [];
-  private readonly extraPool: FrameExtra[] = [];
+  readonly #chunks: Chunk[] = [];
+  readonly #extraPool: FrameExtra[] = [];
 
-  private c(d: number): Chunk {
-    return this.chunks[d >>> CHUNK_BITS]!;
+  #c(d: number): Chunk {
+    return this.#chunks[d >>> CHUNK_BITS]!;
   }
 
   /** Opens a frame and returns its level. */
   push(kind: F, tag: number, target: unknown, n: number, id: number, at: number): number {
     const d = this.depth;
-    if (d >>> CHUNK_BITS === this.chunks.length) this.chunks.push(new Chunk());
-    const c = this.c(d);
+    if (d >>> CHUNK_BITS === this.#chunks.length) this.#chunks.push(new Chunk());
+    const c = this.#c(d);
     const j = d & MASK;
     this.depth = d + 1;
     c.kind[j] = kind;
@@ -130,14 +130,14 @@ export class FrameStack {
 
   /** Gives level `d` its extra fields, from the pool. */
   addExtra(d: number): FrameExtra {
-    const x = this.extraPool.pop() ?? new FrameExtra();
+    const x = this.#extraPool.pop() ?? new FrameExtra();
     x.entry = undefined;
     x.version = 0;
     x.owner = undefined;
     x.label = undefined;
     x.name = '';
     x.checking = false;
-    this.c(d).extra[d & MASK] = x;
+    this.#c(d).extra[d & MASK] = x;
     return x;
   }
 
@@ -150,7 +150,7 @@ export class FrameStack {
 
   /** Drops the references a closed frame at level `d` held. */
   release(d: number): void {
-    const c = this.c(d);
+    const c = this.#c(d);
     const j = d & MASK;
     c.target[j] = undefined;
     c.aux[j] = undefined;
@@ -158,54 +158,54 @@ export class FrameStack {
     if (x) {
       x.entry = undefined;
       x.owner = undefined;
-      this.extraPool.push(x);
+      this.#extraPool.push(x);
       c.extra[j] = undefined;
     }
   }
 
   kind(d: number): F {
-    return this.c(d).kind[d & MASK] as F;
+    return this.#c(d).kind[d & MASK] as F;
   }
   tag(d: number): number {
-    return this.c(d).tag[d & MASK]!;
+    return this.#c(d).tag[d & MASK]!;
   }
   store(d: number): Store {
-    return this.c(d).store[d & MASK] as Store;
+    return this.#c(d).store[d & MASK] as Store;
   }
   setStore(d: number, store: Store): void {
-    this.c(d).store[d & MASK] = store;
+    this.#c(d).store[d & MASK] = store;
   }
   /** Whether level `d` has a child left to read. */
   more(d: number): boolean {
-    const c = this.c(d);
+    const c = this.#c(d);
     return c.i[d & MASK]! < c.n[d & MASK]!;
   }
   /** The index of the child being read at level `d`. */
   index(d: number): number {
-    return this.c(d).i[d & MASK]!;
+    return this.#c(d).i[d & MASK]!;
   }
   /** Moves level `d` past its current child; returns that child's index. */
   advance(d: number): number {
-    const c = this.c(d);
+    const c = this.#c(d);
     return c.i[d & MASK]++;
   }
   id(d: number): number {
-    return this.c(d).id[d & MASK]!;
+    return this.#c(d).id[d & MASK]!;
   }
   at(d: number): number {
-    return this.c(d).at[d & MASK]!;
+    return this.#c(d).at[d & MASK]!;
   }
   target(d: number): any {
-    return this.c(d).target[d & MASK];
+    return this.#c(d).target[d & MASK];
   }
   aux(d: number): unknown {
-    return this.c(d).aux[d & MASK];
+    return this.#c(d).aux[d & MASK];
   }
   setAux(d: number, v: unknown): void {
-    this.c(d).aux[d & MASK] = v;
+    this.#c(d).aux[d & MASK] = v;
   }
   extra(d: number): FrameExtra {
-    return this.c(d).extra[d & MASK]!;
+    return this.#c(d).extra[d & MASK]!;
   }
 
   /** The number of path steps: one per level, but the top's only while its child is being read. */

@@ -108,67 +108,67 @@ class GraphEncoder implements EncodeContext {
   readonly out: ByteWriter;
   readonly sections: SectionPayload[] = [];
   readonly options: Readonly<Record<string, unknown>>;
-  private readonly registry: Registry;
-  private readonly maxDepth: number;
-  private readonly excludeFields: ReadonlyMap<object, ReadonlySet<string>> | undefined;
-  private readonly keyed: EncodeGraphOptions['keyed'];
-  private readonly keyedIds: Map<object, number> | undefined;
-  private readonly objectIds = new Map<object, number>();
-  private readonly pending = new Set<object>();
-  private readonly stringIds = new Map<string, number>();
-  private readonly sectionKeys = new Map<unknown, number>();
-  private readonly steps: PathStep[] = [];
-  private readonly stack: Frame[] = [];
-  private readonly pool: Frame[] = [];
+  readonly #registry: Registry;
+  readonly #maxDepth: number;
+  readonly #excludeFields: ReadonlyMap<object, ReadonlySet<string>> | undefined;
+  readonly #keyed: EncodeGraphOptions['keyed'];
+  readonly #keyedIds: Map<object, number> | undefined;
+  readonly #objectIds = new Map<object, number>();
+  readonly #pending = new Set<object>();
+  readonly #stringIds = new Map<string, number>();
+  readonly #sectionKeys = new Map<unknown, number>();
+  readonly #steps: PathStep[] = [];
+  readonly #stack: Frame[] = [];
+  readonly #pool: Frame[] = [];
 
   constructor(options: EncodeGraphOptions) {
-    this.registry = options.registry;
+    this.#registry = options.registry;
     this.options = options.options ?? {};
-    this.maxDepth = options.maxDepth ?? Infinity;
-    this.excludeFields = options.excludeFields;
-    this.keyed = options.keyed;
-    this.keyedIds = options.keyed && new Map();
+    this.#maxDepth = options.maxDepth ?? Infinity;
+    this.#excludeFields = options.excludeFields;
+    this.#keyed = options.keyed;
+    this.#keyedIds = options.keyed && new Map();
     // A load keys every de-duplicated object it is given: 64 KiB each was most of its garbage.
     this.out = new ByteWriter(options.keyed ? KEY_WRITER_SIZE : undefined);
   }
 
   path(): string {
-    return formatPath(this.steps);
+    return formatPath(this.#steps);
   }
 
   addSection(section: SectionInput): number {
     if (section.dedupKey !== undefined) {
-      const known = this.sectionKeys.get(section.dedupKey);
+      const known = this.#sectionKeys.get(section.dedupKey);
       if (known !== undefined) return known;
     }
     const { dedupKey, ...payload } = section;
     this.sections.push(payload);
     const index = this.sections.length; // file section index: 0 is the graph
-    if (dedupKey !== undefined) this.sectionKeys.set(dedupKey, index);
+    if (dedupKey !== undefined) this.#sectionKeys.set(dedupKey, index);
     return index;
   }
 
   /** Writes the root value: one loop over an explicit stack of open objects. */
   run(root: unknown): void {
     this.value(root);
-    const stack = this.stack;
+    const stack = this.#stack;
     while (stack.length > 0) {
       const frame = stack[stack.length - 1]!;
       if (frame.stepped) {
-        this.steps.pop();
+        this.#steps.pop();
         frame.stepped = false;
       }
-      if (!this.next(frame)) {
+      if (!this.#next(frame)) {
         stack.pop();
         frame.done?.();
-        this.pool.push(frame.reset(F.ARRAY, undefined, 0, undefined, undefined));
+        this.#pool.push(frame.reset(F.ARRAY, undefined, 0, undefined, undefined));
       }
     }
   }
 
   /** Writes `frame`'s next child (which may open a frame of its own); false when there is none. */
-  private next(frame: Frame): boolean {
-    const steps = this.steps;
+  #next(frame: Frame): boolean {
+    const steps = this.#steps;
     switch (frame.kind) {
       case F.ARRAY: {
         const arr = frame.v as unknown[];
@@ -193,7 +193,7 @@ class GraphEncoder implements EncodeContext {
         try {
           child = (frame.v as Record<string, unknown>)[key];
         } catch (err) {
-          throw this.userCodeFailed('GETTER_FAILED', `reading the property failed: ${message(err)}`, err);
+          throw this.#userCodeFailed('GETTER_FAILED', `reading the property failed: ${message(err)}`, err);
         }
         this.value(child);
         return true;
@@ -233,11 +233,11 @@ class GraphEncoder implements EncodeContext {
     }
   }
 
-  private open(kind: F, v: unknown, n: number, aux: unknown, done?: () => void): void {
-    this.stack.push((this.pool.pop() ?? new Frame()).reset(kind, v, n, aux, done));
+  #open(kind: F, v: unknown, n: number, aux: unknown, done?: () => void): void {
+    this.#stack.push((this.#pool.pop() ?? new Frame()).reset(kind, v, n, aux, done));
   }
 
-  private userCodeFailed(code: ErrorCode, what: string, err: unknown): CheckpointError {
+  #userCodeFailed(code: ErrorCode, what: string, err: unknown): CheckpointError {
     if (err instanceof CheckpointError) return err;
     return new CheckpointError(code, what, { path: this.path(), cause: err });
   }
@@ -245,7 +245,7 @@ class GraphEncoder implements EncodeContext {
   value(v: unknown): void {
     switch (typeof v) {
       case 'number':
-        this.number(v);
+        this.#number(v);
         return;
       case 'string':
         this.string(v);
@@ -257,7 +257,7 @@ class GraphEncoder implements EncodeContext {
         this.out.u8(Tag.UNDEFINED);
         return;
       case 'bigint':
-        this.bigint(v);
+        this.#bigint(v);
         return;
       case 'symbol':
         throw new UnsupportedValueError('UNSUPPORTED_VALUE', `cannot save a symbol (${String(v)}); store its description as a string instead`, { path: this.path() });
@@ -267,11 +267,11 @@ class GraphEncoder implements EncodeContext {
           this.out.u8(Tag.NULL);
           return;
         }
-        this.object(v);
+        this.#object(v);
     }
   }
 
-  private number(v: number): void {
+  #number(v: number): void {
     if ((v | 0) === v && !Object.is(v, -0)) {
       this.out.u8(Tag.INT);
       this.out.varint(((v << 1) ^ (v >> 31)) >>> 0);
@@ -282,13 +282,13 @@ class GraphEncoder implements EncodeContext {
   }
 
   string(s: string): void {
-    const id = this.stringIds.get(s);
+    const id = this.#stringIds.get(s);
     if (id !== undefined) {
       this.out.u8(Tag.STRING_REF);
       this.out.varint(id);
       return;
     }
-    this.stringIds.set(s, this.stringIds.size);
+    this.#stringIds.set(s, this.#stringIds.size);
     if (isWellFormed(s)) {
       this.out.u8(Tag.STRING);
       this.out.utf8(s);
@@ -299,7 +299,7 @@ class GraphEncoder implements EncodeContext {
   }
 
   /** Sign byte, byte length, little-endian magnitude; in time linear in the size (through hexadecimal). */
-  private bigint(v: bigint): void {
+  #bigint(v: bigint): void {
     this.out.u8(Tag.BIGINT);
     const negative = v < 0n;
     const hex = (negative ? -v : v).toString(16);
@@ -309,17 +309,17 @@ class GraphEncoder implements EncodeContext {
     this.out.bytes(bytes);
   }
 
-  private object(v: object): void {
-    const keyId = this.keyedIds?.get(v);
+  #object(v: object): void {
+    const keyId = this.#keyedIds?.get(v);
     if (keyId !== undefined) {
       // A keyed object stands for its value wherever it appears: never a reference.
       this.out.u8(KEYED);
       this.out.varint(keyId);
       return;
     }
-    const id = this.objectIds.get(v);
+    const id = this.#objectIds.get(v);
     if (id !== undefined) {
-      if (this.pending.has(v)) {
+      if (this.#pending.has(v)) {
         throw new CheckpointError(
           'CONSTRUCTOR_CYCLE',
           'an object stored by its constructor arguments (or a codec) is reachable from those arguments; it cannot be rebuilt. ' +
@@ -331,22 +331,22 @@ class GraphEncoder implements EncodeContext {
       this.out.varint(id);
       return;
     }
-    if (this.stack.length >= this.maxDepth) {
-      throw new CheckpointError('DEPTH_LIMIT', `the graph is nested deeper than ${this.maxDepth} levels (maxDepth); raise maxDepth or flatten it`, { path: this.path() });
+    if (this.#stack.length >= this.#maxDepth) {
+      throw new CheckpointError('DEPTH_LIMIT', `the graph is nested deeper than ${this.#maxDepth} levels (maxDepth); raise maxDepth or flatten it`, { path: this.path() });
     }
-    this.objectIds.set(v, this.objectIds.size);
+    this.#objectIds.set(v, this.#objectIds.size);
     if (typeof v === 'function') {
-      this.func(v);
+      this.#func(v);
       return;
     }
     const proto = Object.getPrototypeOf(v) as object | null;
     const handler: Handler | undefined = proto === null ? nullProtoObject : BUILTIN_HANDLERS.get(proto);
     if (handler) handler(this, v);
-    else this.other(v, proto!);
+    else this.#other(v, proto!);
   }
 
-  private func(fn: Function): void {
-    const name = this.registry.functionName(fn);
+  #func(fn: Function): void {
+    const name = this.#registry.functionName(fn);
     if (name === undefined) {
       throw new UnsupportedValueError(
         'UNREGISTERED_FUNCTION',
@@ -358,15 +358,15 @@ class GraphEncoder implements EncodeContext {
     this.string(name);
   }
 
-  private other(v: object, proto: object): void {
-    const entry = this.registry.lookup(v);
-    if (entry) return this.registered(v, entry);
+  #other(v: object, proto: object): void {
+    const entry = this.#registry.lookup(v);
+    if (entry) return this.#registered(v, entry);
     const code = TYPED_ARRAY_CODES.get(proto);
     if (code !== undefined) return this.view(v as ArrayBufferView, code);
     if (isNodeBuffer(v)) return this.nodeBuffer(v as Uint8Array);
     if (ERROR_PROTOS.has(proto)) return this.error(v as Error);
     const ctorName = (proto as { constructor?: { name?: string } }).constructor?.name || '(anonymous class)';
-    const ancestor = this.registry.registeredAncestor(v);
+    const ancestor = this.#registry.registeredAncestor(v);
     const hint = ancestor
       ? `; it extends the registered "${ancestor.name}", but a subclass must be registered itself (decorate ${ctorName} too)`
       : ArrayBuffer.isView(v) || v instanceof SharedArrayBuffer || v instanceof WeakMap || v instanceof WeakSet || v instanceof Promise
@@ -375,7 +375,7 @@ class GraphEncoder implements EncodeContext {
     throw new UnsupportedValueError('UNREGISTERED_CLASS', `cannot save an instance of ${ctorName}: its class is not registered${hint}`, { path: this.path() });
   }
 
-  private registered(v: object, entry: ClassEntry): void {
+  #registered(v: object, entry: ClassEntry): void {
     const out = this.out;
     if (entry.kind === 'fields') {
       const { getState } = entry.options;
@@ -384,39 +384,39 @@ class GraphEncoder implements EncodeContext {
         try {
           state = getState(v);
         } catch (err) {
-          throw this.userCodeFailed('GET_STATE_FAILED', `getState of "${entry.name}" failed: ${message(err)}`, err);
+          throw this.#userCodeFailed('GET_STATE_FAILED', `getState of "${entry.name}" failed: ${message(err)}`, err);
         }
         out.u8(Tag.CLASS_STATE);
         this.string(entry.name);
         out.varint(entry.version);
-        this.open(F.INNER, [state], 1, [{ label: '<state>' }]);
+        this.#open(F.INNER, [state], 1, [{ label: '<state>' }]);
         return;
       }
       out.u8(Tag.CLASS_FIELDS);
       this.string(entry.name);
       out.varint(entry.version);
-      const extra = this.excludeFields?.get(v);
+      const extra = this.#excludeFields?.get(v);
       const keys = this.keysOf(v);
       this.fields(v, entry.exclude.size === 0 && !extra ? keys : keys.filter((k) => !entry.exclude.has(k) && !extra?.has(k)));
       return;
     }
-    if (entry.kind === 'constructor' && this.keyed) {
-      const id = this.keyed(v, entry);
+    if (entry.kind === 'constructor' && this.#keyed) {
+      const id = this.#keyed(v, entry);
       if (id !== undefined) {
         out.u8(KEYED);
         out.varint(id ?? 0);
-        this.keyedIds!.set(v, id ?? 0);
+        this.#keyedIds!.set(v, id ?? 0);
         return;
       }
     }
-    this.pending.add(v);
-    const leave = () => void this.pending.delete(v);
+    this.#pending.add(v);
+    const leave = () => void this.#pending.delete(v);
     if (entry.kind === 'constructor') {
       let args: unknown;
       try {
         args = entry.argsOf(v);
       } catch (err) {
-        throw this.userCodeFailed('ARGS_FAILED', `the args function of "${entry.name}" failed: ${message(err)}`, err);
+        throw this.#userCodeFailed('ARGS_FAILED', `the args function of "${entry.name}" failed: ${message(err)}`, err);
       }
       if (!Array.isArray(args)) {
         throw new CheckpointError(
@@ -428,18 +428,18 @@ class GraphEncoder implements EncodeContext {
       out.u8(Tag.CONSTRUCTOR);
       this.string(entry.name);
       out.varint(entry.version);
-      this.open(F.INNER, [args], 1, [{ label: '<args>' }], leave);
+      this.#open(F.INNER, [args], 1, [{ label: '<args>' }], leave);
     } else {
       let encoded: unknown;
       try {
         encoded = entry.encode(v, this);
       } catch (err) {
-        throw this.userCodeFailed('CODEC_FAILED', `codec "${entry.name}" failed to encode: ${message(err)}`, err);
+        throw this.#userCodeFailed('CODEC_FAILED', `codec "${entry.name}" failed to encode: ${message(err)}`, err);
       }
       out.u8(Tag.CODEC);
       this.string(entry.name);
       out.varint(entry.version);
-      this.open(F.INNER, [encoded], 1, [{ label: `<${entry.name}>` }], leave);
+      this.#open(F.INNER, [encoded], 1, [{ label: `<${entry.name}>` }], leave);
     }
   }
 
@@ -448,31 +448,31 @@ class GraphEncoder implements EncodeContext {
     try {
       return Object.keys(v);
     } catch (err) {
-      throw this.userCodeFailed('GETTER_FAILED', `listing the properties failed: ${message(err)}`, err);
+      throw this.#userCodeFailed('GETTER_FAILED', `listing the properties failed: ${message(err)}`, err);
     }
   }
 
   fields(v: object, keys: string[]): void {
     this.out.varint(keys.length);
-    this.open(F.FIELDS, v, keys.length, keys);
+    this.#open(F.FIELDS, v, keys.length, keys);
   }
 
   array(v: unknown[]): void {
     this.out.u8(Tag.ARRAY);
     this.out.varint(v.length);
-    this.open(F.ARRAY, v, v.length, undefined);
+    this.#open(F.ARRAY, v, v.length, undefined);
   }
 
   map(v: Map<unknown, unknown>): void {
     this.out.u8(Tag.MAP);
     this.out.varint(v.size);
-    this.open(F.MAP, v, 2 * v.size, Map.prototype.entries.call(v));
+    this.#open(F.MAP, v, 2 * v.size, Map.prototype.entries.call(v));
   }
 
   set(v: Set<unknown>): void {
     this.out.u8(Tag.SET);
     this.out.varint(v.size);
-    this.open(F.SET, v, v.size, Set.prototype.values.call(v));
+    this.#open(F.SET, v, v.size, Set.prototype.values.call(v));
   }
 
   arrayBuffer(v: ArrayBuffer): void {
@@ -498,7 +498,7 @@ class GraphEncoder implements EncodeContext {
       this.out.u8(code);
     }
     const length = code < 0 ? v.byteLength : (v as unknown as { length: number }).length;
-    this.open(F.INNER, [v.buffer], 1, [{ label: 'buffer' }], () => {
+    this.#open(F.INNER, [v.buffer], 1, [{ label: 'buffer' }], () => {
       this.out.varint(v.byteOffset);
       this.out.varint(length);
     });
@@ -515,7 +515,7 @@ class GraphEncoder implements EncodeContext {
     this.out.u8(Tag.ERROR);
     this.string(String(v.name));
     this.string(String(v.message));
-    this.open(F.INNER, [typeof v.stack === 'string' ? v.stack : undefined, 'cause' in v ? v.cause : undefined], 2, ['stack', 'cause']);
+    this.#open(F.INNER, [typeof v.stack === 'string' ? v.stack : undefined, 'cause' in v ? v.cause : undefined], 2, ['stack', 'cause']);
   }
 }
 

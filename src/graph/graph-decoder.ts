@@ -45,16 +45,16 @@ export class GraphDecoder implements DecodeContext {
   readonly summary: GraphSummary = { objects: {}, classes: {}, functions: [], strings: 0, references: 0, sectionRefs: [] };
   readonly registry: Registry | undefined;
   readonly objects: unknown[] = [];
-  private readonly strings: string[] = [];
+  readonly #strings: string[] = [];
   readonly stack = new FrameStack();
   /** A step past the stack's own (the `<args>` of a constructor being built), or undefined. */
   extraStep: PathStep | undefined = undefined;
-  private readonly maxDepth: number;
+  readonly #maxDepth: number;
   readonly unique: UniqueObjectIndex | undefined;
   /** The id of each object defined, kept only when live objects may be reused (their arguments adopt what the file described). */
   readonly idOf: Map<unknown, number> | undefined;
   /** Bytes sections already defined as an ArrayBuffer: a second definition would copy the section again. */
-  private readonly usedByteSections = new Set<number>();
+  readonly #usedByteSections = new Set<number>();
 
   readonly build: boolean;
   /** Open codec values whose `check` will run (inspecting): plain data inside them is built for it. */
@@ -68,7 +68,7 @@ export class GraphDecoder implements DecodeContext {
   ) {
     this.reader = new ByteReader(bytes, opts.fileOffset ?? 0, () => this.path());
     this.registry = opts.registry;
-    this.maxDepth = opts.maxDepth ?? Infinity;
+    this.#maxDepth = opts.maxDepth ?? Infinity;
     this.build = building !== undefined;
     this.options = building?.options ?? opts.options ?? {};
     this.unique = building && new UniqueObjectIndex(building.registry, building.uniqueObjects);
@@ -98,19 +98,19 @@ export class GraphDecoder implements DecodeContext {
   run(): unknown {
     const r = this.reader;
     const stack = this.stack;
-    let v = this.value();
+    let v = this.#value();
     for (;;) {
       if (v !== PENDING) {
         if (stack.depth === 0) break;
-        this.accept(stack.depth - 1, v);
+        this.#accept(stack.depth - 1, v);
       }
       const top = stack.depth - 1;
-      if (this.next(top)) {
-        v = this.value();
+      if (this.#next(top)) {
+        v = this.#value();
         continue;
       }
       stack.pop();
-      v = this.finish(top);
+      v = this.#finish(top);
       stack.release(top);
     }
     if (v === HOLE) r.fail('a hole outside an array');
@@ -119,7 +119,7 @@ export class GraphDecoder implements DecodeContext {
   }
 
   /** Reads one value: a finished one, or `PENDING` when it opened a frame on the stack. */
-  private value(): unknown {
+  #value(): unknown {
     const r = this.reader;
     const at = r.pos;
     const tag = r.u8();
@@ -142,7 +142,7 @@ export class GraphDecoder implements DecodeContext {
       case Tag.STRING:
       case Tag.STRING16:
       case Tag.STRING_REF:
-        return this.stringAfterTag(tag, at);
+        return this.#stringAfterTag(tag, at);
       case Tag.BIGINT: {
         const sign = r.u8();
         if (sign > 1) r.fail('BIGINT sign byte must be 0 or 1', r.pos - 1);
@@ -162,10 +162,10 @@ export class GraphDecoder implements DecodeContext {
       case Tag.HOLE:
         return HOLE;
     }
-    if (this.stack.depth >= this.maxDepth) {
-      throw new CheckpointFormatError('DEPTH_LIMIT', `the graph is nested deeper than ${this.maxDepth} levels (maxDepth)`, { path: this.path(), offset: at });
+    if (this.stack.depth >= this.#maxDepth) {
+      throw new CheckpointFormatError('DEPTH_LIMIT', `the graph is nested deeper than ${this.#maxDepth} levels (maxDepth)`, { path: this.path(), offset: at });
     }
-    return this.definition(tag, at);
+    return this.#definition(tag, at);
   }
 
   /** Sets the value of object `id`; returns it. */
@@ -178,25 +178,25 @@ export class GraphDecoder implements DecodeContext {
   /** Reads a string value (STRING, STRING16 or STRING_REF). */
   string(): string {
     const at = this.reader.pos;
-    return this.stringAfterTag(this.reader.u8(), at);
+    return this.#stringAfterTag(this.reader.u8(), at);
   }
 
-  private stringAfterTag(tag: number, at: number): string {
+  #stringAfterTag(tag: number, at: number): string {
     const r = this.reader;
     if (tag === Tag.STRING_REF) {
       const id = r.varint();
-      if (id >= this.strings.length) r.fail(`reference to string ${id}, but only ${this.strings.length} are defined`, at + 1);
-      return this.strings[id]!;
+      if (id >= this.#strings.length) r.fail(`reference to string ${id}, but only ${this.#strings.length} are defined`, at + 1);
+      return this.#strings[id]!;
     }
     if (tag !== Tag.STRING && tag !== Tag.STRING16) r.fail(`expected a string, found tag 0x${tag.toString(16)}`, at);
     const s = tag === Tag.STRING ? r.utf8() : r.utf16();
-    this.strings.push(s);
+    this.#strings.push(s);
     this.summary.strings++;
     return s;
   }
 
   /** Takes the next object id for `v` (a `Checked` stand-in when inspecting). */
-  private define(v: unknown, tag: number): number {
+  #define(v: unknown, tag: number): number {
     if (!this.build) {
       const kind = KIND_NAMES[tag];
       if (kind) this.summary.objects[kind] = (this.summary.objects[kind] ?? 0) + 1;
@@ -207,52 +207,52 @@ export class GraphDecoder implements DecodeContext {
   }
 
   /** Whether plain data (arrays, objects, Maps, Sets, Dates, RegExps) is built: always when loading, inside a checked codec value when inspecting. */
-  private plain(): boolean {
+  #plain(): boolean {
     return this.build || this.plainDepth > 0;
   }
 
   /** Opens a frame for object `id` whose tag was read at `at`; returns its level. */
-  private open(kind: F, tag: number, target: unknown, n: number, id: number, at: number): number {
+  #open(kind: F, tag: number, target: unknown, n: number, id: number, at: number): number {
     return this.stack.push(kind, tag, target, n, id, at);
   }
 
   /** An object definition whose tag was read at `at`: a finished object, or `PENDING` with a frame opened. */
-  private definition(tag: number, at: number): unknown {
+  #definition(tag: number, at: number): unknown {
     const r = this.reader;
     const build = this.build;
     switch (tag) {
       case Tag.ARRAY: {
         const n = r.count();
-        const arr = this.plain() ? new Array(n) : checked(tag);
-        this.open(F.ARRAY, tag, arr, n, this.define(arr, tag), at);
+        const arr = this.#plain() ? new Array(n) : checked(tag);
+        this.#open(F.ARRAY, tag, arr, n, this.#define(arr, tag), at);
         return PENDING;
       }
       case Tag.OBJECT:
       case Tag.NULL_PROTO_OBJECT: {
-        const obj = this.plain() ? (tag === Tag.OBJECT ? {} : Object.create(null)) : checked(tag);
-        const id = this.define(obj, tag);
-        this.open(F.FIELDS, tag, obj, r.count(2), id, at);
+        const obj = this.#plain() ? (tag === Tag.OBJECT ? {} : Object.create(null)) : checked(tag);
+        const id = this.#define(obj, tag);
+        this.#open(F.FIELDS, tag, obj, r.count(2), id, at);
         return PENDING;
       }
       case Tag.MAP: {
-        const map = this.plain() ? new Map() : checked(tag);
-        const id = this.define(map, tag);
-        this.open(F.MAP, tag, map, 2 * r.count(2), id, at);
+        const map = this.#plain() ? new Map() : checked(tag);
+        const id = this.#define(map, tag);
+        this.#open(F.MAP, tag, map, 2 * r.count(2), id, at);
         return PENDING;
       }
       case Tag.SET: {
-        const set = this.plain() ? new Set() : checked(tag);
-        const id = this.define(set, tag);
-        this.open(F.SET, tag, set, r.count(), id, at);
+        const set = this.#plain() ? new Set() : checked(tag);
+        const id = this.#define(set, tag);
+        this.#open(F.SET, tag, set, r.count(), id, at);
         return PENDING;
       }
       case Tag.DATE: {
-        const id = this.define(PENDING, tag);
+        const id = this.#define(PENDING, tag);
         const time = r.f64();
-        return this.setObject(id, this.plain() ? new Date(time) : checked(tag));
+        return this.setObject(id, this.#plain() ? new Date(time) : checked(tag));
       }
       case Tag.REGEXP: {
-        const id = this.define(PENDING, tag);
+        const id = this.#define(PENDING, tag);
         const source = this.string();
         const flags = this.string();
         let re: RegExp;
@@ -261,11 +261,11 @@ export class GraphDecoder implements DecodeContext {
         } catch {
           return r.fail(`invalid regular expression /${source}/${flags}`);
         }
-        return this.setObject(id, this.plain() ? re : checked(tag));
+        return this.setObject(id, this.#plain() ? re : checked(tag));
       }
       case Tag.ARRAY_BUFFER:
       case Tag.NODE_BUFFER: {
-        const id = this.define(PENDING, tag);
+        const id = this.#define(PENDING, tag);
         const bytes = r.bytesView(r.varint());
         if (!build) return this.setObject(id, new Checked(tag, bytes.length));
         // A fresh ArrayBuffer of exactly these bytes (a Node Buffer from a pool would not be).
@@ -273,14 +273,14 @@ export class GraphDecoder implements DecodeContext {
         return this.setObject(id, tag === Tag.NODE_BUFFER ? nodeBufferFrom(buffer) : buffer);
       }
       case Tag.ARRAY_BUFFER_SECTION: {
-        const id = this.define(PENDING, tag);
+        const id = this.#define(PENDING, tag);
         const index = r.varint();
         const s = this.section(index);
         if (s.kind !== 'bytes') r.fail(`ArrayBuffer refers to a ${s.kind} section`, at + 1);
-        if (this.usedByteSections.has(index)) {
+        if (this.#usedByteSections.has(index)) {
           r.fail(`bytes section ${index} is already the ArrayBuffer of an earlier definition; a second one would copy it (refer to the first with REF)`, at + 1);
         }
-        this.usedByteSections.add(index);
+        this.#usedByteSections.add(index);
         if (!build) this.summary.sectionRefs.push(index);
         return this.setObject(id, build ? s.data.slice().buffer : new Checked(tag, s.data.length));
       }
@@ -288,11 +288,11 @@ export class GraphDecoder implements DecodeContext {
       case Tag.DATA_VIEW: {
         const code = tag === Tag.TYPED_ARRAY ? r.u8() : -1;
         if (tag === Tag.TYPED_ARRAY && !TYPED_ARRAY_KINDS[code]) r.fail(`unknown typed array kind ${code}`, at + 1);
-        this.open(F.VIEW, tag, code, 1, this.define(PENDING, tag), at);
+        this.#open(F.VIEW, tag, code, 1, this.#define(PENDING, tag), at);
         return PENDING;
       }
       case Tag.ERROR: {
-        const id = this.define(PENDING, tag);
+        const id = this.#define(PENDING, tag);
         const name = this.string();
         const message = this.string();
         let err: unknown = checked(tag);
@@ -302,11 +302,11 @@ export class GraphDecoder implements DecodeContext {
           err = e;
         }
         this.setObject(id, err);
-        this.open(F.ERROR, tag, err, 2, id, at);
+        this.#open(F.ERROR, tag, err, 2, id, at);
         return PENDING;
       }
       case Tag.FUNCTION: {
-        const id = this.define(PENDING, tag);
+        const id = this.#define(PENDING, tag);
         const name = this.string();
         const fn = this.registry?.functionByName(name);
         if (!fn && (build || this.registry)) throw new UnknownClassError(name, 'function', this.path());
@@ -315,13 +315,13 @@ export class GraphDecoder implements DecodeContext {
       }
       case Tag.CLASS_FIELDS:
       case Tag.CLASS_STATE:
-        return this.classInstance(tag, at);
+        return this.#classInstance(tag, at);
       case Tag.CONSTRUCTOR:
       case Tag.CODEC: {
-        const id = this.define(PENDING, tag);
+        const id = this.#define(PENDING, tag);
         const isCodec = tag === Tag.CODEC;
         const { entry, version, name } = readEntry(this, isCodec ? 'codec' : 'constructor', isCodec ? 'codec value' : 'constructor-serialized class');
-        const x = this.stack.addExtra(this.open(F.INNER, tag, undefined, 1, id, at));
+        const x = this.stack.addExtra(this.#open(F.INNER, tag, undefined, 1, id, at));
         x.entry = entry;
         x.version = version;
         if (!isCodec) x.label = ARGS; // a codec's step, `<name>`, is made from its name when a path is asked for
@@ -337,7 +337,7 @@ export class GraphDecoder implements DecodeContext {
     }
   }
 
-  private classInstance(tag: number, at: number): unknown {
+  #classInstance(tag: number, at: number): unknown {
     const { entry, version } = readEntry(this, 'fields', 'class');
     let obj: unknown = checked(tag);
     let store = Store.DEFINE;
@@ -346,11 +346,11 @@ export class GraphDecoder implements DecodeContext {
       if (this.build) obj = create ? create() : Object.create(entry.ctor.prototype);
       if (setState || version !== entry.version) store = Store.STATE;
     }
-    const id = this.define(obj, tag);
+    const id = this.#define(obj, tag);
     const d =
       tag === Tag.CLASS_STATE
-        ? this.open(F.INNER, tag, undefined, 1, id, at)
-        : this.open(F.FIELDS, tag, this.build && store === Store.STATE ? Object.create(null) : obj, this.reader.count(2), id, at);
+        ? this.#open(F.INNER, tag, undefined, 1, id, at)
+        : this.#open(F.FIELDS, tag, this.build && store === Store.STATE ? Object.create(null) : obj, this.reader.count(2), id, at);
     const x = this.stack.addExtra(d);
     x.entry = entry;
     x.version = version;
@@ -365,7 +365,7 @@ export class GraphDecoder implements DecodeContext {
    * as being read (its path step joins the path), or returns false when the frame has
    * all its children.
    */
-  private next(d: number): boolean {
+  #next(d: number): boolean {
     const s = this.stack;
     if (!s.more(d)) return false;
     if (s.kind(d) === F.FIELDS) s.setAux(d, this.string());
@@ -374,7 +374,7 @@ export class GraphDecoder implements DecodeContext {
   }
 
   /** A value for the current child of level `d`. Only an ARRAY element may be a HOLE. */
-  private accept(d: number, v: unknown): void {
+  #accept(d: number, v: unknown): void {
     const s = this.stack;
     const kind = s.kind(d);
     if (v === HOLE && kind !== F.ARRAY) this.reader.fail('a hole outside an array', this.reader.pos - 1);
@@ -412,11 +412,11 @@ export class GraphDecoder implements DecodeContext {
   }
 
   /** Completes the (popped) frame at level `d`, whose children are all read; returns the finished object. */
-  private finish(d: number): unknown {
+  #finish(d: number): unknown {
     const s = this.stack;
     switch (s.kind(d)) {
       case F.VIEW:
-        return this.view(d);
+        return this.#view(d);
       case F.FIELDS:
         if (s.tag(d) === Tag.CLASS_FIELDS && s.store(d) === Store.STATE) {
           applyState(this, d, s.target(d));
@@ -434,7 +434,7 @@ export class GraphDecoder implements DecodeContext {
     }
   }
 
-  private view(d: number): unknown {
+  #view(d: number): unknown {
     const r = this.reader;
     const s = this.stack;
     const tag = s.tag(d);

@@ -10,7 +10,7 @@ import { CanonicalKeys } from './canonical-key.js';
  */
 export class UniqueObjectIndex {
   readonly keys: CanonicalKeys;
-  private readonly byKey = new Map<number, object>();
+  readonly #byKey = new Map<number, object>();
 
   constructor(registry: Registry, uniqueObjects: unknown) {
     this.keys = new CanonicalKeys(registry);
@@ -26,7 +26,7 @@ export class UniqueObjectIndex {
       if (entry?.kind === 'codec') continue;
       if (entry?.kind === 'constructor' && entry.options.deduplicate) {
         const id = this.keys.idOfObject(v, entry);
-        if (id !== undefined && !this.byKey.has(id)) this.byKey.set(id, v);
+        if (id !== undefined && !this.#byKey.has(id)) this.#byKey.set(id, v);
       }
       if (v instanceof Map) {
         for (const [k, val] of v) stack.push(val, k);
@@ -40,7 +40,7 @@ export class UniqueObjectIndex {
   }
 
   get size(): number {
-    return this.byKey.size;
+    return this.#byKey.size;
   }
 
   /** The key id of a `name` instance built from `args`. */
@@ -50,7 +50,7 @@ export class UniqueObjectIndex {
 
   /** The live object whose key id is `id`, if any. */
   find(id: number): object | undefined {
-    return this.byKey.get(id);
+    return this.#byKey.get(id);
   }
 
   /** Records the key id of an object just built from arguments with that key, so that arguments holding it are keyed without encoding it again. */

@@ -63,21 +63,21 @@ export interface DeferredCodecs {
  * and the `register*` helpers use unless told otherwise.
  */
 export class Registry {
-  private readonly byName = new Map<string, ClassEntry>();
-  private readonly byProto = new Map<object, ClassEntry>();
+  readonly #byName = new Map<string, ClassEntry>();
+  readonly #byProto = new Map<object, ClassEntry>();
   /** Results of {@link lookup} by prototype, misses included; emptied by every registration. */
-  private lookupCache = new WeakMap<object, ClassEntry | null>();
-  private readonly functionsByName = new Map<string, Function>();
-  private readonly functionNames = new Map<Function, string>();
+  #lookupCache = new WeakMap<object, ClassEntry | null>();
+  readonly #functionsByName = new Map<string, Function>();
+  readonly #functionNames = new Map<Function, string>();
   /** Codecs deferred by {@link defer} and not yet registered. */
-  private pending: DeferredCodecs[] = [];
+  #pending: DeferredCodecs[] = [];
 
   /** Registers a class entry; throws `RegistrationError` if its name is taken by another class. */
   add(entry: ClassEntry): void {
     // Deferred codecs that this entry could collide with or override go first, as they would have had they been registered at once.
-    if (this.pending.length > 0) {
+    if (this.#pending.length > 0) {
       const proto: unknown = entry.ctor?.prototype;
-      this.registerPending((d) => d.names.includes(entry.name) || (typeof proto === 'object' && proto !== null && d.mayHandle(proto)));
+      this.#registerPending((d) => d.names.includes(entry.name) || (typeof proto === 'object' && proto !== null && d.mayHandle(proto)));
     }
     if (!entry.name) {
       throw new RegistrationError('a registered class needs a name: this class is anonymous, so pass { name: "..." }');
@@ -85,60 +85,60 @@ export class Registry {
     if (!Number.isInteger(entry.version) || entry.version < 1) {
       throw new RegistrationError(`"${entry.name}": version must be a positive integer, got ${String(entry.version)}`);
     }
-    const existing = this.byName.get(entry.name);
+    const existing = this.#byName.get(entry.name);
     if (existing && existing.ctor !== entry.ctor) {
       throw new RegistrationError(
         `two different classes are registered under the name "${entry.name}"; give one of them an explicit { name }`,
       );
     }
     const proto = entry.ctor.prototype as object;
-    const previous = this.byProto.get(proto);
+    const previous = this.#byProto.get(proto);
     if (previous && previous.name !== entry.name) {
-      this.byName.delete(previous.name);
+      this.#byName.delete(previous.name);
     }
-    this.byName.set(entry.name, entry);
-    this.byProto.set(proto, entry);
+    this.#byName.set(entry.name, entry);
+    this.#byProto.set(proto, entry);
     // A new entry can change the answer for other prototypes too: a subclass codec
     // covers subclasses looked up (and cached as misses) before it was registered.
-    this.lookupCache = new WeakMap();
+    this.#lookupCache = new WeakMap();
   }
 
   /** The entry for an object's class: exact prototype first, then a `subclasses` codec up the chain. */
   lookup(obj: object): ClassEntry | undefined {
     const proto = Object.getPrototypeOf(obj) as object | null;
     if (proto === null) return undefined;
-    const cached = this.lookupCache.get(proto);
+    const cached = this.#lookupCache.get(proto);
     if (cached !== undefined) return cached ?? undefined;
-    let found: ClassEntry | undefined = this.byProto.get(proto);
+    let found: ClassEntry | undefined = this.#byProto.get(proto);
     if (!found) {
       for (let p = Object.getPrototypeOf(proto) as object | null; p !== null; p = Object.getPrototypeOf(p)) {
-        const e = this.byProto.get(p);
+        const e = this.#byProto.get(p);
         if (e) {
           if (e.kind === 'codec' && e.subclasses) found = e;
           break;
         }
       }
     }
-    if (!found && this.pending.length > 0 && this.registerPending((d) => d.mayHandle(proto))) return this.lookup(obj);
-    this.lookupCache.set(proto, found ?? null);
+    if (!found && this.#pending.length > 0 && this.#registerPending((d) => d.mayHandle(proto))) return this.lookup(obj);
+    this.#lookupCache.set(proto, found ?? null);
     return found;
   }
 
   /** The nearest registered ancestor class of an unregistered object, for error messages. */
   registeredAncestor(obj: object): ClassEntry | undefined {
     const proto = Object.getPrototypeOf(obj) as object | null;
-    if (proto !== null && this.pending.length > 0) this.registerPending((d) => d.mayHandle(proto));
+    if (proto !== null && this.#pending.length > 0) this.#registerPending((d) => d.mayHandle(proto));
     for (let p = Object.getPrototypeOf(obj) as object | null; p !== null; p = Object.getPrototypeOf(p)) {
-      const e = this.byProto.get(p);
+      const e = this.#byProto.get(p);
       if (e) return e;
     }
     return undefined;
   }
 
   byStableName(name: string): ClassEntry | undefined {
-    const entry = this.byName.get(name);
-    if (entry || this.pending.length === 0 || !this.registerPending((d) => d.names.includes(name))) return entry;
-    return this.byName.get(name);
+    const entry = this.#byName.get(name);
+    if (entry || this.#pending.length === 0 || !this.#registerPending((d) => d.names.includes(name))) return entry;
+    return this.#byName.get(name);
   }
 
   /**
@@ -151,16 +151,16 @@ export class Registry {
    * @throws RegistrationError when registering them now fails.
    */
   defer(codecs: DeferredCodecs): void {
-    this.pending.push(codecs);
-    this.lookupCache = new WeakMap(); // a cached miss may be theirs
-    if (codecs.names.some((n) => this.byName.has(n))) this.registerPending((d) => d === codecs);
+    this.#pending.push(codecs);
+    this.#lookupCache = new WeakMap(); // a cached miss may be theirs
+    if (codecs.names.some((n) => this.#byName.has(n))) this.#registerPending((d) => d === codecs);
   }
 
   /** Registers the pending deferred codecs that `which` selects; true if there was one. */
-  private registerPending(which: (codecs: DeferredCodecs) => boolean): boolean {
-    const due = this.pending.filter(which);
+  #registerPending(which: (codecs: DeferredCodecs) => boolean): boolean {
+    const due = this.#pending.filter(which);
     if (due.length === 0) return false;
-    this.pending = this.pending.filter((d) => !due.includes(d));
+    this.#pending = this.#pending.filter((d) => !due.includes(d));
     for (const codecs of due) codecs.register(this);
     return true;
   }
@@ -169,24 +169,24 @@ export class Registry {
   registerFunction(name: string, fn: Function): void {
     if (typeof fn !== 'function') throw new RegistrationError(`registerFunction("${name}"): expected a function, got ${typeof fn}`);
     if (!name) throw new RegistrationError('registerFunction: the name must be a non-empty string');
-    const existing = this.functionsByName.get(name);
+    const existing = this.#functionsByName.get(name);
     if (existing && existing !== fn) {
       throw new RegistrationError(`two different functions are registered under the name "${name}"`);
     }
-    const oldName = this.functionNames.get(fn);
+    const oldName = this.#functionNames.get(fn);
     if (oldName !== undefined && oldName !== name) {
       throw new RegistrationError(`this function is already registered as "${oldName}"; cannot register it again as "${name}"`);
     }
-    this.functionsByName.set(name, fn);
-    this.functionNames.set(fn, name);
+    this.#functionsByName.set(name, fn);
+    this.#functionNames.set(fn, name);
   }
 
   functionName(fn: Function): string | undefined {
-    return this.functionNames.get(fn);
+    return this.#functionNames.get(fn);
   }
 
   functionByName(name: string): Function | undefined {
-    return this.functionsByName.get(name);
+    return this.#functionsByName.get(name);
   }
 
   /** Registers a codec for a class we cannot decorate (tfjs classes, Node built-ins). */
@@ -211,7 +211,7 @@ export class Registry {
 
   /** Names of everything registered (deferred codecs included), for diagnostics. */
   names(): string[] {
-    return [...new Set([...this.byName.keys(), ...this.pending.flatMap((d) => d.names)])];
+    return [...new Set([...this.#byName.keys(), ...this.#pending.flatMap((d) => d.names)])];
   }
 }
 

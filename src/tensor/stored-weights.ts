@@ -41,25 +41,32 @@ let building = false;
  * model built before the layers listed ahead of it).
  */
 export class StoredWeightSupply {
-  private readonly records: InspectedTensorRecord[];
-  private claimed: boolean[] = [];
-  private claims = 0;
-  private handedOut: tf.Tensor[] = [];
+  readonly #records: InspectedTensorRecord[];
+  #claimed: boolean[] = [];
+  #claims = 0;
+  #handedOut: tf.Tensor[] = [];
   /** The stored weight index each weight variable built under {@link build} received. */
-  private received = new Map<object, number>();
+  #received = new Map<object, number>();
 
   /**
    * @throws what `inspectTensorRecord` throws for a malformed record, and `fail(…)`
    *   (a `BAD_MODEL` error) for an entry without a boolean `trainable`.
    */
+  readonly #ctx: DecodeContext;
+  readonly #fail: (what: string) => Error;
+  /** The name each weight asks tfjs-layers for, given the one its layer asks for (verify's trial names). Default: unchanged. */
+  readonly #weightName: (name: string) => string;
+
   constructor(
     readonly entries: readonly StoredWeightEntry[],
-    private readonly ctx: DecodeContext,
-    private readonly fail: (what: string) => Error,
-    /** The name each weight asks tfjs-layers for, given the one its layer asks for (verify's trial names). Default: unchanged. */
-    private readonly weightName: (name: string) => string = (name) => name,
+    ctx: DecodeContext,
+    fail: (what: string) => Error,
+    weightName: (name: string) => string = (name) => name,
   ) {
-    this.records = checkStoredWeights(entries, ctx, fail);
+    this.#ctx = ctx;
+    this.#fail = fail;
+    this.#weightName = weightName;
+    this.#records = checkStoredWeights(entries, ctx, fail);
   }
 
   /**
@@ -69,32 +76,32 @@ export class StoredWeightSupply {
    */
   build<T>(fn: () => T): T {
     if (building) throw new Error('internal: StoredWeightSupply.build is not reentrant');
-    this.claimed = this.records.map(() => false);
-    this.claims = 0;
-    this.received = new Map();
-    this.handedOut = [];
+    this.#claimed = this.#records.map(() => false);
+    this.#claims = 0;
+    this.#received = new Map();
+    this.#handedOut = [];
     const proto = tfl.layers.Layer.prototype as unknown as { addWeight: AddWeight };
     const original = proto.addWeight;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const supply = this;
     proto.addWeight = function (this: tfl.layers.Layer, name, shape, dtype, _initializer, regularizer, trainable, constraint) {
-      const index = supply.claim(this.name, name, shape, dtype ?? 'float32');
-      const initializer = { apply: () => supply.take(index) };
+      const index = supply.#claim(this.name, name, shape, dtype ?? 'float32');
+      const initializer = { apply: () => supply.#take(index) };
       // Passed both ways: as the initializer, and as the one fastWeightInit would use instead.
-      const weight = original.call(this, supply.weightName(name), shape, dtype, initializer, regularizer, trainable, constraint, () => initializer);
-      supply.received.set(weight, index);
+      const weight = original.call(this, supply.#weightName(name), shape, dtype, initializer, regularizer, trainable, constraint, () => initializer);
+      supply.#received.set(weight, index);
       return weight;
     };
     building = true;
     try {
       return fn();
     } catch (err) {
-      for (const t of this.handedOut) t.dispose();
+      for (const t of this.#handedOut) t.dispose();
       throw err;
     } finally {
       building = false;
       proto.addWeight = original;
-      this.handedOut = [];
+      this.#handedOut = [];
     }
   }
 
@@ -104,12 +111,12 @@ export class StoredWeightSupply {
    * @throws `fail(…)` when the model has more or fewer weights than are stored.
    */
   settle(targets: readonly (tfl.LayerVariable & { val: tf.Variable })[]): void {
-    if (targets.length !== this.records.length) {
-      throw this.fail(`it stores ${this.records.length} weights, its topology has ${targets.length} (${targets.map((w) => w.originalName).join(', ')})`);
+    if (targets.length !== this.#records.length) {
+      throw this.#fail(`it stores ${this.#records.length} weights, its topology has ${targets.length} (${targets.map((w) => w.originalName).join(', ')})`);
     }
     targets.forEach((target, i) => {
-      if (this.received.get(target) === i) return;
-      const tensor = decodeTensorRecord(this.entries[i]!.value, this.ctx, target.originalName);
+      if (this.#received.get(target) === i) return;
+      const tensor = decodeTensorRecord(this.entries[i]!.value, this.#ctx, target.originalName);
       try {
         target.val.assign(tensor);
       } finally {
@@ -118,12 +125,12 @@ export class StoredWeightSupply {
     });
   }
 
-  private claim(layer: string, local: string, shape: readonly number[], dtype: string): number {
-    const fits = (i: number) => !this.claimed[i] && this.records[i]!.dtype === dtype && sameShape(this.records[i]!.shape, shape);
-    let index = this.claims < this.records.length && fits(this.claims) ? this.claims : -1;
+  #claim(layer: string, local: string, shape: readonly number[], dtype: string): number {
+    const fits = (i: number) => !this.#claimed[i] && this.#records[i]!.dtype === dtype && sameShape(this.#records[i]!.shape, shape);
+    let index = this.#claims < this.#records.length && fits(this.#claims) ? this.#claims : -1;
     if (index < 0) {
       const wanted = `${layer}/${local}`;
-      for (let i = 0; i < this.records.length; i++) {
+      for (let i = 0; i < this.#records.length; i++) {
         if (!fits(i)) continue;
         if (index < 0) index = i;
         if (nameMatches(this.entries[i]!.name, wanted)) {
@@ -133,20 +140,20 @@ export class StoredWeightSupply {
       }
     }
     if (index < 0) {
-      const left = this.records.filter((_, i) => !this.claimed[i]).map((r) => `${r.dtype} [${r.shape.join(', ')}]`);
-      throw this.fail(
+      const left = this.#records.filter((_, i) => !this.#claimed[i]).map((r) => `${r.dtype} [${r.shape.join(', ')}]`);
+      throw this.#fail(
         `its topology asks for a ${dtype} weight "${layer}/${local}" of shape [${Array.from(shape).join(', ')}], which the file does not hold ` +
           `(${left.length === 0 ? 'every stored weight is taken' : `unclaimed stored weights: ${left.slice(0, 8).join(', ')}${left.length > 8 ? ', …' : ''}`})`,
       );
     }
-    this.claimed[index] = true;
-    this.claims++;
+    this.#claimed[index] = true;
+    this.#claims++;
     return index;
   }
 
-  private take(index: number): tf.Tensor {
-    const tensor = decodeTensorRecord(this.entries[index]!.value, this.ctx, this.entries[index]!.name);
-    this.handedOut.push(tensor);
+  #take(index: number): tf.Tensor {
+    const tensor = decodeTensorRecord(this.entries[index]!.value, this.#ctx, this.entries[index]!.name);
+    this.#handedOut.push(tensor);
     return tensor;
   }
 }
