@@ -129,7 +129,7 @@ export class UnsupportedVersionError extends CheckpointFormatError {
   constructor(readonly found: number, readonly supported: number) {
     super(
       'UNSUPPORTED_VERSION',
-      `checkpoint format version ${found} is newer than the versions this reprise reads (up to ${supported}); upgrade reprise to load it`,
+      `checkpoint format version ${found} is newer than this reprise reads (up to ${supported}); upgrade reprise to load it`,
     );
   }
 }
@@ -149,8 +149,7 @@ export class UnknownClassError extends CheckpointError {
   constructor(readonly className: string, kind: string, path: string) {
     super(
       'UNKNOWN_CLASS',
-      `the checkpoint holds a ${kind} registered as "${className}", which this process has not registered; ` +
-        `import the module that registers it before loading`,
+      `the checkpoint holds a ${kind} registered as "${className}", which this process has not registered; import the module that registers it before loading`,
       { path },
     );
   }

@@ -239,7 +239,7 @@ export class CheckpointPlugin {
         throw new CheckpointStorageError(
           'FOREIGN_CHECKPOINT',
           `the newest checkpoint, ${where}, is not a run checkpoint that loads (${err.code}: ${err.message}); ` +
-            `move it out of the storage (or delete it) to resume from the one before it, or give this run a storage of its own`,
+            `move it out of the storage to resume from the one before it, or give this run its own storage`,
           { cause: err },
         );
       }
@@ -279,9 +279,8 @@ export class CheckpointPlugin {
     if (others.length > 0) {
       throw new CheckpointStorageError(
         'MIXED_RUNS',
-        `the newest checkpoint, ${describeLocation(this.storage, newest.name)}, was written by run ${runId}, but ${others.join(', ')} by another run: ` +
-          `two runs share this storage, and resuming would pick whichever wrote the highest number. ` +
-          `Move the other run's checkpoints away (or the newest one, to resume the other run), or give each run its own storage`,
+        `the newest checkpoint, ${describeLocation(this.storage, newest.name)}, is of run ${runId}, but ${others.join(', ')} of another: ` +
+          `two runs share this storage, and resuming would pick whichever wrote the highest number. Move one run's checkpoints away, or give each run its own storage`,
       );
     }
   }

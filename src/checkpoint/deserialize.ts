@@ -41,7 +41,7 @@ export function decodeContainer(container: OpenedContainer | ReadContainer<Tenso
 function checkBackend(saved: string, hasTensors: boolean, policy: 'warn' | 'ignore' | 'error'): void {
   const current = recordedBackend();
   if (!hasTensors || !saved || !current || saved === current || policy === 'ignore') return;
-  const message = `checkpoint was saved on the "${saved}" tensor backend and is loaded on "${current}": floats differ between backends, so the resumed run will not be bit-identical to one that never stopped`;
+  const message = `checkpoint saved on the "${saved}" backend is loaded on "${current}": floats differ between backends, so the run will not be bit-identical to one that never stopped`;
   if (policy === 'error') throw new CheckpointError('BACKEND_MISMATCH', `${message}; force the same backend with REPRISE_BACKEND=${saved}`);
   const key = `${saved}->${current}`;
   if (!warnedBackends.has(key)) {

@@ -117,7 +117,7 @@ export class IndexedDBCheckpointStorage implements CheckpointStorage {
   #api(): IndexedDBGlobals {
     const g = this.#globals ?? (globalThis as unknown as Partial<IndexedDBGlobals>);
     if (!g.indexedDB || !g.IDBKeyRange) {
-      throw new CheckpointError('UNSUPPORTED_PLATFORM', 'IndexedDB is not available here (a browser or web worker has it; in Node pass `globals` from fake-indexeddb or use another storage)');
+      throw new CheckpointError('UNSUPPORTED_PLATFORM', 'no IndexedDB here (browsers and workers have it; in Node pass `globals` from fake-indexeddb, or use another storage)');
     }
     return g as IndexedDBGlobals;
   }

@@ -79,7 +79,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
     }
     const segments = directory.split('/').filter((s) => s !== '');
     if (segments.some((s) => s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))) {
-      throw new CheckpointStorageError('BAD_OPTIONS', `OPFSCheckpointStorage: directory ${JSON.stringify(directory)} must be folder names separated by "/", without "." or ".."`, { path: 'directory' });
+      throw new CheckpointStorageError('BAD_OPTIONS', `OPFSCheckpointStorage: directory ${JSON.stringify(directory)} must be "/"-separated folder names, without "." or ".."`, { path: 'directory' });
     }
     if (typeof extension !== 'string' || /[/\\\0]/.test(extension)) {
       throw new CheckpointStorageError('BAD_OPTIONS', `OPFSCheckpointStorage: extension must be a string without "/", got ${JSON.stringify(extension)}`, { path: 'extension' });
@@ -115,7 +115,7 @@ export class OPFSCheckpointStorage implements CheckpointStorage {
     if (!getRoot) {
       throw new CheckpointError(
         'UNSUPPORTED_PLATFORM',
-        'the Origin Private File System is not available here (navigator.storage.getDirectory: a browser or web worker on a secure origin has it); use IndexedDB or another storage',
+        'no Origin Private File System here (navigator.storage.getDirectory: browsers and workers have it on secure origins); use IndexedDB or another storage',
       );
     }
     let dir = await getRoot();

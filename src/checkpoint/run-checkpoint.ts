@@ -102,7 +102,7 @@ export async function readRunCheckpoint(
 function asRunCheckpoint(value: unknown): RunCheckpoint {
   const v = value as Partial<RunCheckpoint> | null;
   if (typeof v !== 'object' || v === null || v.kind !== 'reprise.run' || typeof v.expCounter !== 'number' || typeof v.strategy !== 'object' || v.strategy === null) {
-    throw new RestoreError('NOT_A_RUN_CHECKPOINT', 'the file is a reprise checkpoint but not of a training run (saved with save(), not saveCheckpoint()); load it with load()');
+    throw new RestoreError('NOT_A_RUN_CHECKPOINT', 'the checkpoint is not of a training run (saved with save(), not saveCheckpoint()); load it with load()');
   }
   return v as RunCheckpoint;
 }
@@ -132,7 +132,7 @@ export function restoreRun(live: object, checkpoint: RunCheckpoint, stats: Decod
   const loaded = checkpoint.strategy as Record<string, unknown>;
   if (Object.getPrototypeOf(loaded) !== Object.getPrototypeOf(live)) {
     const name = (o: object) => (Object.getPrototypeOf(o) as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'Object';
-    throw new RestoreError('STRATEGY_MISMATCH', `the checkpoint holds a ${name(loaded)} strategy, but the live one is a ${name(live)}; build the same strategy class before loading`);
+    throw new RestoreError('STRATEGY_MISMATCH', `the checkpoint holds a ${name(loaded)} strategy, the live one is a ${name(live)}; build the same strategy class before loading`);
   }
   // Global states first: their providers restore all or nothing, so a failure here
   // leaves the live strategy untouched.

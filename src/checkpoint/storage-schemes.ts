@@ -35,7 +35,7 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):\/\//;
  */
 export function registerStorageScheme(scheme: string, factory: StorageSchemeFactory): void {
   if (typeof scheme !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]+$/.test(scheme) || typeof factory !== 'function') {
-    throw new CheckpointStorageError('BAD_OPTIONS', `registerStorageScheme needs a scheme like "s3" (letters, digits, + . -) and a factory function, got ${JSON.stringify(scheme)}`);
+    throw new CheckpointStorageError('BAD_OPTIONS', `registerStorageScheme needs a scheme like "s3" (letters, digits, + . -) and a factory, got ${JSON.stringify(scheme)}`);
   }
   schemes.set(scheme.toLowerCase(), factory);
 }

@@ -322,8 +322,7 @@ class GraphEncoder implements EncodeContext {
       if (this.#pending.has(v)) {
         throw new CheckpointError(
           'CONSTRUCTOR_CYCLE',
-          'an object stored by its constructor arguments (or a codec) is reachable from those arguments; it cannot be rebuilt. ' +
-            'Register the class with @serializable instead, or break the cycle',
+          'an object stored by its constructor arguments (or a codec) is reachable from them, so it cannot be rebuilt; register its class with @serializable instead, or break the cycle',
           { path: this.path() },
         );
       }

@@ -9,7 +9,7 @@ export function unavailable(name: string, needs = "Node's file system"): (...arg
   return () => {
     throw new CheckpointError(
       'UNSUPPORTED_PLATFORM',
-      `${name} needs ${needs}, which this platform does not have; in a browser or worker keep checkpoints in IndexedDB ("indexeddb://database/prefix") or MemoryCheckpointStorage`,
+      `${name} needs ${needs}, which this platform lacks; in a browser or worker keep checkpoints in "indexeddb://database/prefix", "opfs://folder" or MemoryCheckpointStorage`,
     );
   };
 }

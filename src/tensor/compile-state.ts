@@ -54,7 +54,7 @@ export function compileStateOf(model: tfl.LayersModel, weights: readonly { val: 
  */
 export function checkCompileRecord(stored: unknown, weightCount: number, path: string): void {
   if (stored === null || stored === undefined) return;
-  const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `the stored compile state is malformed: ${what}`, { path });
+  const fail = (what: string) => malformed(what, path);
   if (typeof stored !== 'object') throw fail('expected a record');
   const { optimizerOwned, collected } = stored as Record<string, unknown>;
   if (typeof optimizerOwned !== 'boolean') throw fail('optimizerOwned must be a boolean');
@@ -66,16 +66,15 @@ export function checkCompileRecord(stored: unknown, weightCount: number, path: s
 /**
  * Compiles the rebuilt `model` as the saved one was, then restores what `compile`
  * derived and the user may have changed since (optimizer ownership, collected weights).
+ * `stored` has passed {@link checkCompileRecord} (`decodeModel` checks it before building).
  *
  * @throws CheckpointFormatError `BAD_MODEL` for a malformed state; CheckpointError
  *   `MODEL_REBUILD` when tfjs refuses to compile with it.
  */
 export function restoreCompileState(model: tfl.LayersModel, stored: unknown, weights: readonly object[], path: string): void {
   if (stored === null || stored === undefined) return;
-  const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `the stored compile state is malformed: ${what}`, { path });
-  checkCompileRecord(stored, weights.length, path);
   const { optimizer, optimizerOwned, loss, metrics, collected } = stored as { optimizerOwned: boolean; collected: number[] } & Record<string, unknown>;
-  if (!(optimizer instanceof tf.Optimizer)) throw fail('its optimizer is not a tf.Optimizer');
+  if (!(optimizer instanceof tf.Optimizer)) throw malformed('its optimizer is not a tf.Optimizer', path);
   try {
     model.compile({ optimizer, loss: loss as never, ...(metrics === null ? {} : { metrics: metrics as never }) });
   } catch (err) {
@@ -85,4 +84,8 @@ export function restoreCompileState(model: tfl.LayersModel, stored: unknown, wei
   fields.isOptimizerOwned = optimizerOwned;
   (model as unknown as CompiledFields).isOptimizerOwned = optimizerOwned;
   fields.collectedTrainableWeights = (collected as number[]).map((i) => weights[i]!);
+}
+
+function malformed(what: string, path: string): CheckpointFormatError {
+  return new CheckpointFormatError('BAD_MODEL', `the stored compile state is malformed: ${what}`, { path });
 }

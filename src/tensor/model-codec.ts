@@ -85,8 +85,7 @@ function encodeModel(model: tfl.LayersModel, ctx: TensorEncodeContext): ModelRec
   } catch (err) {
     throw new UnsupportedValueError(
       'MODEL_CONFIG',
-      `the model "${model.name}" cannot describe its topology (getConfig failed: ${(err as Error)?.message}); ` +
-        `custom layers need getConfig() and tf.serialization.registerClass`,
+      `the model "${model.name}" cannot describe its topology (getConfig failed: ${(err as Error)?.message}); custom layers need getConfig() and tf.serialization.registerClass`,
       { path: ctx.path(), cause: err },
     );
   }
@@ -94,7 +93,7 @@ function encodeModel(model: tfl.LayersModel, ctx: TensorEncodeContext): ModelRec
   if (weights.some((w) => w.val.isDisposed)) {
     throw new UnsupportedValueError(
       'DISPOSED_TENSOR',
-      `the model "${model.name}" has been disposed: its weights are gone; set the field to null (or exclude it) once the model is disposed`,
+      `the model "${model.name}" is disposed (its weights are gone); set the field to null or exclude it once disposed`,
       { path: ctx.path() },
     );
   }
@@ -148,11 +147,9 @@ function layerTrainability(container: Container): LayerTrainability[] {
  */
 function checkModelRecord(
   record: unknown,
-  ctx: TensorDecodeContext,
-  kind: 'Sequential' | 'LayersModel',
+  path: string,
+  fail: (what: string) => Error,
 ): { config: unknown; weights: StoredWeightEntry[]; trainable: boolean; layers: unknown[]; compiled: unknown } {
-  const path = ctx.path();
-  const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `a stored ${kind} is malformed: ${what}`, { path });
   if (typeof record !== 'object' || record === null) throw fail('expected a record');
   const { config, weights, trainable, layers, compiled } = record as Record<string, unknown>;
   if (!Array.isArray(weights) || typeof trainable !== 'boolean' || !Array.isArray(layers)) {
@@ -165,7 +162,7 @@ function checkModelRecord(
 function decodeModel(record: unknown, ctx: TensorDecodeContext, kind: 'Sequential' | 'LayersModel', weightName?: (name: string) => string): tfl.LayersModel {
   const path = ctx.path();
   const fail = (what: string) => new CheckpointFormatError('BAD_MODEL', `a stored ${kind} is malformed: ${what}`, { path });
-  const { config, weights, trainable, layers, compiled } = checkModelRecord(record, ctx, kind);
+  const { config, weights, trainable, layers, compiled } = checkModelRecord(record, path, fail);
   // Every stored weight checked against its section, nothing allocated yet; each weight
   // the topology asks for must then be one of them before its memory is allocated.
   const supply = new StoredWeightSupply(weights as StoredWeightEntry[], ctx, fail, weightName);

@@ -144,9 +144,8 @@ function encodeOptimizer(optimizer: tf.Optimizer, layout: OptimizerLayout, ctx: 
  * (`OPTIMIZER_REBUILD`) is found too.
  * @throws CheckpointFormatError `BAD_OPTIMIZER`, `BAD_STORED_CONFIG`, `UNKNOWN_CLASS`, `BAD_TENSOR`.
  */
-function checkOptimizerRecord(record: unknown, layout: OptimizerLayout, ctx: TensorDecodeContext): { parsed: Record<string, unknown>; iterations: number | null; slots: Record<string, unknown[]>; state: Record<string, { value: unknown; trainable?: boolean }> } {
+function checkOptimizerRecord(record: unknown, layout: OptimizerLayout, ctx: TensorDecodeContext, fail: (what: string) => Error): { parsed: Record<string, unknown>; iterations: number | null; slots: Record<string, unknown[]>; state: Record<string, { value: unknown; trainable?: boolean }> } {
   const path = ctx.path();
-  const fail = (what: string) => new CheckpointFormatError('BAD_OPTIMIZER', `a stored ${layout.codecName} is malformed: ${what}`, { path });
   if (typeof record !== 'object' || record === null) throw fail('expected a record');
   const { config, iterations, slots, state } = record as Record<string, unknown>;
   if (iterations !== null && !(Number.isSafeInteger(iterations) && (iterations as number) >= 0)) throw fail('iterations must be a count or null');
@@ -175,7 +174,8 @@ function checkOptimizerRecord(record: unknown, layout: OptimizerLayout, ctx: Ten
 function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: TensorDecodeContext): tf.Optimizer {
   const path = ctx.path();
   const fail = (what: string) => new CheckpointFormatError('BAD_OPTIMIZER', `a stored ${layout.codecName} is malformed: ${what}`, { path });
-  const { parsed, iterations, slots, state } = checkOptimizerRecord(record, layout, ctx);
+  // Every field, state and slot below was checked there: decoding does not check them again.
+  const { parsed, iterations, slots, state } = checkOptimizerRecord(record, layout, ctx, fail);
   let optimizer: tf.Optimizer;
   try {
     const fromConfig = (layout.ctor as unknown as { fromConfig(cls: unknown, config: unknown): tf.Optimizer }).fromConfig;
@@ -187,8 +187,7 @@ function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: TensorDe
   const made: tf.Variable[] = [];
   try {
     for (const field of [...layout.stateVariables, ...layout.stateTensors]) {
-      const entry = (state as Record<string, unknown>)[field] as { value?: unknown; trainable?: unknown } | undefined;
-      if (!entry || typeof entry !== 'object') throw fail(`state "${field}" is missing`);
+      const entry = state[field]!;
       const current = fields[field] as tf.Tensor;
       const value = decodeTensorRecord(entry.value, ctx);
       if (value.dtype !== current.dtype || !tf.util.arraysEqual(value.shape, current.shape)) {
@@ -196,7 +195,6 @@ function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: TensorDe
         throw fail(`state "${field}" is a ${value.dtype} [${value.shape.join(', ')}], expected ${current.dtype} [${current.shape.join(', ')}]`);
       }
       if (layout.stateVariables.includes(field)) {
-        if (typeof entry.trainable !== 'boolean') throw fail(`state "${field}" needs a boolean trainable`);
         fields[field] = tf.variable(value, entry.trainable);
         value.dispose();
       } else {
@@ -205,13 +203,10 @@ function decodeOptimizer(record: unknown, layout: OptimizerLayout, ctx: TensorDe
       current.dispose();
     }
     for (const list of layout.slotLists) {
-      const entries = (slots as Record<string, unknown>)[list];
-      if (!Array.isArray(entries)) throw fail(`slot list "${list}" is missing`);
       const restored: Slot[] = [];
-      entries.forEach((entry: unknown, i) => {
+      slots[list]!.forEach((entry: unknown, i) => {
         if (entry === null) return;
-        const { originalName, value } = (entry ?? {}) as Record<string, unknown>;
-        if (typeof originalName !== 'string') throw fail(`slot ${list}[${i}] needs a string originalName`);
+        const { originalName, value } = entry as { originalName: string; value: unknown };
         const tensor = decodeTensorRecord(value, ctx, originalName);
         restored[i] = { originalName, variable: tf.variable(tensor, false) };
         made.push(restored[i]!.variable);

@@ -24,8 +24,7 @@ export function parseStoredConfig(json: unknown, path: string): Record<string, u
       if (key === 'className' && typeof value === 'string' && !Object.hasOwn(classes, value)) {
         throw new CheckpointFormatError(
           'UNKNOWN_CLASS',
-          `the stored model names the tfjs class "${value}", which is not registered in this process; ` +
-            `register custom layers with tf.serialization.registerClass before loading`,
+          `the stored model names the tfjs class "${value}", not registered here; register custom layers with tf.serialization.registerClass before loading`,
           { path },
         );
       }

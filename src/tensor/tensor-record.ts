@@ -47,8 +47,7 @@ export function encodeTensorRecord(tensor: tf.Tensor, ctx: TensorEncodeContext):
   if (tensor.isDisposed) {
     throw new UnsupportedValueError(
       'DISPOSED_TENSOR',
-      `a disposed ${tensor.dtype} tensor of shape [${tensor.shape.join(', ')}] cannot be saved: its data is gone; ` +
-        `set the field to null (or exclude it) once the tensor is disposed`,
+      `a disposed ${tensor.dtype} tensor of shape [${tensor.shape.join(', ')}] cannot be saved (its data is gone); set the field to null or exclude it once disposed`,
       { path: ctx.path() },
     );
   }
@@ -316,7 +315,7 @@ function assertComplexBackend(path: string): void {
   if (!tf.getKernel('Complex', tf.getBackend())) {
     throw new CheckpointError(
       'UNSUPPORTED_DTYPE',
-      `the checkpoint holds a complex64 tensor, which the "${tf.getBackend()}" backend cannot hold; load it under the cpu backend (REPRISE_BACKEND=cpu)`,
+      `a complex64 tensor cannot live on the "${tf.getBackend()}" backend; load it under the cpu backend (REPRISE_BACKEND=cpu)`,
       { path },
     );
   }
