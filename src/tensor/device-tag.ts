@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, UsageError } from '../errors.js';
 import { currentDeviceTag } from './backend.js';
-import { Device } from './device.js';
+import { deviceFrom } from './device.js';
 import type { TensorSaveOptions } from './options.js';
 
 /**
@@ -24,16 +24,5 @@ export function deviceTagFor(tensor: tf.Tensor, options: Readonly<TensorSaveOpti
       throw new UsageError('BAD_DEVICE', `the deviceTag function threw: ${(err as Error)?.message}`, { path, cause: err });
     }
   }
-  if (spec instanceof Device) return spec.toString();
-  if (typeof spec === 'string') {
-    try {
-      return Device.parse(spec).toString();
-    } catch (err) {
-      throw new UsageError('BAD_DEVICE', `deviceTag gave ${JSON.stringify(spec)}, which is not a device tag such as "cpu" or "cuda:0"`, {
-        path,
-        cause: err,
-      });
-    }
-  }
-  throw new UsageError('BAD_DEVICE', `deviceTag gave a ${typeof spec}; expected a device tag such as "cuda:0" or a Device`, { path });
+  return deviceFrom(spec, path, 'deviceTag', UsageError).toString();
 }

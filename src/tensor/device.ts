@@ -46,3 +46,20 @@ export class Device {
     return this.toString() === Device.parse(other).toString();
   }
 }
+
+/**
+ * `spec` as a Device, where `what` (an option, e.g. `mapLocation["cuda:0"]`) gave it: a
+ * Device, or a tag string such as `"cpu"` or `"cuda:0"`.
+ * @throws `Err` (CheckpointError by default) `BAD_DEVICE`, with `path`, for anything else.
+ */
+export function deviceFrom(spec: unknown, path: string, what: string, Err: typeof CheckpointError = CheckpointError): Device {
+  if (spec instanceof Device) return spec;
+  if (typeof spec === 'string') {
+    try {
+      return Device.parse(spec);
+    } catch (err) {
+      throw new Err('BAD_DEVICE', `${what} gave ${JSON.stringify(spec)}, which is not a device tag such as "cpu" or "cuda:0"`, { path, cause: err });
+    }
+  }
+  throw new Err('BAD_DEVICE', `${what} gave a ${typeof spec}; expected a device tag such as "cpu" or a Device`, { path });
+}

@@ -1,6 +1,6 @@
 import { CheckpointError, CheckpointFormatError, DeviceMappingError, UsageError } from '../errors.js';
 import { servableDeviceTags } from './backend.js';
-import { Device } from './device.js';
+import { Device, deviceFrom } from './device.js';
 
 /** What a `mapLocation` function learns about the value being placed; `null` for a `Device` object. */
 export interface TensorPlacementInfo {
@@ -76,7 +76,7 @@ export function resolveDevice(
 function applyMapLocation(stored: Device, mapLocation: MapLocation | undefined, info: TensorPlacementInfo | null, path: string): Device {
   if (mapLocation === undefined || mapLocation === null) return stored;
   if (typeof mapLocation === 'string' || mapLocation instanceof Device) {
-    const target = toDevice(mapLocation, path, 'mapLocation');
+    const target = deviceFrom(mapLocation, path, 'mapLocation');
     return stored.type === 'cpu' ? stored : target;
   }
   if (typeof mapLocation === 'function') {
@@ -90,12 +90,12 @@ function applyMapLocation(stored: Device, mapLocation: MapLocation | undefined, 
         cause: err,
       });
     }
-    return toDevice(result, path, `mapLocation("${stored}")`);
+    return deviceFrom(result, path, `mapLocation("${stored}")`);
   }
   if (typeof mapLocation === 'object') {
     const record = mapLocation as Readonly<Record<string, string | Device>>;
     for (const key of [stored.toString(), stored.type]) {
-      if (Object.hasOwn(record, key)) return toDevice(record[key]!, path, `mapLocation["${key}"]`);
+      if (Object.hasOwn(record, key)) return deviceFrom(record[key]!, path, `mapLocation["${key}"]`);
     }
     return stored;
   }
@@ -104,21 +104,6 @@ function applyMapLocation(stored: Device, mapLocation: MapLocation | undefined, 
     `mapLocation must be a device tag, a Device, a record of tags or a function; got ${typeof mapLocation}`,
     { path },
   );
-}
-
-function toDevice(spec: unknown, path: string, what: string): Device {
-  if (spec instanceof Device) return spec;
-  if (typeof spec === 'string') {
-    try {
-      return Device.parse(spec);
-    } catch (err) {
-      throw new CheckpointError('BAD_DEVICE', `${what} gave ${JSON.stringify(spec)}, which is not a device tag such as "cpu" or "cuda:0"`, {
-        path,
-        cause: err,
-      });
-    }
-  }
-  throw new CheckpointError('BAD_DEVICE', `${what} gave a ${typeof spec}; expected a device tag such as "cpu" or a Device`, { path });
 }
 
 function isServable(device: Device): boolean {
