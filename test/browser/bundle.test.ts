@@ -12,11 +12,11 @@ describe('reprise bundled for the browser', () => {
     console.log(`reprise browser bundle (tfjs external): ${bytes} B minified, ${gzipped} B gzipped`);
   });
 
-  it('stays within its size budget: 36 KB minified and gzipped (34.4 KB measured; the issue asks 30 KB, see README)', async () => {
+  it('stays within its size budget: 34.6 KB minified and gzipped (34.3 KB measured; the issue asks 30 KB, see README)', async () => {
     // A ratchet against growth, not the target: bench/browser-size.ts reports the figure
     // against the 30 KB target, and `--shares` where the bytes go.
     const { gzipped } = await bundleForBrowser();
-    assert.ok(gzipped <= 36 * 1024, `the browser bundle grew to ${gzipped} B gzipped, over the 36 KB budget`);
+    assert.ok(gzipped <= 34.6 * 1024, `the browser bundle grew to ${gzipped} B gzipped, over the 34.6 KB budget`);
   });
 
   it('serializes and deserializes with no global Buffer or process (a bare VM context)', async () => {
