@@ -39,11 +39,11 @@ describe('reprise bundled for the browser', () => {
 });
 
 describe('the browser build leaves Node-only parts out', () => {
-  it('carries no file-system or S3 storage, no atomic file writes, no process signals and no reflect-metadata: their stubs instead', async () => {
+  it('carries no file-system or S3 storage, no atomic file writes, no process signals, no verification and no reflect-metadata: their stubs instead', async () => {
     const { inputs } = await bundleForBrowser();
-    const left = inputs.filter((f) => /reflect-metadata|checkpoint\/file-system-storage\.js$|checkpoint\/s3-storage\.js$|format\/atomic-write\.js$|registry\/design-metadata-node\.js$|checkpoint\/stop-signal\.js$/.test(f));
+    const left = inputs.filter((f) => /reflect-metadata|checkpoint\/file-system-storage\.js$|checkpoint\/s3-storage\.js$|format\/atomic-write\.js$|registry\/design-metadata-node\.js$|checkpoint\/stop-signal\.js$|tensor\/trial-build\.js$/.test(f));
     assert.deepEqual(left, []);
-    for (const stub of ['checkpoint/file-system-storage-unavailable.js', 'checkpoint/s3-storage-unavailable.js', 'format/atomic-write-unavailable.js', 'registry/design-metadata.js', 'checkpoint/stop-signal-unavailable.js']) {
+    for (const stub of ['checkpoint/file-system-storage-unavailable.js', 'checkpoint/s3-storage-unavailable.js', 'format/atomic-write-unavailable.js', 'registry/design-metadata.js', 'checkpoint/stop-signal-unavailable.js', 'tensor/trial-build-unavailable.js']) {
       assert.ok(inputs.some((f) => f.endsWith(stub)), `${stub} is in the bundle`);
     }
   });
