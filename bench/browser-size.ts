@@ -68,13 +68,32 @@ export async function browserBundleShares(): Promise<{ total: number; strings: n
   return { total, strings: total - gzipped(join(undefined, (c) => c.replace(STRING_LITERAL, '""'))), files };
 }
 
+/** Long string literals: in this build, the error and warning messages. */
+export const MESSAGE_MIN_LENGTH = 40;
+
+/**
+ * The minified bundle gzipped as it is, with every string literal emptied, and with only
+ * those of {@link MESSAGE_MIN_LENGTH} characters or more emptied (the messages): what the
+ * code weighs without its text. The bundle no longer runs, it is only weighed.
+ */
+export async function browserBundleWithoutText(): Promise<{ gzipped: number; noStrings: number; noMessages: number }> {
+  const result = await esbuild.build(buildOptions({ minify: true }));
+  const code = result.outputFiles[0]!.text;
+  return {
+    gzipped: gzipped(code),
+    noStrings: gzipped(code.replace(STRING_LITERAL, '""')),
+    noMessages: gzipped(code.replace(STRING_LITERAL, (s) => (s.length >= MESSAGE_MIN_LENGTH ? '""' : s))),
+  };
+}
+
 export function browserBundleLine(size: { minified: number; gzipped: number }): string {
   const ok = size.gzipped <= BROWSER_BUNDLE_TARGET_BYTES ? 'within' : 'OVER';
   return `browser bundle (reprise, tfjs external): ${(size.minified / 1024).toFixed(1)} KB minified, ${(size.gzipped / 1024).toFixed(1)} KB gzipped — ${ok} the ${BROWSER_BUNDLE_TARGET_BYTES / 1024} KB target`;
 }
 
 // `node dist/bench/browser-size.js [--inputs] [--shares]`: the line; with --inputs the files by
-// minified bytes; with --shares each file's share of the gzipped bytes and that of string literals.
+// minified bytes; with --shares each file's share of the gzipped bytes, that of string literals,
+// and the gzipped bytes without string literals or without the messages.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const size = await browserBundleSize();
   process.stdout.write(browserBundleLine(size) + '\n');
@@ -85,5 +104,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const shares = await browserBundleShares();
     process.stdout.write(`gzipped share (estimate, of ${shares.total} B): string literals ${shares.strings} B\n`);
     for (const [file, bytes] of shares.files) if (bytes > 0) process.stdout.write(`${String(bytes).padStart(7)}  ${file}\n`);
+    const text = await browserBundleWithoutText();
+    process.stdout.write(
+      `gzipped without text: ${text.noStrings} B with every string literal emptied, ${text.noMessages} B with those of ${MESSAGE_MIN_LENGTH}+ characters (the messages) emptied, of ${text.gzipped} B\n`,
+    );
   }
 }
