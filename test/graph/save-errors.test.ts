@@ -41,6 +41,14 @@ describe('errors on save carry the graph path and the original error', () => {
     assert.deepEqual([err.code, err.path, err.cause], ['GET_STATE_FAILED', '.plugins[1]', boom]);
   });
 
+  it('a value inside what getState returned is found under <state>', () => {
+    const registry = new Registry();
+    @serializable({ registry, name: 'test.StateHolder', getState: () => ({ ok: 1, bad: Symbol('x') }), setState: () => {} })
+    class StateHolder {}
+    const err = saveError({ s: [new StateHolder()] }, registry);
+    assert.deepEqual([err.code, err.path], ['UNSUPPORTED_VALUE', '.s[0].<state>.bad']);
+  });
+
   it('an args function that throws is ARGS_FAILED at the instance', () => {
     const registry = new Registry();
     const boom = new Error('no args');
