@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CheckpointError } from '../../src/errors.js';
 import { CanonicalKeys } from '../../src/graph/canonical-key.js';
 import { canonicalKey } from '../../src/graph/index.js';
 import { constructorSerialized, Registry, type ConstructorEntry } from '../../src/registry/index.js';
@@ -34,6 +35,15 @@ describe('canonicalKey', () => {
     const key = (items: unknown[]) => canonicalKey(registry, 'test.edges.Box', [items]);
     assert.equal(key([shared, shared, 'x']), key([new Box([1]), new Box([1]), 'x']));
     assert.notEqual(key([shared, shared, 'x']), key([shared, new Box([2]), 'x']));
+  });
+
+  it('refuses a nested object whose constructor arguments are unknown, as saving it would (NO_CONSTRUCTOR_ARGS)', () => {
+    const { registry, Box } = boxes();
+    const unknownArgs = Object.create(Box.prototype) as object;
+    assert.throws(
+      () => canonicalKey(registry, 'test.edges.Box', [[unknownArgs]]),
+      (e: unknown) => e instanceof CheckpointError && e.code === 'NO_CONSTRUCTOR_ARGS',
+    );
   });
 
   it('names each nested key before the id of the whole', () => {
