@@ -96,6 +96,48 @@ describe('a codec that fails to decode', () => {
 });
 
 describe('inspectGraph', () => {
+  it('counts object definitions by kind, references and strings apart', () => {
+    const registry = new Registry();
+    const f = (x: number) => x;
+    registry.registerFunction('test.paths.f', f);
+    const shared = { s: 'x' };
+    const value = [
+      shared,
+      shared,
+      Object.create(null) as object,
+      new Map([[1, 2]]),
+      new Set([1]),
+      new Date(0),
+      /a/g,
+      new ArrayBuffer(2),
+      new ArrayBuffer(8192),
+      new Float32Array(2),
+      new DataView(new ArrayBuffer(4)),
+      new Error('e'),
+      f,
+      Buffer.from('ab'),
+    ];
+    const { graph, sections } = encodeGraph(value, { registry });
+    const section = (i: number) => ({ kind: sections[i - 1]!.kind, data: sections[i - 1]!.data as Uint8Array, dtype: '', shape: [], device: '' });
+    const summary = inspectGraph(graph, { section });
+    assert.deepEqual(summary.objects, {
+      Array: 1,
+      Object: 1,
+      'Object(null)': 1,
+      Map: 1,
+      Set: 1,
+      Date: 1,
+      RegExp: 1,
+      ArrayBuffer: 4,
+      TypedArray: 1,
+      DataView: 1,
+      Error: 1,
+      Function: 1,
+      Buffer: 1,
+    });
+    assert.equal(summary.references, 1);
+  });
+
   it('counts each class name with its stored version', () => {
     const registry = new Registry();
     @serializable({ registry, name: 'test.paths.Counted', version: 2, migrate: (s: unknown) => s })
