@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tag } from '../../src/graph/index.js';
 import { INVALID_STREAMS, withStates } from './invalid-streams.js';
-import { container, expectBoth, expectLoads, str } from './stream-helpers.js';
+import { Registry, serializable } from '../../src/registry/index.js';
+import { container, expectBoth, expectLoads, inspectOutcome, str } from './stream-helpers.js';
 
 describe('invalid graph streams: each gives its code, the same from load and from inspect/verify', () => {
   for (const s of INVALID_STREAMS) {
@@ -27,6 +28,19 @@ describe('states that load are accepted by inspect/verify too', () => {
 
   it('a number state of an older version, which migrate turns into an object', () => {
     assert.deepEqual({ ...(loads([Tag.CLASS_STATE, ...str('M'), 1, Tag.INT, 10]) as object) }, { migrated: 5 });
+  });
+
+  it('inspect/verify never runs a setState or migrate hook (load does)', () => {
+    const calls: string[] = [];
+    const registry = new Registry();
+    @serializable({ registry, name: 'H', version: 2, migrate: (s: unknown) => (calls.push('migrate'), s), setState: () => void calls.push('setState') })
+    class H {}
+    void H;
+    const file = container([Tag.CLASS_STATE, ...str('H'), 1, Tag.OBJECT, 0]);
+    assert.deepEqual(inspectOutcome(file, registry), { ok: true });
+    assert.deepEqual(calls, []);
+    expectLoads(file, { registry });
+    assert.deepEqual(calls, ['migrate', 'setState']);
   });
 
   it('any state, for a class with setState', () => {
