@@ -11,6 +11,7 @@ import {
   load,
   loadSync,
   MemoryCheckpointStorage,
+  registeredStorageSchemes,
   registerStorageScheme,
   resolveCheckpointLocation,
   resolveStorage,
@@ -77,5 +78,73 @@ describe('targets resolve through the scheme registry', () => {
     await assert.rejects(load(42 as never), code('BAD_TARGET'));
     assert.throws(() => new CheckpointPlugin({} as never), code('BAD_OPTIONS'));
     assert.throws(() => registerStorageScheme('', () => new MemoryCheckpointStorage()), code('BAD_OPTIONS'));
+  });
+
+  it('a scheme is a letter then 1+ of letters, digits, + . - (any case; the URL decides, not its spelling); the factory must be a function', () => {
+    const storage = new MemoryCheckpointStorage();
+    const badOptions = (scheme: unknown, factory: unknown = () => storage) =>
+      assert.throws(() => registerStorageScheme(scheme as string, factory as never), code('BAD_OPTIONS'), JSON.stringify(scheme));
+    for (const scheme of ['', 'a', '1ab', 'ab c', 'ab/', 'ab:']) badOptions(scheme);
+    badOptions(['ab']); // not a string, though its text would pass the pattern
+    badOptions('okscheme', 5);
+    registerStorageScheme('Up.Case+1-x', () => storage);
+    assert.ok(registeredStorageSchemes().includes('up.case+1-x'));
+    assert.equal(resolveStorage('UP.CASE+1-X://host/run'), storage);
+    const schemes = registeredStorageSchemes();
+    assert.deepEqual(schemes, [...schemes].sort(), 'sorted, not in registration order');
+    assert.ok(['file', 's3', 'indexeddb', 'opfs'].every((s) => schemes.includes(s)));
+  });
+
+  it('a run target that is neither a path, a URL nor a whole storage is BAD_TARGET', () => {
+    const storage = new MemoryCheckpointStorage();
+    assert.equal(resolveStorage(storage), storage);
+    const methods = { storeCheckpoint() {}, loadCheckpoint() {}, listCheckpoints() {} };
+    const notStorages: unknown[] = [
+      '',
+      42,
+      null,
+      undefined,
+      {},
+      { ...methods, storeCheckpoint: undefined },
+      { ...methods, loadCheckpoint: 'x' },
+      { ...methods, listCheckpoints: undefined },
+      Object.assign(() => undefined, methods), // a function with the methods is not a storage object
+    ];
+    for (const target of notStorages) assert.throws(() => resolveStorage(target as never), code('BAD_TARGET'), String(target));
+  });
+
+  it('a URL that does not parse is BAD_TARGET with the parser\'s error as cause; a path that only contains "x://" is a path', () => {
+    for (const target of ['s3://[bucket', 'file://[::1/x']) {
+      assert.throws(() => resolveStorage(target), (e: unknown) => code('BAD_TARGET')(e) && (e as Error).cause instanceof TypeError, target);
+      assert.throws(() => resolveCheckpointLocation(target), code('BAD_TARGET'), target);
+    }
+    const { storage, name } = resolveCheckpointLocation('notes/see http://x');
+    assert.ok(storage instanceof FileSystemCheckpointStorage);
+    assert.equal(name, 'x');
+    assert.ok(resolveStorage('notes/see http://x') instanceof FileSystemCheckpointStorage);
+  });
+
+  it('a run URL with or without a final "/" names the same folder; a checkpoint URL drops its #fragment and decodes its name', () => {
+    const seen: string[] = [];
+    const shared = new MemoryCheckpointStorage();
+    registerStorageScheme('seen', (url, { extension }) => {
+      seen.push(`${url.href} ${extension}`);
+      return shared;
+    });
+    resolveStorage('seen://host/run/');
+    resolveStorage('seen://host/run');
+    const one = resolveCheckpointLocation('seen://host/dir/my%20run#part');
+    assert.equal(one.name, 'my run');
+    assert.deepEqual(seen, ['seen://host/run/ .reprise', 'seen://host/run/ .reprise', 'seen://host/dir/ ']);
+  });
+
+  it('a single checkpoint target is BAD_TARGET when it names a folder or is not a path, URL or { storage, name }', () => {
+    const storage = new MemoryCheckpointStorage();
+    assert.deepEqual(resolveCheckpointLocation({ storage, name: 'a' }), { storage, name: 'a' });
+    const bad: unknown[] = ['', 'dir/', '/', 'dir/.', 'dir/..', '.', '..', null, 7, { storage, name: 5 }, { storage: {}, name: 'a' }, { name: 'a' }];
+    for (const target of bad) assert.throws(() => resolveCheckpointLocation(target as never), code('BAD_TARGET'), JSON.stringify(target));
+    // Just inside: a dot name that is not . or .. is a file name (refused later, by the storage, as BAD_NAME if hidden).
+    assert.equal(resolveCheckpointLocation('dir/...').name, '...');
+    assert.equal(resolveCheckpointLocation('dir/a.').name, 'a.');
   });
 });
