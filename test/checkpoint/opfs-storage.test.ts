@@ -78,4 +78,43 @@ describe('OPFSCheckpointStorage', () => {
     await assert.rejects(s.storeCheckpoint('1', [Uint8Array.of(1)]), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'STORE_FAILED' && e.cause !== undefined);
     assert.deepEqual(fake.tree(), { run: -1 });
   });
+
+  it('a folder where a checkpoint file should be is a missing checkpoint (TypeMismatchError), as is a missing one (NotFoundError)', async () => {
+    const fake = fakeOPFS();
+    const s = new OPFSCheckpointStorage({ directory: 'run', root: fake.root });
+    await s.storeCheckpoint('2', [Uint8Array.of(2)]);
+    await (await (await fake.root()).getDirectoryHandle('run')).getDirectoryHandle('1.reprise', { create: true });
+    assert.deepEqual([await s.checkpointExists('1'), await s.checkpointExists('2'), await s.checkpointExists('3')], [false, true, false]);
+    assert.equal(await codeOf(s.loadCheckpoint('1')), 'NOT_FOUND');
+    assert.equal(await codeOf(s.loadCheckpoint('3')), 'NOT_FOUND');
+    await s.deleteCheckpoint('3');
+    assert.deepEqual(await s.listCheckpoints(), ['2']);
+  });
+
+  it('a read past the end of the file is LOAD_FAILED; the reader reads any range inside it', async () => {
+    const s = new OPFSCheckpointStorage({ directory: 'run', root: fakeOPFS().root });
+    await s.storeCheckpoint('1', [Uint8Array.of(1, 2, 3, 4, 5)]);
+    const reader = await s.openReader('1');
+    assert.equal(reader.size, 5);
+    const mid = new Uint8Array(2);
+    await reader.read(mid, 2);
+    assert.deepEqual(mid, Uint8Array.of(3, 4));
+    assert.equal(await codeOf(reader.read(new Uint8Array(2), 4)), 'LOAD_FAILED');
+    await reader.close();
+  });
+
+  it('opfs://host/path is the folder host/path; without a root option it uses navigator.storage.getDirectory', async () => {
+    assert.equal(OPFSCheckpointStorage.fromUrl(new URL('opfs://a%20b/c/d/')).directory, 'a b/c/d');
+    const fake = fakeOPFS();
+    const g = globalThis as { navigator?: unknown };
+    const had = Object.getOwnPropertyDescriptor(g, 'navigator');
+    Object.defineProperty(g, 'navigator', { value: { storage: { getDirectory: fake.root } }, configurable: true, writable: true });
+    try {
+      await new OPFSCheckpointStorage({ directory: 'x' }).storeCheckpoint('1', [Uint8Array.of(9)]);
+    } finally {
+      if (had) Object.defineProperty(g, 'navigator', had);
+      else delete g.navigator;
+    }
+    assert.deepEqual(fake.tree(), { x: -1, 'x/1.reprise': 1 });
+  });
 });
