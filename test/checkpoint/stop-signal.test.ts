@@ -36,4 +36,36 @@ describe('StopSignal', () => {
     assert.equal(stop.requested, false);
     stop.dispose();
   });
+
+  it('the first signal only asks to stop; a second exits at once with 128 + its number (SIGINT 130, SIGTERM 143)', (t) => {
+    for (const [sig, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      const exits: Array<number | undefined> = [];
+      t.mock.method(process, 'exit', (c?: number) => void exits.push(c));
+      const lines: string[] = [];
+      const stop = new StopSignal().install([sig], (l) => lines.push(l));
+      try {
+        process.emit(sig, sig);
+        assert.equal(stop.requested, true);
+        assert.equal(stop.signal, sig);
+        assert.deepEqual(exits, []);
+        process.emit(sig, sig);
+        assert.deepEqual(exits, [status]);
+      } finally {
+        stop.dispose();
+        t.mock.restoreAll();
+      }
+    }
+  });
+
+  it('exit waits for background writes, exits with the code given, 1 when a write failed, and removes its handlers', async (t) => {
+    const exits: Array<number | undefined> = [];
+    t.mock.method(process, 'exit', (c?: number) => void exits.push(c));
+    const before = process.listenerCount('SIGINT');
+    const stop = new StopSignal().install(['SIGINT'], () => undefined);
+    await stop.exit(3, () => undefined);
+    assert.deepEqual(exits, [3]);
+    assert.equal(process.listenerCount('SIGINT'), before);
+    await new StopSignal().exit(undefined, () => undefined);
+    assert.deepEqual(exits, [3, 0]);
+  });
 });
