@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CheckpointStorageError } from '../../src/errors.js';
-import { CheckpointPlugin, MemoryCheckpointStorage, StopSignal, type CheckpointTiming } from '../../src/checkpoint/index.js';
+import { CheckpointPlugin, flushCheckpointWrites, MemoryCheckpointStorage, StopSignal, type CheckpointTiming } from '../../src/checkpoint/index.js';
 import { GatedStorage } from './gated-storage.js';
 import { ToyStrategy } from './toy-strategy.js';
 
@@ -21,10 +21,13 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
 
 class FailingStorage extends MemoryCheckpointStorage {
   failures = 0;
+  /** The errors thrown, in order. */
+  thrown: CheckpointStorageError[] = [];
   override async storeCheckpoint(name: string, chunks: readonly Uint8Array[]): Promise<void> {
     if (this.failures > 0) {
       this.failures--;
-      throw new CheckpointStorageError('STORE_FAILED', `disk full while storing ${name}`);
+      this.thrown.push(new CheckpointStorageError('STORE_FAILED', `disk full while storing ${name}`));
+      throw this.thrown.at(-1);
     }
     return super.storeCheckpoint(name, chunks);
   }
@@ -140,5 +143,69 @@ describe('CheckpointPlugin writeInBackground', () => {
     storage.release();
     await evaluating;
     assert.deepEqual(await storage.listCheckpoints(), ['1']);
+  });
+
+  it('flushCheckpointWrites waits for every plugin\'s write and throws the first failure, with its cause; the rest are settled too', async () => {
+    const warnings = captureWarnings();
+    try {
+      const first = new FailingStorage();
+      const gated = new GatedStorage();
+      const third = new FailingStorage();
+      first.failures = 1;
+      third.failures = 1;
+      gated.close();
+      const plugins = [first, gated, third].map((storage) => new CheckpointPlugin(storage, { writeInBackground: true }));
+      for (const plugin of plugins) {
+        const s = new ToyStrategy([plugin]);
+        await s.train(0);
+        await s.eval();
+      }
+      const flushing = flushCheckpointWrites();
+      assert.equal(await settled(flushing), false, 'waits for the gated write');
+      gated.release();
+      await assert.rejects(flushing, (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BACKGROUND_WRITE_FAILED' && e.cause === first.thrown[0]);
+      assert.deepEqual(await gated.listCheckpoints(), ['1']);
+      await flushCheckpointWrites(); // nothing pending, nothing unreported
+      for (const plugin of plugins) await plugin.flush();
+    } finally {
+      warnings.stop();
+    }
+  });
+
+  it('a failed background write nobody flushes sets the exit code to 1 when the process would exit; a flushed one does not', async (t) => {
+    const warnings = captureWarnings();
+    const exitCode = process.exitCode;
+    const written: string[] = [];
+    try {
+      for (const flushFirst of [false, true]) {
+        const storage = new FailingStorage();
+        storage.failures = 1;
+        const plugin = new CheckpointPlugin(storage, { writeInBackground: true });
+        const s = new ToyStrategy([plugin]);
+        const before = process.listeners('beforeExit');
+        await s.train(0);
+        await s.eval();
+        for (let i = 0; i < 20; i++) await nextTurn(); // the failing write and its handler run
+        written.length = 0;
+        if (flushFirst) await assert.rejects(plugin.flush(), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BACKGROUND_WRITE_FAILED');
+        // The handler the failure installed (called here, not by emitting beforeExit at the test runner).
+        const added = process.listeners('beforeExit').filter((l) => !before.includes(l));
+        assert.equal(added.length, 1, 'one beforeExit handler per failed write');
+        process.removeListener('beforeExit', added[0]!);
+        process.exitCode = undefined;
+        const stderr = t.mock.method(process.stderr, 'write', ((line: string) => written.push(line)) as never);
+        try {
+          (added[0] as () => void)();
+        } finally {
+          stderr.mock.restore();
+        }
+        assert.equal(process.exitCode, flushFirst ? undefined : 1, `flushed first: ${flushFirst}`);
+        assert.equal(written.length, flushFirst ? 0 : 1, 'one line on stderr');
+        if (!flushFirst) await assert.rejects(plugin.flush(), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BACKGROUND_WRITE_FAILED');
+      }
+    } finally {
+      process.exitCode = exitCode;
+      warnings.stop();
+    }
   });
 });

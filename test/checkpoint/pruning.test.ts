@@ -112,6 +112,36 @@ describe('pruning never loses the run (issue reproductions)', () => {
 });
 
 describe('checkpoint names', () => {
+  it('only "<n>" and "<n>.<i>" of 1 to 15 digits each are checkpoints; they sort by n, then i, as numbers', async () => {
+    const storage = new MemoryCheckpointStorage();
+    const names = ['v3', '3v', '4.x', 'x.4', '5.', '.6', '7.8.9', '2.10', '2.9', '2', '1.1', '1234567890123456', '123456789012345', '8.1234567890123456', '9.123456789012345'];
+    for (const name of names) await storage.storeCheckpoint(name, [Uint8Array.of(1)]);
+    const plugin = new CheckpointPlugin(storage);
+    assert.deepEqual(await plugin.checkpointNames(), ['1.1', '2', '2.9', '2.10', '9.123456789012345', '123456789012345']);
+    assert.deepEqual(await plugin.checkpointNumbers(), [2, 123456789012345]);
+  });
+
+  it('of two spellings of one number, the canonical one wins, else the smaller string, whatever the listing order', async () => {
+    for (const [names, expected] of [
+      [['05', '005'], ['005']],
+      [['005', '05'], ['005']],
+      [['05', '5', '005'], ['5']],
+      [['5', '05'], ['5']],
+      [['3.07', '3.7', '03.7'], ['3.7']],
+      [['03.7', '3.007'], ['03.7']],
+    ] as Array<[string[], string[]]>) {
+      const storage = new MemoryCheckpointStorage();
+      for (const name of names) await storage.storeCheckpoint(name, [Uint8Array.of(1)]);
+      assert.deepEqual(await new CheckpointPlugin(storage).checkpointNames(), expected, names.join(' '));
+    }
+  });
+
+  it('a strategy whose trainingPosition is null is between experiences: its checkpoint is "<k>"', async () => {
+    const storage = new MemoryCheckpointStorage();
+    const plugin = new CheckpointPlugin(storage);
+    assert.equal(await plugin.saveCheckpoint({ plugins: [plugin], clock: { trainExpCounter: 3, trainExpIterations: 4 }, trainingPosition: null as never }), '3');
+  });
+
   it('0005.reprise is found as checkpoint 5; 5.reprise wins over it when both exist', async () => {
     const dir = folder();
     const storage = new FileSystemCheckpointStorage({ directory: dir });
