@@ -208,4 +208,33 @@ describe('CheckpointPlugin writeInBackground', () => {
       warnings.stop();
     }
   });
+
+  it('timings: blockedMs is the time a save kept its caller, waiting for the previous write included; durableMs the time until stored (a clock the test moves)', async (t) => {
+    const clock = { ms: 0 };
+    t.mock.method(performance, 'now', () => clock.ms);
+    for (const writeInBackground of [false, true]) {
+      const storage = new GatedStorage();
+      const reported: CheckpointTiming[] = [];
+      const plugin = new CheckpointPlugin(storage, { writeInBackground, onCheckpoint: (x) => reported.push(x) });
+      const strategy = new ToyStrategy([plugin]);
+      storage.close();
+      await strategy.train(0);
+      clock.ms = 1000;
+      const first = strategy.eval(); // background: returns at once; else waits for the gate
+      await settled(first);
+      await strategy.train(1);
+      clock.ms = 2000;
+      const second = strategy.eval(); // background: waits for the first write
+      await settled(second);
+      clock.ms = 2100;
+      storage.release();
+      await Promise.all([first, second]);
+      await plugin.flush();
+      const expected = writeInBackground
+        ? [{ name: '1', blockedMs: 0, durableMs: 1100 }, { name: '2', blockedMs: 100, durableMs: 100 }]
+        : [{ name: '1', blockedMs: 1100, durableMs: 1100 }, { name: '2', blockedMs: 100, durableMs: 100 }];
+      assert.deepEqual(reported, expected, `writeInBackground: ${writeInBackground}`);
+      assert.deepEqual(plugin.timings, expected);
+    }
+  });
 });

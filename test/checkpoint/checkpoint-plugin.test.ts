@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { CheckpointStorageError } from '../../src/errors.js';
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointPlugin, FileSystemCheckpointStorage, MemoryCheckpointStorage, readCheckpointHeader, StopSignal } from '../../src/checkpoint/index.js';
+import { CheckpointPlugin, FileSystemCheckpointStorage, MemoryCheckpointStorage, readCheckpointHeader, saveCheckpoint, StopSignal } from '../../src/checkpoint/index.js';
 import { ToyStrategy } from './toy-strategy.js';
 
 process.env.REPRISE_QUIET = '1';
@@ -65,8 +65,78 @@ describe('CheckpointPlugin', () => {
   });
 
   it('refuses bad options', () => {
-    assert.throws(() => new CheckpointPlugin(undefined as any), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BAD_OPTIONS');
-    assert.throws(() => new CheckpointPlugin(new MemoryCheckpointStorage(), { keepLast: 0 }), CheckpointStorageError);
+    const badOptions = (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BAD_OPTIONS';
+    assert.throws(() => new CheckpointPlugin(undefined as any), badOptions);
+    assert.throws(() => new CheckpointPlugin(null as any), badOptions);
+    for (const keepLast of [0, -1, 1.5, Number.NaN]) assert.throws(() => new CheckpointPlugin(new MemoryCheckpointStorage(), { keepLast }), badOptions, `keepLast ${keepLast}`);
+    for (const everyIterations of [0, -2, 2.5]) assert.throws(() => new CheckpointPlugin(new MemoryCheckpointStorage(), { everyIterations }), badOptions, `everyIterations ${everyIterations}`);
+    for (const everySeconds of [-1, '5' as never]) assert.throws(() => new CheckpointPlugin(new MemoryCheckpointStorage(), { everySeconds }), badOptions, `everySeconds ${everySeconds}`);
+    // The smallest valid values.
+    new CheckpointPlugin(new MemoryCheckpointStorage(), { keepLast: 1, everyIterations: 1, everySeconds: Number.MIN_VALUE });
+  });
+
+  it('a target that is not a storage, path or URL is BAD_OPTIONS with the storage layer\'s BAD_TARGET as its cause; other failures pass through', () => {
+    assert.throws(
+      () => new CheckpointPlugin(42 as never),
+      (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BAD_OPTIONS' && e.cause instanceof CheckpointStorageError && e.cause.code === 'BAD_TARGET',
+    );
+    assert.throws(() => new CheckpointPlugin('nope://bucket/run'), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'UNKNOWN_SCHEME');
+  });
+
+  it('a newest checkpoint without a run id (saveCheckpoint(), older files) loads though older ones carry run ids; the plugin keeps its own id', async () => {
+    const storage = new MemoryCheckpointStorage();
+    const first = new CheckpointPlugin(storage);
+    const s = await run(first, [0]);
+    await s.train(1);
+    await saveCheckpoint(s, { storage, name: '2' });
+    const plugin = new CheckpointPlugin(storage);
+    const [strategy, initialExp] = await plugin.loadCheckpointIfExists<ToyStrategy>();
+    assert.equal(initialExp, 2);
+    assert.deepEqual(strategy!.weights, [0, 10]);
+    assert.match(plugin.runId, /^[0-9a-f-]{36}$/);
+    assert.notEqual(plugin.runId, first.runId);
+  });
+
+  it('an older checkpoint listed but gone when its header is read (pruned by another process) does not stop the load', async () => {
+    class ListsAGhost extends MemoryCheckpointStorage {
+      override async listCheckpoints(): Promise<string[]> {
+        return ['1', ...(await super.listCheckpoints())];
+      }
+    }
+    const storage = new ListsAGhost();
+    const s = new ToyStrategy([new CheckpointPlugin(storage)]);
+    s.clock.trainExpCounter = 1;
+    await run(s.plugins[0] as CheckpointPlugin, [1], s);
+    const [strategy, initialExp] = await new CheckpointPlugin(storage).loadCheckpointIfExists<ToyStrategy>();
+    assert.equal(initialExp, 2);
+    assert.deepEqual(strategy!.weights, [10]);
+  });
+
+  it('loads a run whose strategy has no plugins list', async () => {
+    const storage = new MemoryCheckpointStorage();
+    const plugin = new CheckpointPlugin(storage);
+    await plugin.saveCheckpoint({ clock: { trainExpCounter: 3 } });
+    const [strategy, initialExp] = await new CheckpointPlugin(storage).loadCheckpointIfExists<{ clock: object; plugins?: unknown }>();
+    assert.equal(initialExp, 3);
+    assert.deepEqual(strategy, { clock: { trainExpCounter: 3 } });
+  });
+
+  it('keepLast with a storage that cannot delete keeps everything, without a warning', async (t) => {
+    const warnings: string[] = [];
+    const listener = (w: Error & { code?: string }) => warnings.push(w.code ?? '');
+    process.on('warning', listener);
+    t.after(() => process.off('warning', listener));
+    const inner = new MemoryCheckpointStorage();
+    const storage = {
+      listCheckpoints: () => inner.listCheckpoints(),
+      checkpointExists: (name: string) => inner.checkpointExists(name),
+      storeCheckpoint: (name: string, chunks: readonly Uint8Array[]) => inner.storeCheckpoint(name, chunks),
+      loadCheckpoint: (name: string) => inner.loadCheckpoint(name),
+    };
+    await run(new CheckpointPlugin(storage, { keepLast: 1 }), [0, 1, 2]);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual((await inner.listCheckpoints()).sort(), ['1', '2', '3']);
+    assert.deepEqual(warnings, []);
   });
 });
 
