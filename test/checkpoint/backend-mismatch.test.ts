@@ -34,6 +34,8 @@ describe('loading on another tensor backend', () => {
     assert.equal(emitted.length, 1);
     assert.equal((emitted[0] as Error & { code?: string }).code, 'REPRISE_BACKEND_MISMATCH');
     assert.match(emitted[0]!.message, /"wasm".*"cpu".*not be bit-identical/);
+    assert.equal((await warningsDuring(() => deserialize(withTensor))).length, 0, 'once per pair of backends, not per load');
+    assert.equal((await warningsDuring(() => deserialize(serialize({ t: tf.tensor([4]) })))).length, 0, 'saved and loaded on the same backend');
 
     assert.throws(() => deserialize(withTensor, { onBackendMismatch: 'error' }), (e: unknown) => e instanceof CheckpointError && e.code === 'BACKEND_MISMATCH');
     resetBackendWarnings();
