@@ -6,10 +6,14 @@ import type { CheckpointReader, CheckpointStorage } from '../../src/checkpoint/i
 
 describe('global state providers', () => {
   it('captures every provider under its name, in name order', () => {
+    // Registered neither in name order nor in its reverse.
+    registerGlobalState('test.m', { capture: () => 'm', restore: () => undefined });
     registerGlobalState('test.z', { capture: () => 'z', restore: () => undefined });
     registerGlobalState('test.a', { capture: () => 'a', restore: () => undefined });
-    const names = Object.keys(captureGlobalState()).filter((n) => n.startsWith('test.'));
-    assert.deepEqual(names, ['test.a', 'test.z']);
+    const captured = captureGlobalState();
+    const names = Object.keys(captured).filter((n) => n.startsWith('test.'));
+    assert.deepEqual(names, ['test.a', 'test.m', 'test.z']);
+    assert.deepEqual([captured['test.a'], captured['test.m'], captured['test.z']], ['a', 'm', 'z']);
   });
 
   it('restores each known state, reports the unknown ones, and wraps a refusal as RESTORE_FAILED with its cause', () => {
