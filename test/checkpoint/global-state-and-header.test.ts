@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { CheckpointError, CheckpointFormatError } from '../../src/errors.js';
 import { captureGlobalState, MemoryCheckpointStorage, readCheckpointHeader, registerGlobalState, restoreGlobalState, serialize } from '../../src/checkpoint/index.js';
 import type { CheckpointReader, CheckpointStorage } from '../../src/checkpoint/index.js';
+import { VERSION } from '../../src/version.js';
 
 describe('global state providers', () => {
   it('captures every provider under its name, in name order', () => {
@@ -51,6 +52,7 @@ describe('readCheckpointHeader', () => {
       const storage = readerStorage(bytes);
       const header = await readCheckpointHeader(storage, 'x');
       assert.equal(header.metadata.note!.length, n);
+      assert.equal(header.writer, `reprise ${VERSION}`, 'the writer names the library and its version');
       const memory = new MemoryCheckpointStorage();
       await memory.storeCheckpoint('x', [bytes]);
       assert.deepEqual(await readCheckpointHeader(memory, 'x'), header);
