@@ -55,7 +55,11 @@ export interface CheckpointPluginOptions extends DeserializeOptions, SaveCheckpo
   everyIterations?: number;
   /** Also checkpoint after the first training iteration that ends T seconds or more after the previous checkpoint. Default: off. */
   everySeconds?: number;
-  /** Called once each checkpoint is stored, with how long it blocked training. */
+  /**
+   * Called once each checkpoint is stored, with how long it blocked training. What it
+   * throws, `saveCheckpoint` throws (with `writeInBackground`: the next save or
+   * `flush()`, once); the checkpoint is stored either way.
+   */
   onCheckpoint?: (timing: CheckpointTiming) => void;
   /** Print nothing when a checkpoint is loaded. Default: print one line (or `REPRISE_QUIET=1`). */
   quiet?: boolean;
@@ -327,6 +331,8 @@ export class CheckpointPlugin {
         failExitIfUnflushed(() => this.#failure !== undefined, name, error);
       },
     );
+    // An error thrown by `onCheckpoint` is the next flush's (once), as a save without writeInBackground throws it: not an unhandled rejection.
+    this.#inFlight.catch(() => {});
     return name;
   }
 
@@ -337,8 +343,9 @@ export class CheckpointPlugin {
    */
   async flush(): Promise<void> {
     if (this.#inFlight) {
-      await this.#inFlight;
+      const inFlight = this.#inFlight;
       this.#inFlight = undefined;
+      await inFlight;
     }
     pendingPlugins.delete(this);
     const failure = this.#failure;

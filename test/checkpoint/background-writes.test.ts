@@ -237,4 +237,35 @@ describe('CheckpointPlugin writeInBackground', () => {
       assert.deepEqual(plugin.timings, expected);
     }
   });
+
+  it('an onCheckpoint that throws after a background write: the next flush throws its error, once; no unhandled rejection, and saving goes on', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const bug = new Error('a bug in the callback');
+      let calls = 0;
+      const storage = new MemoryCheckpointStorage();
+      const plugin = new CheckpointPlugin(storage, {
+        writeInBackground: true,
+        onCheckpoint: () => {
+          if (calls++ === 0) throw bug;
+        },
+      });
+      const strategy = new ToyStrategy([plugin]);
+      await strategy.train(0);
+      await strategy.eval();
+      for (let i = 0; i < 20; i++) await nextTurn();
+      assert.deepEqual(unhandled, []);
+      await assert.rejects(plugin.flush(), (e: unknown) => e === bug);
+      await plugin.flush(); // reported once
+      await strategy.train(1);
+      await strategy.eval();
+      await plugin.flush();
+      assert.deepEqual((await storage.listCheckpoints()).sort(), ['1', '2']);
+      assert.deepEqual(plugin.timings.map((t) => t.name), ['1', '2']);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
 });
