@@ -70,7 +70,7 @@ describe('CheckpointPlugin', () => {
     assert.throws(() => new CheckpointPlugin(null as any), badOptions);
     for (const keepLast of [0, -1, 1.5, Number.NaN]) assert.throws(() => new CheckpointPlugin(new MemoryCheckpointStorage(), { keepLast }), badOptions, `keepLast ${keepLast}`);
     for (const everyIterations of [0, -2, 2.5]) assert.throws(() => new CheckpointPlugin(new MemoryCheckpointStorage(), { everyIterations }), badOptions, `everyIterations ${everyIterations}`);
-    for (const everySeconds of [-1, '5' as never]) assert.throws(() => new CheckpointPlugin(new MemoryCheckpointStorage(), { everySeconds }), badOptions, `everySeconds ${everySeconds}`);
+    for (const everySeconds of [0, -1, '5' as never]) assert.throws(() => new CheckpointPlugin(new MemoryCheckpointStorage(), { everySeconds }), badOptions, `everySeconds ${everySeconds}`);
     // The smallest valid values.
     new CheckpointPlugin(new MemoryCheckpointStorage(), { keepLast: 1, everyIterations: 1, everySeconds: Number.MIN_VALUE });
   });
