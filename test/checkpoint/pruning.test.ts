@@ -129,6 +129,7 @@ describe('checkpoint names', () => {
       [['5', '05'], ['5']],
       [['3.07', '3.7', '03.7'], ['3.7']],
       [['03.7', '3.007'], ['03.7']],
+      [['08.0', '8.0'], ['8.0']],
     ] as Array<[string[], string[]]>) {
       const storage = new MemoryCheckpointStorage();
       for (const name of names) await storage.storeCheckpoint(name, [Uint8Array.of(1)]);
