@@ -182,6 +182,22 @@ describe('checkpoint names', () => {
     assert.equal(storage.lists, 2);
   });
 
+  it('any other storage failure of the newest checkpoint is thrown after one listing: only NOT_FOUND is worth listing again', async () => {
+    class Unreadable extends MemoryCheckpointStorage {
+      lists = 0;
+      override async listCheckpoints(): Promise<string[]> {
+        this.lists++;
+        return ['3'];
+      }
+      override async loadCheckpoint(name: string): Promise<Uint8Array> {
+        throw new CheckpointStorageError('LOAD_FAILED', `cannot read ${name}`);
+      }
+    }
+    const storage = new Unreadable();
+    await assert.rejects(new CheckpointPlugin(storage).loadCheckpointIfExists(), code('LOAD_FAILED'));
+    assert.equal(storage.lists, 1);
+  });
+
   it('a newest checkpoint from a newer format version says to upgrade (UnsupportedVersionError), not FOREIGN_CHECKPOINT', async () => {
     const storage = new MemoryCheckpointStorage();
     await run(new CheckpointPlugin(storage), 1);
