@@ -182,6 +182,18 @@ describe('checkpoint names', () => {
     assert.equal(storage.lists, 2);
   });
 
+  it('an older checkpoint whose header cannot be read (LOAD_FAILED) stops the load: the plugin cannot tell whose run it is', async () => {
+    class OlderUnreadable extends MemoryCheckpointStorage {
+      override async loadCheckpoint(name: string): Promise<Uint8Array> {
+        if (name === '1') throw new CheckpointStorageError('LOAD_FAILED', `cannot read ${name}`);
+        return super.loadCheckpoint(name);
+      }
+    }
+    const storage = new OlderUnreadable();
+    await run(new CheckpointPlugin(storage), 2);
+    await assert.rejects(new CheckpointPlugin(storage).loadCheckpointIfExists(), code('LOAD_FAILED'));
+  });
+
   it('any other storage failure of the newest checkpoint is thrown after one listing: only NOT_FOUND is worth listing again', async () => {
     class Unreadable extends MemoryCheckpointStorage {
       lists = 0;
