@@ -131,6 +131,16 @@ describe('corrupt packs are refused with BAD_PACK and the graph path', () => {
     assert.equal(codeOf(() => decodeTensorRecord(record(12), contextOver())), 'ok', 'claims belong to one load');
   });
 
+  it('an empty packed tensor claims no bytes: it may sit inside another range, which stays shareable', () => {
+    const ctx = contextOver();
+    assert.equal(codeOf(() => decodeTensorRecord(record(8), ctx)), 'ok');
+    assert.equal(codeOf(() => decodeTensorRecord(record(8, 1, [0]), ctx)), 'ok', 'empty, where that range starts');
+    assert.equal(codeOf(() => decodeTensorRecord(record(12, 1, [0]), ctx)), 'ok', 'empty, inside it');
+    assert.equal(codeOf(() => decodeTensorRecord(record(32, 1, [0]), ctx)), 'ok', 'empty, at the end of the pack');
+    assert.equal(codeOf(() => decodeTensorRecord(record(8), ctx)), 'ok', 'the same range again (shared data)');
+    assert.deepEqual(codeOf(() => decodeTensorRecord(record(33, 1, [0]), ctx)), bad, 'empty, past the end of the pack');
+  });
+
   it('overlaps are found wherever they fall, in any order: the same verdicts as a byte-by-byte model', () => {
     // bool tensors (one byte per element) at any offset and length in a 203-byte pack, in
     // random order, across bitmap-byte boundaries; the model marks every byte claimed.

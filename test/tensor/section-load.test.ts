@@ -82,3 +82,31 @@ test('a file that fails to decode after its sections were read frees them too', 
   assert.equal(tf.memory().numTensors, tensors);
   tf.dispose(value);
 });
+
+test('a big float32 section read into the backend is shared by its tensor, never copied: one data buffer of its size', { skip: backend !== 'wasm' && 'only the wasm backend reads sections into its own memory' }, async () => {
+  const big = tf.randomNormal([600, 700], 0, 1, 'float32', 5); // 1.68 MB, far above the 64 KiB for a section read into the backend
+  const file = path.join(dir, 'big.reprise');
+  await save({ big }, file);
+  // The data buffers of the tensors of big's size made during the load (each buffer once, however many tensors share it).
+  type Make = (...a: unknown[]) => tf.Tensor;
+  const engine = tf.engine() as unknown as { makeTensor: Make; makeTensorFromTensorInfo: Make };
+  const { makeTensor, makeTensorFromTensorInfo } = engine;
+  const buffers = new Set<object>();
+  const track = (make: Make) =>
+    function (this: unknown, ...a: unknown[]) {
+      const t = make.apply(this, a);
+      if (t.size === big.size) buffers.add(t.dataId);
+      return t;
+    };
+  engine.makeTensor = track(makeTensor);
+  engine.makeTensorFromTensorInfo = track(makeTensorFromTensorInfo);
+  let back: { big: tf.Tensor };
+  try {
+    back = (await load(file)) as { big: tf.Tensor };
+  } finally {
+    Object.assign(engine, { makeTensor, makeTensorFromTensorInfo });
+  }
+  assert.ok(sameTensor(back.big, big));
+  assert.deepEqual([...buffers], [back.big.dataId], `${buffers.size} data buffers of the tensor's size were made`);
+  tf.dispose([big, back.big]);
+});

@@ -144,6 +144,17 @@ test('two tensor objects sharing data are stored in one section', () => {
   tf.dispose([t, r, v, other]);
 });
 
+test('a tensor whose backend gives another number of bytes than its size needs is refused with BAD_TENSOR at its path', () => {
+  const t = tf.tensor1d([1, 2, 3]);
+  const shortRead = new Float32Array([1, 2]);
+  Object.defineProperty(t, 'dataSync', { value: () => shortRead });
+  assert.throws(
+    () => fakeSave({ deep: { t } }),
+    (err: unknown) => err instanceof CheckpointError && err.code === 'BAD_TENSOR' && err.path === '.deep.t',
+  );
+  t.dispose();
+});
+
 test('the recorded device tag is the backend one by default', () => {
   const t = tf.scalar(1);
   const file = fakeSave({ t });
