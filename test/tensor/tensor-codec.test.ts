@@ -218,6 +218,7 @@ const BROKEN: [string, (file: ReturnType<typeof fakeSave>) => void, string][] = 
   ['section absent', (f) => setField(record(f), 'section', { t: 'prim', v: 9 }), 'BAD_SECTION'],
   ['section of raw bytes', (f) => (f.sections[0]!.kind = 'bytes'), 'BAD_TENSOR'],
   ['record not an object', (f) => (codecNodes(f, 'tf.Tensor')[0]!.value = { t: 'prim', v: 'x' }), 'BAD_TENSOR'],
+  ['record null', (f) => (codecNodes(f, 'tf.Tensor')[0]!.value = { t: 'prim', v: null }), 'BAD_TENSOR'],
   ['device tag malformed', (f) => (f.sections[0]!.device = 'cuda 0'), 'BAD_DEVICE'],
 ];
 
@@ -237,6 +238,34 @@ for (const [name, breakIt, code] of BROKEN) {
     x.dispose();
   });
 }
+
+test('shape limits as limits: rank 32 loads (rank 33 is refused above); sizes whose product passes 2^53 are refused even before a zero', () => {
+  const x = tf.tensor1d([1, 2, 3, 4]);
+  const file = fakeSave({ x });
+  setField(record(file), 'shape', shape([4, ...new Array<number>(31).fill(1)]));
+  const back = (fakeLoad(file) as { x: tf.Tensor }).x;
+  assert.equal(back.rank, 32);
+  assert.deepEqual([...back.dataSync()], [1, 2, 3, 4]);
+  const empty = tf.zeros([0]);
+  // 6361 × 69431 × 20394401 is 2^53 - 1, the largest safe integer: just within; one more in the last size is past it.
+  for (const [dims, ok] of [
+    [[6361, 69431, 20394401, 0], true],
+    [[6361, 69431, 20394402, 0], false],
+    [[2 ** 30, 2 ** 30, 2 ** 30, 0], false],
+  ] as const) {
+    const f = fakeSave({ x: empty });
+    setField(record(f), 'shape', shape([...dims]));
+    if (ok) {
+      const loaded = (fakeLoad(f) as { x: tf.Tensor }).x;
+      assert.equal(loaded.size, 0);
+      assert.deepEqual(loaded.shape, dims);
+      loaded.dispose();
+    } else {
+      assert.throws(() => fakeLoad(f), (err: unknown) => err instanceof CheckpointError && err.code === 'BAD_TENSOR' && err.path === '.x', String(dims));
+    }
+  }
+  tf.dispose([x, back, empty]);
+});
 
 /** Broken string sections: [name, bytes, shape]. */
 const BROKEN_STRINGS: [string, number[], number[]][] = [
