@@ -70,3 +70,24 @@ test('bad mappings and bad tags have their own codes', () => {
   );
   assert.throws(() => resolveDevice('not a tag', 'cpu', info, '.z'), (e: unknown) => e instanceof CheckpointFormatError && e.code === 'BAD_DEVICE' && e.path === '.z');
 });
+
+test('a null mapLocation is no mapping, like undefined', () => {
+  assert.equal(resolveDevice('cpu', null as never, info).toString(), 'cpu');
+  assert.throws(() => resolveDevice('cuda:0', null as never, info, '.w'), code('DEVICE_MAPPING', '.w'));
+});
+
+test("a mapping function's own CheckpointError passes through with its code; any other error becomes MAP_LOCATION_FAILED", () => {
+  const refusing = () => new Device('not a tag').toString();
+  assert.throws(() => resolveDevice('cuda:0', refusing, info, '.y'), (e: unknown) => e instanceof CheckpointError && e.code === 'BAD_DEVICE');
+});
+
+test('a record holding both the exact tag and its bare type takes the exact tag', () => {
+  assert.equal(resolveDevice('cuda:0', { cuda: 'cuda:9', 'cuda:0': 'cpu' }, info).toString(), 'cpu');
+  assert.throws(() => resolveDevice('cuda:1', { cuda: 'cuda:9', 'cuda:0': 'cpu' }, info), code('DEVICE_MAPPING'));
+});
+
+test('only a tag without an index stands for "the current device of that type": cpu:1 and a bare unknown type are not servable', () => {
+  assert.throws(() => resolveDevice('cpu:1', undefined, info), code('DEVICE_MAPPING'));
+  assert.throws(() => resolveDevice('mps', undefined, info), code('DEVICE_MAPPING'));
+  assert.throws(() => resolveDevice('cuda:0', 'cpu:0', info), code('DEVICE_MAPPING'));
+});
