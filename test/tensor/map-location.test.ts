@@ -91,3 +91,12 @@ test('only a tag without an index stands for "the current device of that type": 
   assert.throws(() => resolveDevice('mps', undefined, info), code('DEVICE_MAPPING'));
   assert.throws(() => resolveDevice('cuda:0', 'cpu:0', info), code('DEVICE_MAPPING'));
 });
+
+test('a bad mapping carries the graph path, and a tag that does not parse its parse error as the cause', () => {
+  assert.throws(
+    () => resolveDevice('cuda:0', 'gpu 0', info, '.p'),
+    (e: unknown) => e instanceof CheckpointError && e.code === 'BAD_DEVICE' && e.path === '.p' && e.cause instanceof CheckpointError && e.cause.code === 'BAD_DEVICE',
+  );
+  assert.throws(() => resolveDevice('cuda:0', () => 7 as never, info, '.r'), code('BAD_DEVICE', '.r'));
+  assert.throws(() => resolveDevice('cuda:0', 7 as never, info, '.q'), code('BAD_MAP_LOCATION', '.q'));
+});
