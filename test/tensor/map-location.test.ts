@@ -100,3 +100,26 @@ test('a bad mapping carries the graph path, and a tag that does not parse its pa
   assert.throws(() => resolveDevice('cuda:0', () => 7 as never, info, '.r'), code('BAD_DEVICE', '.r'));
   assert.throws(() => resolveDevice('cuda:0', 7 as never, info, '.q'), code('BAD_MAP_LOCATION', '.q'));
 });
+
+test('on a GPU build (a stand-in backend named "tensorflow"), cuda:0 and the bare cuda are served; cuda:1 and cpu:0 are not', async () => {
+  const tf = await import('@tensorflow/tfjs-core');
+  const { setNativeGpuBuild } = await import('../../src/tensor/backend.js');
+  assert.ok(!tf.findBackend('tensorflow'), 'this test stands in for the native backend; it is not installed here');
+  const previous = tf.getBackend();
+  tf.registerBackend('tensorflow', () => ({ dispose() {} }) as never);
+  try {
+    assert.ok(await tf.setBackend('tensorflow'));
+    setNativeGpuBuild(true);
+    assert.equal(resolveDevice('cuda:0', undefined, info).toString(), 'cuda:0');
+    assert.equal(resolveDevice('cuda', undefined, info).toString(), 'cuda', 'a bare type is the current device of that type');
+    assert.equal(resolveDevice('cpu', undefined, info).toString(), 'cpu');
+    assert.equal(resolveDevice('cuda:1', { 'cuda:1': 'cuda' }, info).toString(), 'cuda');
+    assert.throws(() => resolveDevice('cuda:1', undefined, info), code('DEVICE_MAPPING'));
+    assert.throws(() => resolveDevice('cpu:0', undefined, info), code('DEVICE_MAPPING'));
+    assert.throws(() => resolveDevice('mps', undefined, info), code('DEVICE_MAPPING'));
+  } finally {
+    setNativeGpuBuild(false);
+    if (previous) await tf.setBackend(previous);
+    tf.removeBackend('tensorflow');
+  }
+});
