@@ -129,6 +129,9 @@ describe('corrupt packs are refused with BAD_PACK and the graph path', () => {
     assert.deepEqual(codeOf(() => decodeTensorRecord(record(12), ctx)), bad);
     assert.deepEqual(codeOf(() => decodeTensorRecord(record(4, 1, [1]), ctx)), bad);
     assert.equal(codeOf(() => decodeTensorRecord(record(12), contextOver())), 'ok', 'claims belong to one load');
+    const atStart = contextOver();
+    assert.equal(codeOf(() => decodeTensorRecord(record(0), atStart)), 'ok');
+    assert.deepEqual(codeOf(() => decodeTensorRecord(record(0, 1, [1]), atStart)), bad, 'the first byte of the pack taken, under another length');
   });
 
   it('an empty packed tensor claims no bytes: it may sit inside another range, which stays shareable', () => {
