@@ -200,6 +200,7 @@ const BROKEN: [string, (file: ReturnType<typeof fakeSave>) => void, string][] = 
   ['class name from Object.prototype', (f) => editConfig(f, (c) => c.replace('"className":"Dense"', '"className":"toString"')), 'UNKNOWN_CLASS'],
   ['weights missing', (f) => setField(record(f), 'weights', { t: 'prim', v: null }), 'BAD_MODEL'],
   ['one weight too few', (f) => dropLastWeight(f), 'BAD_MODEL'],
+  ['one weight too many', (f) => repeatLastWeight(f), 'BAD_MODEL'],
   ['a weight of the wrong shape', (f) => editConfig(f, (c) => c.replace('"units":2', '"units":3')), 'BAD_MODEL'],
   ['impossible topology', (f) => editConfig(f, (c) => c.replace('"units":2', '"units":-3')), 'MODEL_REBUILD'],
 ];
@@ -219,6 +220,14 @@ function dropLastWeight(file: ReturnType<typeof fakeSave>) {
   const weights = node.entries.find(([k]) => k === 'weights')![1];
   if (weights.t !== 'array') throw new Error('unexpected');
   weights.items.pop();
+}
+
+function repeatLastWeight(file: ReturnType<typeof fakeSave>) {
+  const node = record(file);
+  if (node.t !== 'object') throw new Error('unexpected');
+  const weights = node.entries.find(([k]) => k === 'weights')![1];
+  if (weights.t !== 'array') throw new Error('unexpected');
+  weights.items.push(weights.items[weights.items.length - 1]!);
 }
 
 for (const [name, breakIt, code] of BROKEN) {
@@ -268,7 +277,9 @@ test('a nested model built ahead of the layers listed before it still gets each 
     const out = tf.layers.dense({ units: 3 }).apply(inner.apply(first) as tf.SymbolicTensor) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: out, name: uid('nested') });
     fillWeights(model, 300);
+    const tensors = tf.memory().numTensors;
     const back = roundTrip({ model }).model;
+    assert.equal(tf.memory().numTensors - tensors, model.weights.length, 'the load left tensors of its own behind');
     const x = tf.randomNormal([2, 3], 0, 1, 'float32', 5);
     assertSameModel(model, back, x);
     tf.dispose(x);
