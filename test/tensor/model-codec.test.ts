@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CheckpointError } from '../../src/errors.js';
-import { codecNodes, fakeLoad, fakeSave, setField } from './fake-context.js';
+import { codecNodes, fakeLoad, fakeSave, field, setField } from './fake-context.js';
 import { ROUND_TRIPS, VIAS } from './round-trips.js';
 import { bytesOf, sameTensor, tensorPeakOf } from './setup.js';
 
@@ -310,4 +310,39 @@ test('a model config declaring a 16384x16384 Dense with no stored weights is BAD
   assert.ok(info.peakBytes - tf.memory().numBytes < 1024 * 1024, `tensor memory peaked at ${info.peakBytes} bytes`);
   assert.ok(process.memoryUsage().rss - rss < 256 * 1024 * 1024, 'resident memory grew by more than 256 MiB');
   small.dispose();
+});
+
+test('a stored weight of another dtype than its layer asks for is BAD_MODEL', () => {
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2], useBias: false })] });
+  const file = fakeSave({ model });
+  const weights = field(record(file), 'weights');
+  if (weights.t !== 'array') throw new Error('unexpected');
+  const kernel = field(weights.items[0]!, 'value');
+  setField(kernel, 'dtype', { t: 'prim', v: 'int32' }); // same bytes per element: the record and its section still agree
+  const section = field(kernel, 'section') as { t: 'prim'; v: number };
+  file.sections[section.v]!.dtype = 'int32';
+  const before = tf.memory().numTensors;
+  assert.throws(() => fakeLoad(file), (err: unknown) => err instanceof CheckpointError && err.code === 'BAD_MODEL' && err.path === '.model');
+  assert.equal(tf.memory().numTensors, before);
+  model.dispose();
+});
+
+test('a topology asking for two weights of a shape the file holds once is BAD_MODEL before the second is allocated', () => {
+  // Two 1 MiB kernels of the same shape; the file keeps only the first.
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: 512, inputShape: [512], useBias: false }), tf.layers.dense({ units: 512, useBias: false })],
+  });
+  const file = fakeSave({ model });
+  dropLastWeight(file);
+  let thrown: unknown;
+  const peak = tensorPeakOf(() => {
+    try {
+      fakeLoad(file);
+    } catch (err) {
+      thrown = err;
+    }
+  });
+  assert.ok(thrown instanceof CheckpointError && thrown.code === 'BAD_MODEL' && thrown.path === '.model', String(thrown));
+  assert.ok(peak < 1.5 * 512 * 512 * 4, `tensor memory peaked ${peak} bytes above the start for one stored 1 MiB kernel`);
+  model.dispose();
 });
