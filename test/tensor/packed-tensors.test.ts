@@ -178,5 +178,6 @@ describe('corrupt packs are refused with BAD_PACK and the graph path', () => {
     for (const offset of [-8, 1.5, '8', null]) assert.deepEqual(codeOf(() => decodeTensorRecord(record(offset), contextOver())), bad, String(offset));
     assert.deepEqual(codeOf(() => decodeTensorRecord(record(0, 2), contextOver())), bad);
     assert.deepEqual(codeOf(() => decodeTensorRecord(record(0, 1, [1], 'string'), contextOver())), bad);
+    assert.deepEqual(codeOf(() => decodeTensorRecord(record(0, 1, [2], 'float64'), contextOver())), { code: 'BAD_TENSOR', path: '.weights[3]' }, 'a dtype reprise does not know');
   });
 });
