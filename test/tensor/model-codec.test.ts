@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CheckpointError } from '../../src/errors.js';
-import { codecNodes, fakeLoad, fakeSave, field, setField } from './fake-context.js';
+import { codecNodes, fakeLoad, fakeSave, field, setField, type Node } from './fake-context.js';
 import { ROUND_TRIPS, VIAS } from './round-trips.js';
 import { bytesOf, sameTensor, tensorPeakOf } from './setup.js';
 
@@ -201,6 +201,9 @@ const BROKEN: [string, (file: ReturnType<typeof fakeSave>) => void, string][] = 
   ['weights missing', (f) => setField(record(f), 'weights', { t: 'prim', v: null }), 'BAD_MODEL'],
   ['one weight too few', (f) => dropLastWeight(f), 'BAD_MODEL'],
   ['one weight too many', (f) => repeatLastWeight(f), 'BAD_MODEL'],
+  ['a weight entry not a record', (f) => editWeight(f, () => ({ t: 'prim', v: 5 })), 'BAD_MODEL'],
+  ['a weight entry null', (f) => editWeight(f, () => ({ t: 'prim', v: null })), 'BAD_MODEL'],
+  ['a weight without a boolean trainable', (f) => editWeight(f, (w) => (setField(w, 'trainable', { t: 'prim', v: 1 }), w)), 'BAD_MODEL'],
   ['a weight of the wrong shape', (f) => editConfig(f, (c) => c.replace('"units":2', '"units":3')), 'BAD_MODEL'],
   ['impossible topology', (f) => editConfig(f, (c) => c.replace('"units":2', '"units":-3')), 'MODEL_REBUILD'],
 ];
@@ -222,6 +225,11 @@ function dropLastWeight(file: ReturnType<typeof fakeSave>) {
   weights.items.pop();
 }
 
+function editWeight(file: ReturnType<typeof fakeSave>, edit: (w: Node) => Node) {
+  const weights = field(record(file), 'weights');
+  if (weights.t !== 'array') throw new Error('unexpected');
+  weights.items[0] = edit(weights.items[0]!);
+}
 function repeatLastWeight(file: ReturnType<typeof fakeSave>) {
   const node = record(file);
   if (node.t !== 'object') throw new Error('unexpected');
