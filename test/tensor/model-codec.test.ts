@@ -354,3 +354,15 @@ test('a topology asking for two weights of a shape the file holds once is BAD_MO
   assert.ok(peak < 1.5 * 512 * 512 * 4, `tensor memory peaked ${peak} bytes above the start for one stored 1 MiB kernel`);
   model.dispose();
 });
+
+test('a stored weight whose shape is a prefix of the one asked for does not fit it: BAD_MODEL', () => {
+  // Stored: only the bias [3]; the topology (useBias edited away) asks for the kernel [3, 3].
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [3] })] });
+  const file = fakeSave({ model });
+  editConfig(file, (c) => c.replace('"useBias":true', '"useBias":false'));
+  const weights = field(record(file), 'weights');
+  if (weights.t !== 'array') throw new Error('unexpected');
+  weights.items.shift();
+  assert.throws(() => fakeLoad(file), (err: unknown) => err instanceof CheckpointError && err.code === 'BAD_MODEL' && err.path === '.model');
+  model.dispose();
+});
