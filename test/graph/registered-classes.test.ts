@@ -241,7 +241,8 @@ describe('@constructorSerialized', () => {
     assert.equal(out.a, out.b[0]);
   });
 
-  it('wraps a constructor that throws in CONSTRUCTOR_FAILED with the path', () => {
+  /** Saves `{ f: new C(1) }` and loads it where the class's constructor throws `thrown`. */
+  function loadWithThrowingConstructor(thrown: unknown): { code: string; path: string } {
     const save = new Registry();
     @constructorSerialized({ registry: save, name: 'test.Fragile' })
     class Fragile {
@@ -252,29 +253,19 @@ describe('@constructorSerialized', () => {
     @constructorSerialized({ registry: load, name: 'test.Fragile' })
     class FragileNow {
       constructor(_n: number) {
-        throw new Error('nope');
+        throw thrown;
       }
     }
     void FragileNow;
-    assert.deepEqual(codeOf(() => fromBytes(bytes, { registry: load })), { code: 'CONSTRUCTOR_FAILED', path: '.f' });
+    return codeOf(() => fromBytes(bytes, { registry: load }));
+  }
+
+  it('wraps a constructor that throws in CONSTRUCTOR_FAILED with the path', () => {
+    assert.deepEqual(loadWithThrowingConstructor(new Error('nope')), { code: 'CONSTRUCTOR_FAILED', path: '.f' });
   });
 
   it("lets a constructor's own CheckpointError through with its code and path", () => {
-    const save = new Registry();
-    @constructorSerialized({ registry: save, name: 'test.Checked' })
-    class Checked {
-      constructor(readonly n: number) {}
-    }
-    const bytes = toBytes({ f: new Checked(1) }, save);
-    const load = new Registry();
-    @constructorSerialized({ registry: load, name: 'test.Checked' })
-    class CheckedNow {
-      constructor(_n: number) {
-        throw new CheckpointError('BAD_OPTIONS', 'n out of range', { path: '.n' });
-      }
-    }
-    void CheckedNow;
-    assert.deepEqual(codeOf(() => fromBytes(bytes, { registry: load })), { code: 'BAD_OPTIONS', path: '.n' });
+    assert.deepEqual(loadWithThrowingConstructor(new CheckpointError('BAD_OPTIONS', 'n out of range', { path: '.n' })), { code: 'BAD_OPTIONS', path: '.n' });
   });
 });
 

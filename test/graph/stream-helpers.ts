@@ -5,16 +5,9 @@ import { concatChunks, packContainer, type SectionPayload } from '../../src/form
 import { Registry } from '../../src/registry/index.js';
 import { fromBytes } from '../helpers/graph-round-trip.js';
 
-/** Unsigned LEB128, as the graph stream writes counts, lengths and ids. */
-export const varint = (n: number): number[] => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
-  }
-  out.push(n);
-  return out;
-};
+/** Unsigned LEB128, as the graph stream writes counts, lengths and ids (the bench's hand-built streams use the same one). */
+import { varint } from '../../bench/stream-bytes.js';
+export { varint };
 
 /** A STRING value. */
 export const str = (s: string): number[] => {
