@@ -1,4 +1,4 @@
-import { CheckpointFormatError } from '../errors.js';
+import { CheckpointFormatError, type ErrorCode } from '../errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -30,8 +30,13 @@ export class ByteReader {
     return this.bytes.length - this.pos;
   }
 
+  /** An error found at stream position `at`: it names the file offset and the graph path. */
+  errorAt(code: ErrorCode, message: string, at = this.pos): CheckpointFormatError {
+    return new CheckpointFormatError(code, message, { offset: this.#fileOffset + at, path: this.#pathOf() });
+  }
+
   fail(what: string, at = this.pos): never {
-    throw new CheckpointFormatError('BAD_GRAPH', `invalid graph stream: ${what}`, { offset: this.#fileOffset + at, path: this.#pathOf() });
+    throw this.errorAt('BAD_GRAPH', `invalid graph stream: ${what}`, at);
   }
 
   #need(n: number): void {

@@ -154,7 +154,7 @@ export class GraphDecoder implements DecodeContext {
         if (id >= this.objects.length) r.fail(`reference to object ${id}, but only ${this.objects.length} are defined`, at + 1);
         const v = this.objects[id];
         if (v === PENDING) {
-          throw new CheckpointFormatError('CONSTRUCTOR_CYCLE', `reference to object ${id} while its constructor arguments are being read`, { path: this.path(), offset: at + 1 });
+          throw r.errorAt('CONSTRUCTOR_CYCLE', `reference to object ${id} while its constructor arguments are being read`, at + 1);
         }
         this.summary.references++;
         return v;
@@ -163,7 +163,7 @@ export class GraphDecoder implements DecodeContext {
         return HOLE;
     }
     if (this.stack.depth >= this.#maxDepth) {
-      throw new CheckpointFormatError('DEPTH_LIMIT', `the graph is nested deeper than ${this.#maxDepth} levels (maxDepth)`, { path: this.path(), offset: at });
+      throw this.reader.errorAt('DEPTH_LIMIT', `the graph is nested deeper than ${this.#maxDepth} levels (maxDepth)`, at);
     }
     return this.#definition(tag, at);
   }

@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { Tag } from '../../src/graph/index.js';
 import { INVALID_STREAMS, withStates } from './invalid-streams.js';
 import { Registry, serializable } from '../../src/registry/index.js';
-import { container, expectBoth, expectLoads, inspectOutcome, str } from './stream-helpers.js';
+import { container, expectBoth, expectLoads, graphOffset, inspectOutcome, str } from './stream-helpers.js';
 
 describe('invalid graph streams: each gives its code, the same from load and from inspect/verify', () => {
   for (const s of INVALID_STREAMS) {
-    it(`${s.name} → ${s.code}`, () => {
-      expectBoth(container(s.graph, s.sections?.()), s.code, { path: s.path, registry: s.registry?.() });
+    it(`${s.name} → ${s.code}${s.at === undefined ? '' : ` at stream byte ${s.at}`}`, () => {
+      const file = container(s.graph, s.sections?.());
+      const { offset } = expectBoth(file, s.code, { path: s.path, registry: s.registry?.() });
+      if (s.at !== undefined) assert.equal(offset, graphOffset(file) + s.at);
     });
   }
 });

@@ -9,6 +9,8 @@ export interface InvalidStream {
   graph: number[];
   code: string;
   path?: string;
+  /** Where the error points, as an offset into the graph stream (the test adds the stream's offset in the file). */
+  at?: number;
   sections?: () => SectionPayload[];
   /** The registry `load` and `inspect` both get. Default: an empty one. */
   registry?: () => Registry;
@@ -51,13 +53,13 @@ export function withStates(): Registry {
 
 export const INVALID_STREAMS: InvalidStream[] = [
   { name: 'empty stream', graph: [], code: 'BAD_GRAPH' },
-  { name: 'unknown tag', graph: [0xee], code: 'BAD_GRAPH' },
+  { name: 'unknown tag', graph: [0xee], code: 'BAD_GRAPH', at: 0 },
   { name: 'tag 0x0c (a gap in the table)', graph: [0x0c], code: 'BAD_GRAPH' },
   { name: 'two root values', graph: [Tag.NULL, Tag.NULL], code: 'BAD_GRAPH' },
   { name: 'hole at the root', graph: [Tag.HOLE], code: 'BAD_GRAPH' },
-  { name: 'hole as an object value', graph: [Tag.OBJECT, 1, ...str('a'), Tag.HOLE], code: 'BAD_GRAPH', path: '.a' },
-  { name: 'hole as a Map key', graph: [Tag.MAP, 1, Tag.HOLE, Tag.NULL], code: 'BAD_GRAPH', path: '.keys()[0]' },
-  { name: 'hole as a Set item', graph: [Tag.SET, 1, Tag.HOLE], code: 'BAD_GRAPH', path: '.values()[0]' },
+  { name: 'hole as an object value', graph: [Tag.OBJECT, 1, ...str('a'), Tag.HOLE], code: 'BAD_GRAPH', path: '.a', at: 5 },
+  { name: 'hole as a Map key', graph: [Tag.MAP, 1, Tag.HOLE, Tag.NULL], code: 'BAD_GRAPH', path: '.keys()[0]', at: 2 },
+  { name: 'hole as a Set item', graph: [Tag.SET, 1, Tag.HOLE], code: 'BAD_GRAPH', path: '.values()[0]', at: 2 },
   { name: 'an object key that is not a string', graph: [Tag.OBJECT, 1, Tag.INT, 0, Tag.NULL], code: 'BAD_GRAPH' },
   { name: 'array count beyond the stream', graph: [Tag.ARRAY, ...varint(2 ** 40)], code: 'BAD_GRAPH' },
   { name: 'Map count beyond the stream', graph: [Tag.MAP, ...varint(2 ** 30)], code: 'BAD_GRAPH' },
@@ -68,28 +70,29 @@ export const INVALID_STREAMS: InvalidStream[] = [
   { name: 'invalid UTF-8', graph: [Tag.STRING, 2, 0xc3, 0x28], code: 'BAD_GRAPH' },
   { name: 'overlong UTF-8 (a 2-byte "/")', graph: [Tag.STRING, 2, 0xc0, 0xaf], code: 'BAD_GRAPH' },
   { name: 'varint of 9 bytes', graph: [Tag.INT, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01], code: 'BAD_GRAPH' },
-  { name: 'INT beyond 32 bits', graph: [Tag.INT, ...varint(2 ** 32)], code: 'BAD_GRAPH' },
+  { name: 'INT beyond 32 bits', graph: [Tag.INT, ...varint(2 ** 32)], code: 'BAD_GRAPH', at: 0 },
   { name: 'truncated FLOAT64', graph: [Tag.FLOAT64, 0, 0, 0], code: 'BAD_GRAPH' },
-  { name: 'BIGINT sign byte 2', graph: [Tag.BIGINT, 2, 0], code: 'BAD_GRAPH' },
+  { name: 'BIGINT sign byte 2', graph: [Tag.BIGINT, 2, 0], code: 'BAD_GRAPH', at: 1 },
   { name: 'truncated BIGINT', graph: [Tag.BIGINT, 0, 4, 1], code: 'BAD_GRAPH' },
-  { name: 'reference to no object', graph: [Tag.REF, 0], code: 'BAD_GRAPH' },
-  { name: 'forward reference', graph: [Tag.ARRAY, 1, Tag.REF, 5], code: 'BAD_GRAPH', path: '[0]' },
-  { name: 'reference to no string', graph: [Tag.STRING_REF, 0], code: 'BAD_GRAPH' },
+  { name: 'reference to no object', graph: [Tag.REF, 0], code: 'BAD_GRAPH', at: 1 },
+  { name: 'forward reference', graph: [Tag.ARRAY, 1, Tag.REF, 5], code: 'BAD_GRAPH', path: '[0]', at: 3 },
+  { name: 'reference to no string', graph: [Tag.STRING_REF, 0], code: 'BAD_GRAPH', at: 1 },
   { name: 'invalid regular expression', graph: [Tag.REGEXP, ...str('('), ...str('')], code: 'BAD_GRAPH' },
-  { name: 'typed array past its buffer', graph: [Tag.TYPED_ARRAY, 7, ...F32_BUFFER, 0, 3], code: 'BAD_GRAPH' },
-  { name: 'misaligned typed array', graph: [Tag.TYPED_ARRAY, 7, ...F32_BUFFER, 2, 1], code: 'BAD_GRAPH' },
-  { name: 'unknown typed array kind', graph: [Tag.TYPED_ARRAY, 42, ...F32_BUFFER, 0, 1], code: 'BAD_GRAPH' },
-  { name: 'typed array over an Array', graph: [Tag.TYPED_ARRAY, 1, Tag.ARRAY, 0, 0, 0], code: 'BAD_GRAPH' },
-  { name: 'typed array over a Node Buffer', graph: [Tag.TYPED_ARRAY, 1, Tag.NODE_BUFFER, 1, 0, 0, 1], code: 'BAD_GRAPH' },
-  { name: 'DataView past its buffer', graph: [Tag.DATA_VIEW, ...F32_BUFFER, 4, 5], code: 'BAD_GRAPH' },
-  { name: 'typed array whose buffer is itself', graph: [Tag.TYPED_ARRAY, 1, Tag.REF, 0, 0, 0], code: 'CONSTRUCTOR_CYCLE', path: '.buffer' },
+  { name: 'typed array past its buffer', graph: [Tag.TYPED_ARRAY, 7, ...F32_BUFFER, 0, 3], code: 'BAD_GRAPH', at: 1 },
+  { name: 'misaligned typed array', graph: [Tag.TYPED_ARRAY, 7, ...F32_BUFFER, 2, 1], code: 'BAD_GRAPH', at: 1 },
+  { name: 'unknown typed array kind', graph: [Tag.TYPED_ARRAY, 42, ...F32_BUFFER, 0, 1], code: 'BAD_GRAPH', at: 1 },
+  { name: 'typed array over an Array', graph: [Tag.TYPED_ARRAY, 1, Tag.ARRAY, 0, 0, 0], code: 'BAD_GRAPH', at: 1 },
+  { name: 'typed array over a Node Buffer', graph: [Tag.TYPED_ARRAY, 1, Tag.NODE_BUFFER, 1, 0, 0, 1], code: 'BAD_GRAPH', at: 1 },
+  { name: 'DataView past its buffer', graph: [Tag.DATA_VIEW, ...F32_BUFFER, 4, 5], code: 'BAD_GRAPH', at: 1 },
+  { name: 'typed array whose buffer is itself', graph: [Tag.TYPED_ARRAY, 1, Tag.REF, 0, 0, 0], code: 'CONSTRUCTOR_CYCLE', path: '.buffer', at: 3 },
   { name: 'reference to a section that does not exist', graph: [Tag.ARRAY_BUFFER_SECTION, 3], code: 'BAD_SECTION' },
-  { name: 'an ArrayBuffer over a tensor section', graph: [Tag.ARRAY_BUFFER_SECTION, 1], code: 'BAD_GRAPH', sections: () => [{ kind: 'tensor', data: new Uint8Array(4), dtype: 'float32', shape: [1], device: 'cpu' }] },
+  { name: 'an ArrayBuffer over a tensor section', graph: [Tag.ARRAY_BUFFER_SECTION, 1], code: 'BAD_GRAPH', at: 1, sections: () => [{ kind: 'tensor', data: new Uint8Array(4), dtype: 'float32', shape: [1], device: 'cpu' }] },
   {
     name: 'one bytes section defined as two ArrayBuffers',
     graph: [Tag.ARRAY, 2, Tag.ARRAY_BUFFER_SECTION, 1, Tag.ARRAY_BUFFER_SECTION, 1],
     code: 'BAD_GRAPH',
     path: '[1]',
+    at: 5,
     sections: () => bytesSection(),
   },
   { name: 'unregistered class', graph: [Tag.CLASS_FIELDS, ...str('Nope'), 1, 0], code: 'UNKNOWN_CLASS', path: '' },
@@ -109,6 +112,7 @@ export const INVALID_STREAMS: InvalidStream[] = [
     graph: [Tag.CONSTRUCTOR, ...str('C'), 1, Tag.ARRAY, 1, Tag.REF, 0],
     code: 'CONSTRUCTOR_CYCLE',
     path: '.<args>[0]',
+    at: 8,
     registry: withConstructor,
   },
 ];

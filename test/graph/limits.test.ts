@@ -13,8 +13,10 @@ describe('limits, just within and just past', () => {
   it('maxDepth on load: N levels load, N + 1 are DEPTH_LIMIT (the depth check itself, not a stack overflow)', () => {
     for (const max of [1, 10, 3000]) {
       expectLoads(container(nested(max)), { maxDepth: max });
-      const past = expectBoth(container(nested(max + 1)), 'DEPTH_LIMIT', { maxDepth: max });
+      const file = container(nested(max + 1));
+      const past = expectBoth(file, 'DEPTH_LIMIT', { maxDepth: max });
       if (max <= PATH_MAX_STEPS) assert.equal(past.path, '[0]'.repeat(max));
+      assert.equal(past.offset, graphOffset(file) + 2 * max, 'the file offset of the tag one level too deep');
     }
     // A leaf definition counts as a level too; a primitive does not.
     expectBoth(container(nested(2, [Tag.DATE, 0, 0, 0, 0, 0, 0, 0, 0])), 'DEPTH_LIMIT', { maxDepth: 2, path: '[0][0]' });
