@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CheckpointError, UnknownClassError } from '../../src/errors.js';
 import { constructorSerialized, Registry, serializable } from '../../src/registry/index.js';
-import { encodeGraph, inspectGraph } from '../../src/graph/index.js';
+import { encodeGraph, inspectGraph, Tag } from '../../src/graph/index.js';
 import { fromBytes, toBytes } from '../helpers/graph-round-trip.js';
 import { inspectOutcome, loadOutcome } from './stream-helpers.js';
 
@@ -136,6 +136,38 @@ describe('inspectGraph', () => {
       Buffer: 1,
     });
     assert.equal(summary.references, 1);
+    assert.deepEqual(summary.classes, {});
+    assert.deepEqual(summary.functions, ['test.paths.f']);
+    assert.deepEqual(summary.sectionRefs, [1], 'the 8 KiB ArrayBuffer is section 1; the 2-byte one is inline');
+  });
+
+  it('counts strings as defined: a STRING_REF is not a new string', () => {
+    // [ARRAY 3: "a", STRING_REF 0, "b"]
+    const graph = Uint8Array.from([Tag.ARRAY, 3, Tag.STRING, 1, 0x61, Tag.STRING_REF, 0, Tag.STRING, 1, 0x62]);
+    const summary = inspectGraph(graph, { section: () => assert.fail('no sections') });
+    assert.equal(summary.strings, 2);
+    assert.deepEqual(summary.objects, { Array: 1 });
+  });
+
+  it('counts only the kinds it names: a class, constructor or codec definition adds no object kind (its arguments do)', () => {
+    const registry = new Registry();
+    @serializable({ registry, name: 'test.paths.Fields' })
+    class Fields {
+      a = 1;
+    }
+    @constructorSerialized({ registry, name: 'test.paths.Built' })
+    class Built {
+      constructor(readonly n: number) {}
+    }
+    class Boxed {
+      constructor(readonly v: number) {}
+    }
+    registry.registerCodec(Boxed, { name: 'test.paths.Boxed', encode: (b: Boxed) => b.v, decode: (v: unknown) => new Boxed(v as number) });
+    const { graph } = encodeGraph({ f: new Fields(), b: new Built(2), c: new Boxed(3) }, { registry });
+    const summary = inspectGraph(graph, { section: () => assert.fail('no sections') });
+    assert.deepEqual(summary.objects, { Object: 1, Array: 1 }, 'the root and the constructor\'s arguments');
+    assert.deepEqual(summary.sectionRefs, []);
+    assert.deepEqual(summary.functions, []);
   });
 
   it('counts each class name with its stored version', () => {

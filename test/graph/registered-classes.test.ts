@@ -347,6 +347,54 @@ describe('de-duplication through uniqueObjects', () => {
   });
 });
 
+describe('what uniqueObjects is searched through', () => {
+  function setup() {
+    const registry = new Registry();
+    @constructorSerialized({ registry, name: 'test.walk.Data', deduplicate: true })
+    class Data {
+      constructor(readonly n: number) {}
+    }
+    const bytes = toBytes({ d: new Data(1) }, registry);
+    const reusedFrom = (uniqueObjects: unknown) => (fromBytes(bytes, { registry, uniqueObjects }).value as { d: Data }).d;
+    return { registry, Data, reusedFrom };
+  }
+
+  it('Map values and keys, and Set items, are searched', () => {
+    const { Data, reusedFrom } = setup();
+    const inValue = new Data(1);
+    assert.equal(reusedFrom(new Map([['k', inValue]])), inValue);
+    const inKey = new Data(1);
+    assert.equal(reusedFrom(new Map([[inKey, 0]])), inKey);
+    const inSet = new Data(1);
+    assert.equal(reusedFrom(new Set([inSet])), inSet);
+  });
+
+  it('of several equal live objects, the first in uniqueObjects\' order is reused', () => {
+    const { Data, reusedFrom } = setup();
+    const first = new Data(1);
+    const second = new Data(1);
+    assert.equal(reusedFrom([first, second]), first);
+    assert.equal(reusedFrom([second, first]), second);
+    assert.equal(reusedFrom({ a: first, b: second }), first);
+  });
+
+  it('typed arrays, ArrayBuffers, functions and codec values are not searched: their properties are never read', () => {
+    const { registry, Data, reusedFrom } = setup();
+    const read: string[] = [];
+    const trap = <T extends object>(o: T, name: string): T =>
+      Object.defineProperty(o, 'hidden', { enumerable: true, get: () => (read.push(name), new Data(1)) });
+    class Model {
+      constructor(readonly d: unknown) {}
+    }
+    registry.registerCodec(Model, { name: 'test.walk.Model', encode: (m: Model) => m.d, decode: (d: unknown) => new Model(d) });
+    const inCodec = new Data(1);
+    const built = reusedFrom([trap(new Float32Array(2), 'Float32Array'), trap(new ArrayBuffer(2), 'ArrayBuffer'), trap(() => 0, 'function'), new Model(inCodec)]);
+    assert.deepEqual(read, []);
+    assert.notEqual(built, inCodec, 'the instance inside the codec value was not found');
+    assert.ok(built instanceof Data);
+  });
+});
+
 describe('functions, codecs and unsupported values', () => {
   it('stores registered functions by name', () => {
     const registry = new Registry();
