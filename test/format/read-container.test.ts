@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { CheckpointError } from '../../src/errors.js';
+import { CheckpointError, CheckpointFormatError } from '../../src/errors.js';
 import {
   concatChunks,
   FileByteSource,
@@ -171,4 +171,45 @@ test('FileByteSource reads a file; a file that shrinks under it is TRUNCATED', a
     fs.rmSync(dir, { recursive: true, force: true });
   }
   await assert.rejects(FileByteSource.open(file), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
+});
+
+test('a byte source that ends early is TRUNCATED at the byte where it ended, and fills nothing past it', async () => {
+  const content = bytes(100, 3);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-source-'));
+  const file = path.join(dir, 'short');
+  fs.writeFileSync(file, content);
+  const fileSource = await FileByteSource.open(file);
+  try {
+    for (const source of [memoryByteSource(content), fileSource]) {
+      // 8 bytes from 96: 4 exist.
+      await assert.rejects(source.read(new Uint8Array(8), 96), (err: unknown) => err instanceof CheckpointFormatError && err.code === 'TRUNCATED' && err.offset === 100);
+      const exact = new Uint8Array(4);
+      await source.read(exact, 96);
+      assert.deepEqual(exact, content.subarray(96));
+    }
+  } finally {
+    await fileSource.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('FileByteSource.close releases the descriptor once: reads after it fail, a second close is a no-op', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprise-source-'));
+  const file = path.join(dir, 'f');
+  fs.writeFileSync(file, bytes(16, 1));
+  try {
+    const source = await FileByteSource.open(file);
+    await source.close();
+    await assert.rejects(source.read(new Uint8Array(4), 0), (err: NodeJS.ErrnoException) => err.code === 'EBADF');
+    // A descriptor closed twice could close another file that reused its number.
+    const other = fs.openSync(file, 'r');
+    try {
+      await source.close();
+      assert.doesNotThrow(() => fs.fstatSync(other), 'the descriptor opened after the first close is still open');
+    } finally {
+      fs.closeSync(other);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
