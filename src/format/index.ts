@@ -12,5 +12,5 @@ export type { PositionalSink } from '#atomic-write';
 export { writeContainer, packContainerAsync } from './container-writer.js';
 export { FileByteSource, memoryByteSource } from './byte-source.js';
 export type { ByteSource } from './byte-source.js';
-export { readContainer, hostSectionTarget, READ_CHUNK, STAGING_CHUNK } from './read-container.js';
+export { readContainer, hostSectionTarget, DIRECT_MIN, READ_CHUNK, STAGING_CHUNK } from './read-container.js';
 export type { ReadContainer, ReadContainerOptions, SectionAllocator, SectionTarget } from './read-container.js';

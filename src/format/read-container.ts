@@ -51,7 +51,7 @@ export const READ_CHUNK = 4 * 1024 * 1024;
 /** Small sections and padding go through two staging buffers of this size: the bounded read buffer of a load. */
 export const STAGING_CHUNK = 1024 * 1024;
 /** Sections with host memory of at least this size are read into it directly, not through the staging buffers. */
-const DIRECT_MIN = 256 * 1024;
+export const DIRECT_MIN = 256 * 1024;
 
 /**
  * A section in host memory of its own (a tensor keeping it keeps nothing else of the

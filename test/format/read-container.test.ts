@@ -6,6 +6,9 @@ import { test } from 'node:test';
 import { CheckpointError, CheckpointFormatError } from '../../src/errors.js';
 import {
   concatChunks,
+  crc32c,
+  DIRECT_MIN,
+  encodeHeader,
   FileByteSource,
   memoryByteSource,
   openContainer,
@@ -14,6 +17,7 @@ import {
   READ_CHUNK,
   STAGING_CHUNK,
   type ByteSource,
+  type HeaderInfo,
   type SectionPayload,
   type SectionTarget,
 } from '../../src/format/index.js';
@@ -45,12 +49,18 @@ function sampleFile(big = READ_CHUNK * 2 + 1000): Uint8Array {
   return concatChunks(packContainer({ graph: bytes(50, 5), sections, writer: 'test', backend: 'cpu' }));
 }
 
+/** The error's code, and its offset when it names one. */
+function described(err: unknown): string {
+  if (!(err instanceof CheckpointError)) return `untyped: ${String(err)}`;
+  return err instanceof CheckpointFormatError && err.offset !== undefined ? `${err.code} at ${err.offset}` : err.code;
+}
+
 function codeOf(fn: () => unknown): string {
   try {
     fn();
     return 'ok';
   } catch (err) {
-    return err instanceof CheckpointError ? err.code : `untyped: ${String(err)}`;
+    return described(err);
   }
 }
 
@@ -59,7 +69,7 @@ async function asyncCodeOf(fn: () => Promise<unknown>): Promise<string> {
     await fn();
     return 'ok';
   } catch (err) {
-    return err instanceof CheckpointError ? err.code : `untyped: ${String(err)}`;
+    return described(err);
   }
 }
 
@@ -72,7 +82,7 @@ test('readContainer gives the header and every section openContainer gives', asy
   for (let i = 1; i < opened.header.sections.length; i++) assert.deepEqual(read.targets[i]!.memory, opened.section(i), `section ${i}`);
 });
 
-test('readContainer refuses what openContainer refuses, with the same code: every bit flip, truncation and extra byte', async () => {
+test('readContainer refuses what openContainer refuses, with the same code and offset: every bit flip, truncation and extra byte', async () => {
   const file = sampleFile(2 * 1024 * 1024);
   const positions = new Set<number>();
   for (let i = 0; i < 2048; i++) positions.add(i); // preamble, header, first sections and their padding
@@ -90,7 +100,7 @@ test('readContainer refuses what openContainer refuses, with the same code: ever
   }
   const longer = new Uint8Array(file.length + 1);
   longer.set(file);
-  assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(longer))), 'TRAILING_BYTES');
+  assert.match(await asyncCodeOf(() => readContainer(memoryByteSource(longer))), /^TRAILING_BYTES/);
 });
 
 test('readContainer reads each byte once, in pieces no larger than READ_CHUNK, small sections through the bounded read buffer, large ones straight into their memory', async () => {
@@ -106,6 +116,10 @@ test('readContainer reads each byte once, in pieces no larger than READ_CHUNK, s
   };
   const read = await readContainer(source);
   assert.ok(reads.every((r) => r.length <= READ_CHUNK), 'a read larger than READ_CHUNK');
+  assert.ok(reads.every((r) => r.length > 0), 'a read of no bytes');
+  read.header.sections.forEach((s, i) => {
+    if (s.length < DIRECT_MIN) assert.ok(!reads.some((r) => r.into === read.targets[i]!.memory?.buffer), `section ${i} (${s.length} bytes) was read straight into its memory`);
+  });
   const total = reads.reduce((n, r) => n + r.length, 0);
   const last = read.header.sections.at(-1)!;
   assert.equal(total, last.offset + last.length, 'bytes read more than once, or skipped');
@@ -212,4 +226,119 @@ test('FileByteSource.close releases the descriptor once: reads after it fail, a 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** Rewrites the header with `edit` and re-seals the header's checksum. */
+function withHeader(file: Uint8Array, edit: (h: HeaderInfo) => void): Uint8Array {
+  const header = openContainer(file).header;
+  edit(header);
+  const encoded = encodeHeader(header);
+  const dataStart = header.sections[0]!.offset;
+  assert.ok(32 + encoded.length <= dataStart, 'the edited header still fits');
+  const out = file.slice();
+  out.fill(0, 32, dataStart);
+  out.set(encoded, 32);
+  const view = new DataView(out.buffer);
+  view.setUint32(12, encoded.length, true);
+  view.setUint32(16, crc32c(encoded), true);
+  return out;
+}
+
+/** Records every read: where, how many bytes, into which buffer. */
+function recording(file: Uint8Array) {
+  const inner = memoryByteSource(file);
+  const reads: { at: number; length: number; into: ArrayBufferLike }[] = [];
+  const source: ByteSource = {
+    size: inner.size,
+    read(target, position) {
+      reads.push({ at: position, length: target.byteLength, into: target.buffer });
+      return inner.read(target, position);
+    },
+  };
+  return { source, reads };
+}
+
+test('a section of DIRECT_MIN bytes (the graph too) is read straight into its memory; one byte less goes through the read buffer', async () => {
+  const file = concatChunks(
+    packContainer({
+      graph: bytes(DIRECT_MIN, 1),
+      sections: [
+        { kind: 'bytes', data: bytes(DIRECT_MIN, 2) },
+        { kind: 'bytes', data: bytes(DIRECT_MIN - 1, 3) },
+      ],
+      writer: 'test',
+      backend: '',
+    }),
+  );
+  const { source, reads } = recording(file);
+  const read = await readContainer(source);
+  assert.ok(reads.some((r) => r.into === read.graph.buffer), 'the graph, DIRECT_MIN bytes: direct');
+  assert.ok(reads.some((r) => r.into === read.targets[1]!.memory!.buffer), 'DIRECT_MIN bytes: direct');
+  assert.ok(!reads.some((r) => r.into === read.targets[2]!.memory!.buffer), 'DIRECT_MIN - 1 bytes: staged');
+  assert.deepEqual(read.targets[2]!.memory, openContainer(file).section(2));
+});
+
+test('the read buffer of a small file is no larger than the file', async () => {
+  const file = concatChunks(packContainer({ graph: bytes(40, 1), sections: [{ kind: 'bytes', data: bytes(300, 2) }], writer: 'test', backend: '' }));
+  const { source, reads } = recording(file);
+  await readContainer(source);
+  assert.ok(reads.length > 0);
+  for (const r of reads) assert.ok(r.into.byteLength <= file.length, `a ${r.into.byteLength}-byte buffer for a ${file.length}-byte file`);
+});
+
+test('a check that fails while the next piece is being read returns only after that read has finished', async () => {
+  // Targets that only take writes: every section goes through the read buffer, in STAGING_CHUNK pieces, so
+  // the broken first section is checked while the second piece is being read.
+  const file = sampleFile(2 * STAGING_CHUNK);
+  const opened = openContainer(file);
+  const broken = file.slice();
+  broken[opened.header.sections[1]!.offset]! ^= 1;
+  const inner = memoryByteSource(broken);
+  let inFlight = 0;
+  const source: ByteSource = {
+    size: inner.size,
+    read(target, position) {
+      inFlight++;
+      // Completes on a later turn of the event loop, after any promise reaction.
+      return new Promise((resolve, reject) => setImmediate(() => inner.read(target, position).then(resolve, reject).finally(() => inFlight--)));
+    },
+  };
+  const writeOnly = (): SectionTarget => ({ write: () => undefined });
+  await assert.rejects(readContainer(source, { allocate: writeOnly }), (err: unknown) => err instanceof CheckpointError && err.code === 'SECTION_CHECKSUM');
+  assert.equal(inFlight, 0, 'a read was still writing into a discarded target');
+});
+
+test('verifyChecksums: false reads the bytes as they are, without checking them', async () => {
+  const file = sampleFile();
+  const opened = openContainer(file);
+  const broken = file.slice();
+  for (const i of [1, 4, 5]) broken[opened.header.sections[i]!.offset]! ^= 0x10;
+  const read = await readContainer(memoryByteSource(broken), { verifyChecksums: false });
+  for (const i of [1, 4, 5]) {
+    const expected = opened.section(i).slice();
+    expected[0]! ^= 0x10;
+    assert.deepEqual(read.targets[i]!.memory, expected, `section ${i}`);
+  }
+  await assert.rejects(readContainer(memoryByteSource(broken)), (err: unknown) => err instanceof CheckpointError && err.code === 'SECTION_CHECKSUM');
+});
+
+test('an empty section at the end whose recorded checksum is not that of no bytes is SECTION_CHECKSUM, as openContainer says', async () => {
+  const file = concatChunks(
+    packContainer({
+      graph: bytes(40, 1),
+      sections: [
+        { kind: 'bytes', data: bytes(100, 2) },
+        { kind: 'bytes', data: new Uint8Array(0) },
+      ],
+      writer: 'test',
+      backend: '',
+    }),
+  );
+  assert.equal((await readContainer(memoryByteSource(file))).targets.length, 3);
+  const lying = withHeader(file, (h) => {
+    h.sections[2]!.crc32c = 1;
+  });
+  const expected = codeOf(() => openContainer(lying));
+  assert.match(expected, /^SECTION_CHECKSUM/);
+  assert.equal(await asyncCodeOf(() => readContainer(memoryByteSource(lying))), expected);
 });
