@@ -7,7 +7,7 @@
 // killed, and counting it would bury the mutants that matter. This ignores the
 // message argument of
 //   - `new SomethingError(…)` (any constructor whose name ends in "Error"), and
-//   - a `fail(…)` / `x.fail(…)` helper (the decoders' and verifiers' error shorthands),
+//   - a `fail(…)` / `x.fail(…)` / `x.errorAt(code, …)` helper (the decoders' and verifiers' error shorthands),
 // when that argument is a string or template literal or a `+` concatenation of them.
 // An all-capitals string literal (an error code such as 'BAD_HEADER') is never ignored,
 // nor is any other argument (offsets, paths, causes): those are behaviour.
@@ -39,7 +39,7 @@ export const strykerPlugins = [
       if (!parent.node.arguments.includes(path.node)) return undefined;
       const name = calleeName(parent.node.callee);
       if (name === undefined) return undefined;
-      const isErrorSite = (parent.isNewExpression() && name.endsWith('Error')) || name === 'fail';
+      const isErrorSite = (parent.isNewExpression() && name.endsWith('Error')) || name === 'fail' || name === 'errorAt';
       if (!isErrorSite || !isMessageText(path.node)) return undefined;
       return 'error message text: tests pin the error code, path and offset, not the wording';
     },
