@@ -115,4 +115,31 @@ describe('limits, just within and just past', () => {
     assert.match(shortened, /^(\.next)+\.<17 more steps>(\.next)+$/);
     assert.ok(shortened.length < whole.length);
   });
+
+  it('path keys: up to 80 characters are printed whole, one more is shortened in the middle', () => {
+    const name80 = 'k'.repeat(80);
+    assert.equal(formatPath([name80]), `.${name80}`);
+    assert.equal(formatPath(['a b'.padEnd(80, 'x')]), `[${JSON.stringify('a b'.padEnd(80, 'x'))}]`);
+    const long = `${'a'.repeat(40)}-${'z'.repeat(40)}`; // 81 characters
+    assert.equal(formatPath([long]), `["${'a'.repeat(40)}…<1 more characters>…${'z'.repeat(40)}"]`);
+    // Quotes inside the kept halves stay escaped.
+    const quoted = `"${'b'.repeat(100)}"`;
+    assert.equal(formatPath([quoted]), `["\\"${'b'.repeat(39)}…<22 more characters>…${'b'.repeat(39)}\\""]`);
+  });
+
+  it('Map keys in paths: primitives printed, bigints within ±10^20 too, everything else by its type', () => {
+    const get = (k: unknown) => formatPath([{ mapKey: k }]);
+    assert.equal(get('k'), '.get("k")');
+    assert.equal(get(1.5), '.get(1.5)');
+    assert.equal(get(false), '.get(false)');
+    assert.equal(get(null), '.get(null)');
+    assert.equal(get(undefined), '.get(undefined)');
+    assert.equal(get(10n ** 20n), '.get(100000000000000000000n)');
+    assert.equal(get(-(10n ** 20n)), '.get(-100000000000000000000n)');
+    assert.equal(get(10n ** 20n + 1n), '.get(<bigint>)');
+    assert.equal(get(-(10n ** 20n) - 1n), '.get(<bigint>)');
+    assert.equal(get({}), '.get(<object>)');
+    assert.equal(get(Symbol('s')), '.get(<symbol>)');
+    assert.equal(get(() => 0), '.get(<function>)');
+  });
 });
