@@ -119,6 +119,7 @@ describe('limits, just within and just past', () => {
   it('path keys: up to 80 characters are printed whole, one more is shortened in the middle', () => {
     const name80 = 'k'.repeat(80);
     assert.equal(formatPath([name80]), `.${name80}`);
+    assert.equal(formatPath([`${name80}k`]), `["${'k'.repeat(40)}…<1 more characters>…${'k'.repeat(40)}"]`, 'an identifier of 81 characters is quoted and shortened');
     assert.equal(formatPath(['a b'.padEnd(80, 'x')]), `[${JSON.stringify('a b'.padEnd(80, 'x'))}]`);
     const long = `${'a'.repeat(40)}-${'z'.repeat(40)}`; // 81 characters
     assert.equal(formatPath([long]), `["${'a'.repeat(40)}…<1 more characters>…${'z'.repeat(40)}"]`);
