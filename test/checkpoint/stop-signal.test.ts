@@ -41,6 +41,10 @@ describe('StopSignal', () => {
     for (const [sig, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
       const exits: Array<number | undefined> = [];
       t.mock.method(process, 'exit', (c?: number) => void exits.push(c));
+      // process.emit reaches every listener: set aside those a test runner installed (Stryker's exits too).
+      const others = process.listeners(sig);
+      process.removeAllListeners(sig);
+      t.after(() => others.forEach((l) => process.on(sig, l)));
       const lines: string[] = [];
       const stop = new StopSignal().install([sig], (l) => lines.push(l));
       try {
