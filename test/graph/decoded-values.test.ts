@@ -25,6 +25,14 @@ describe('a loaded Error', () => {
     assert.equal('cause' in e, false, 'no cause was saved, none is defined');
   });
 
+  it('of each built-in class comes back as that class', () => {
+    for (const Kind of [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError]) {
+      const e = roundTrip(new Kind('m'));
+      assert.equal(Object.getPrototypeOf(e), Kind.prototype, Kind.name);
+      assert.equal(e.name, Kind.name);
+    }
+  });
+
   it('with a name of its own keeps it as an own, non-enumerable property', () => {
     const saved = new Error('m');
     saved.name = 'ShardError';
@@ -35,6 +43,12 @@ describe('a loaded Error', () => {
   it('with a cause keeps it as an own, non-enumerable property', () => {
     const e = roundTrip(new RangeError('outer', { cause: { step: 3 } }));
     assert.deepEqual(Object.getOwnPropertyDescriptor(e, 'cause'), data({ step: 3 }));
+  });
+});
+
+describe('strings', () => {
+  it('a leading byte order mark is part of the string, not dropped', () => {
+    assert.deepEqual(roundTrip(['\uFEFFabc', '\uFEFF', 'a\uFEFF']), ['\uFEFFabc', '\uFEFF', 'a\uFEFF']);
   });
 });
 
