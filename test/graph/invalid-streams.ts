@@ -68,6 +68,8 @@ export const INVALID_STREAMS: InvalidStream[] = [
   { name: 'STRING16 length beyond the stream', graph: [Tag.STRING16, 2, 0x61, 0, 0x62], code: 'BAD_GRAPH' },
   { name: 'ArrayBuffer length beyond the stream', graph: [Tag.ARRAY_BUFFER, ...varint(2 ** 33)], code: 'BAD_GRAPH' },
   { name: 'invalid UTF-8', graph: [Tag.STRING, 2, 0xc3, 0x28], code: 'BAD_GRAPH' },
+  // 0x80 is the first byte the short-string ASCII path must hand to the UTF-8 decoder.
+  { name: 'a lone continuation byte 0x80 in a short string', graph: [Tag.STRING, 2, 0x61, 0x80], code: 'BAD_GRAPH', at: 2 },
   { name: 'overlong UTF-8 (a 2-byte "/")', graph: [Tag.STRING, 2, 0xc0, 0xaf], code: 'BAD_GRAPH' },
   { name: 'varint of 9 bytes', graph: [Tag.INT, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01], code: 'BAD_GRAPH' },
   { name: 'INT beyond 32 bits', graph: [Tag.INT, ...varint(2 ** 32)], code: 'BAD_GRAPH', at: 0 },
