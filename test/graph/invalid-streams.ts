@@ -60,6 +60,8 @@ export const INVALID_STREAMS: InvalidStream[] = [
   { name: 'hole as an object value', graph: [Tag.OBJECT, 1, ...str('a'), Tag.HOLE], code: 'BAD_GRAPH', path: '.a', at: 5 },
   { name: 'hole as a Map key', graph: [Tag.MAP, 1, Tag.HOLE, Tag.NULL], code: 'BAD_GRAPH', path: '.keys()[0]', at: 2 },
   { name: 'hole as a Set item', graph: [Tag.SET, 1, Tag.HOLE], code: 'BAD_GRAPH', path: '.values()[0]', at: 2 },
+  { name: "hole as an Error's stack", graph: [Tag.ERROR, ...str('Error'), ...str(''), Tag.HOLE, Tag.UNDEFINED], code: 'BAD_GRAPH', path: '.stack' },
+  { name: "hole as an Error's cause", graph: [Tag.ERROR, ...str('Error'), ...str(''), Tag.UNDEFINED, Tag.HOLE], code: 'BAD_GRAPH', path: '.cause' },
   { name: 'an object key that is not a string', graph: [Tag.OBJECT, 1, Tag.INT, 0, Tag.NULL], code: 'BAD_GRAPH' },
   { name: 'array count beyond the stream', graph: [Tag.ARRAY, ...varint(2 ** 40)], code: 'BAD_GRAPH' },
   { name: 'Map count beyond the stream', graph: [Tag.MAP, ...varint(2 ** 30)], code: 'BAD_GRAPH' },
