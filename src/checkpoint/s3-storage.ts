@@ -60,8 +60,8 @@ function endpointFromEnv(): string | undefined {
   return envVar('AWS_ENDPOINT_URL_S3') || envVar('AWS_ENDPOINT_URL') || undefined;
 }
 
-/** The process's default client (see {@link S3CheckpointStorageOptions.client}), made on first use. */
-function defaultClient(): Promise<S3Client> {
+/** The process's default client (see {@link S3CheckpointStorageOptions.client}), made on first use. Exported for tests. */
+export function defaultClient(): Promise<S3Client> {
   return (sharedClient ??= sdk().then(({ S3Client }) => {
     const endpoint = endpointFromEnv();
     const region = envVar('AWS_REGION') || envVar('AWS_DEFAULT_REGION') || (endpoint ? 'us-east-1' : undefined);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CheckpointStorageError } from '../../src/errors.js';
 import { load, S3CheckpointStorage, save } from '../../src/checkpoint/index.js';
-import { resetDefaultS3Client, sliceChunks } from '../../src/checkpoint/s3-storage.js';
+import { defaultClient, resetDefaultS3Client, sliceChunks } from '../../src/checkpoint/s3-storage.js';
 import { startLocalS3, type LocalS3 } from '../helpers/s3-server.js';
 
 const code = (c: string) => (e: unknown) => e instanceof CheckpointStorageError && e.code === c;
@@ -57,6 +57,29 @@ describe('S3CheckpointStorage', () => {
     } finally {
       for (const k of Object.keys(s3.env)) delete process.env[k];
       Object.assign(process.env, saved);
+      resetDefaultS3Client();
+    }
+  });
+
+  it('the default client: region from AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1 when an endpoint is named; an endpoint means path-style', async () => {
+    const names = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'];
+    const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+    const configWith = async (env: Record<string, string>) => {
+      for (const n of names) delete process.env[n];
+      Object.assign(process.env, env);
+      resetDefaultS3Client();
+      const client = await defaultClient();
+      const endpoint = client.config.endpoint ? await client.config.endpoint() : undefined;
+      return { region: await client.config.region().catch(() => undefined), forcePathStyle: client.config.forcePathStyle === true, host: endpoint?.hostname };
+    };
+    try {
+      assert.deepEqual(await configWith({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9' }), { region: 'us-east-1', forcePathStyle: true, host: '127.0.0.1' });
+      assert.deepEqual(await configWith({ AWS_ENDPOINT_URL: 'http://127.0.0.2:9', AWS_DEFAULT_REGION: 'eu-west-3' }), { region: 'eu-west-3', forcePathStyle: true, host: '127.0.0.2' });
+      assert.deepEqual(await configWith({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AWS_REGION: 'ap-south-1', AWS_DEFAULT_REGION: 'eu-west-3' }), { region: 'ap-south-1', forcePathStyle: true, host: '127.0.0.1' });
+      assert.equal((await configWith({ AWS_REGION: 'eu-north-1' })).forcePathStyle, false, 'no endpoint: AWS addressing');
+    } finally {
+      for (const n of names) delete process.env[n];
+      for (const [n, v] of Object.entries(saved)) if (v !== undefined) process.env[n] = v;
       resetDefaultS3Client();
     }
   });
