@@ -32,6 +32,13 @@ describe('FileSystemCheckpointStorage names', () => {
     for (const name of ['', '.hidden', 'a/b', 'a\\b', 'a\0b']) assert.equal(code(() => s.pathOf(name)), 'BAD_NAME', JSON.stringify(name));
   });
 
+  it('a name that is not a string is BAD_NAME, with either extension', () => {
+    for (const extension of ['.reprise', '']) {
+      const s = new FileSystemCheckpointStorage({ directory: folder(), extension });
+      for (const name of [5, undefined, null, ['a'], { toString: () => 'a' }]) assert.equal(code(() => s.pathOf(name as unknown as string)), 'BAD_NAME', `${extension}: ${String(name)}`);
+    }
+  });
+
   it('a file name of 255 bytes with its extension is accepted; 256 is BAD_NAME', () => {
     const s = new FileSystemCheckpointStorage({ directory: folder() });
     assert.equal(code(() => s.pathOf('x'.repeat(255 - '.reprise'.length))), 'ok');
