@@ -71,6 +71,17 @@ describe('OPFSCheckpointStorage', () => {
     assert.deepEqual(fake.tree(), { run: -1, 'run/1.reprise': 3, 'run/.2.reprise.00000000000000bb.tmp': 1, 'run/3.reprise': 1 });
   });
 
+  it('a day-old checkpoint whose name only looks like a temporary file (no leading ".") is never removed', async () => {
+    const fake = fakeOPFS();
+    const s = new OPFSCheckpointStorage({ directory: 'run', root: fake.root, extension: '' });
+    const lookalike = 'model.v1.00000000000000aa.tmp';
+    await s.storeCheckpoint(lookalike, [Uint8Array.of(7)]);
+    fake.backdate(`run/${lookalike}`, DAY + 1000);
+    await s.storeCheckpoint('next', [Uint8Array.of(8)]);
+    assert.deepEqual((await s.listCheckpoints()).sort(), [lookalike, 'next']);
+    assert.deepEqual(await s.loadCheckpoint(lookalike), Uint8Array.of(7));
+  });
+
   it('a failed store removes its temporary file and says STORE_FAILED with the cause', async () => {
     const fake = fakeOPFS();
     const s = new OPFSCheckpointStorage({ directory: 'run', root: fake.root });
