@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CheckpointError, CheckpointFormatError } from '../../src/errors.js';
-import { captureGlobalState, MemoryCheckpointStorage, readCheckpointHeader, registerGlobalState, restoreGlobalState, serialize } from '../../src/checkpoint/index.js';
+import { captureGlobalState, load, MemoryCheckpointStorage, readCheckpointHeader, registerGlobalState, restoreGlobalState, serialize } from '../../src/checkpoint/index.js';
+import { MAX_HEADER_SIZE } from '../../src/format/constants.js';
 import type { CheckpointReader, CheckpointStorage } from '../../src/checkpoint/index.js';
 import { VERSION } from '../../src/version.js';
 
@@ -29,6 +30,61 @@ describe('global state providers', () => {
 });
 
 describe('readCheckpointHeader', () => {
+  it('a header length past MAX_HEADER_SIZE is BAD_HEADER before anything more is read, however large the file; MAX_HEADER_SIZE itself is read', async () => {
+    const good = serialize({ x: 1 });
+    const closed: string[] = [];
+    const reads: number[] = [];
+    const huge = (headerLength: number): CheckpointStorage => {
+      const first = good.slice(0, 32);
+      new DataView(first.buffer).setUint32(12, headerLength, true);
+      const storage = new MemoryCheckpointStorage() as MemoryCheckpointStorage & { openReader(name: string): Promise<CheckpointReader> };
+      storage.openReader = async (name) => ({
+        size: 2 ** 40,
+        read: async (target, position) => {
+          reads.push(target.byteLength);
+          if (position === 0) target.set(first.subarray(0, Math.min(32, target.byteLength)));
+        },
+        close: async () => void closed.push(name),
+      });
+      return storage;
+    };
+    await assert.rejects(readCheckpointHeader(huge(MAX_HEADER_SIZE + 1), 'past'), (e: unknown) => e instanceof CheckpointFormatError && e.code === 'BAD_HEADER' && e.offset === 12);
+    assert.deepEqual(reads, [64 * 1024], 'only the first read');
+    reads.length = 0;
+    // The largest allowed header is read (zeros here, so its checksum is wrong).
+    await assert.rejects(readCheckpointHeader(huge(MAX_HEADER_SIZE), 'max'), (e: unknown) => e instanceof CheckpointFormatError && e.code === 'HEADER_CHECKSUM');
+    assert.deepEqual(reads, [64 * 1024, 32 + MAX_HEADER_SIZE - 64 * 1024]);
+    assert.deepEqual(closed, ['past', 'max'], 'the reader is closed after a refusal too');
+  });
+
+  it('load closes the reader it opened, whether it succeeds or fails; without openReader, verifyChecksums applies to the whole bytes', async () => {
+    const bytes = serialize({ weights: new Float32Array(4096).fill(2) });
+    const closed: string[] = [];
+    const storage = new MemoryCheckpointStorage() as MemoryCheckpointStorage & { openReader(name: string): Promise<CheckpointReader> };
+    const stored = new Map<string, Uint8Array>();
+    storage.openReader = async (name) => {
+      const b = stored.get(name)!;
+      return {
+        size: b.byteLength,
+        read: async (target, position) => target.set(b.subarray(position, position + target.byteLength)),
+        close: async () => void closed.push(name),
+      };
+    };
+    const broken = bytes.slice();
+    broken[broken.length - 1]! ^= 1;
+    stored.set('good', bytes);
+    stored.set('broken', broken);
+    assert.ok(((await load({ storage, name: 'good' })) as { weights: Float32Array }).weights.every((x) => x === 2));
+    await assert.rejects(load({ storage, name: 'broken' }), (e: unknown) => e instanceof CheckpointError && e.code === 'SECTION_CHECKSUM');
+    assert.deepEqual(closed, ['good', 'broken']);
+
+    const plain = new MemoryCheckpointStorage(); // loadCheckpoint only
+    await plain.storeCheckpoint('broken', [broken]);
+    await assert.rejects(load({ storage: plain, name: 'broken' }), (e: unknown) => e instanceof CheckpointError && e.code === 'SECTION_CHECKSUM');
+    const unchecked = (await load({ storage: plain, name: 'broken' }, { verifyChecksums: false })) as { weights: Float32Array };
+    assert.equal(unchecked.weights.length, 4096);
+  });
+
   /** A storage over `bytes` with `openReader`, counting the bytes read. */
   function readerStorage(bytes: Uint8Array): CheckpointStorage & { read: number } {
     const storage = new MemoryCheckpointStorage() as MemoryCheckpointStorage & { read: number; openReader(name: string): Promise<CheckpointReader> };
@@ -77,6 +133,16 @@ describe('readCheckpointHeader', () => {
       await whole.storeCheckpoint('x', [bytes]);
       for (const storage of [readerStorage(bytes), whole]) {
         await assert.rejects(readCheckpointHeader(storage, 'x'), (e: unknown) => e instanceof CheckpointFormatError && e.code === code && e.offset === offset, code);
+      }
+    }
+    // A file of the preamble alone is checked, not TRUNCATED: its magic first, then its header length.
+    const zeros = new Uint8Array(32);
+    const preambleOnly = good.slice(0, 32);
+    for (const [bytes, code] of [[zeros, 'BAD_MAGIC'], [preambleOnly, 'BAD_HEADER']] as const) {
+      const whole = new MemoryCheckpointStorage();
+      await whole.storeCheckpoint('x', [bytes]);
+      for (const storage of [readerStorage(bytes), whole]) {
+        await assert.rejects(readCheckpointHeader(storage, 'x'), (e: unknown) => e instanceof CheckpointFormatError && e.code === code, `32 bytes: ${code}`);
       }
     }
     // a header that ends exactly at the end of the file is read
