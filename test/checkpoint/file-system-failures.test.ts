@@ -21,6 +21,7 @@ describe('FileSystemCheckpointStorage failures', () => {
     assert.throws(() => s.loadCheckpointSync('1'), code('NOT_FOUND'));
     await assert.rejects(s.storeCheckpoint('1', [Uint8Array.of(1)]), code('STORE_FAILED'));
     assert.throws(() => s.storeCheckpointSync('1', [Uint8Array.of(1)]), code('STORE_FAILED'));
+    await assert.rejects(s.listCheckpoints(), (e: unknown) => code('LIST_FAILED')(e) && (e as { cause: NodeJS.ErrnoException }).cause.code === 'ENOTDIR', 'listing it is LIST_FAILED with the file error');
   });
 
   it('a name that is a symbolic link loop cannot be looked up or loaded: LOAD_FAILED, not "missing"', async () => {

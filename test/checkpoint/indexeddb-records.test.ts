@@ -26,11 +26,16 @@ function request<T>(req: { onsuccess: (() => void) | null; onerror: (() => void)
   });
 }
 
-/** Changes the records store behind the storage's back, in one committed transaction. */
-async function editRecords(globals: IndexedDBGlobals, database: string, edit: (records: { put(v: unknown, k: unknown): unknown; delete(k: unknown): unknown }) => void): Promise<void> {
+/** Changes the records store (or another) behind the storage's back, in one committed transaction. */
+async function editRecords(
+  globals: IndexedDBGlobals,
+  database: string,
+  edit: (records: { put(v: unknown, k: unknown): unknown; delete(k: unknown): unknown }) => void,
+  store = 'records',
+): Promise<void> {
   const db = (await request(globals.indexedDB.open(database, 1) as never)) as RawDb;
-  const tx = db.transaction(['records'], 'readwrite');
-  edit(tx.objectStore('records'));
+  const tx = db.transaction([store], 'readwrite');
+  edit(tx.objectStore(store));
   await new Promise<void>((resolve) => (tx.oncomplete = resolve));
   db.close();
 }
@@ -90,6 +95,19 @@ describe('IndexedDBCheckpointStorage records', () => {
       assert.equal(await codeOf(s.loadCheckpoint('1')), 'LOAD_FAILED', edit.toString());
       await s.close();
     }
+  });
+
+  it('lists only the heads it writes: keys of another shape under its prefix are not checkpoints', async () => {
+    const globals = freshGlobals();
+    const s = new IndexedDBCheckpointStorage({ database: 'db', prefix: 'p', globals });
+    await s.storeCheckpoint('real', [bytes(5)]);
+    await s.close();
+    await editRecords(globals, 'db', (heads) => {
+      heads.put({ size: 1, records: 1 }, ['p', 7]); // a number where a name goes
+      heads.put({ size: 1, records: 1 }, ['p', 'three', 'parts']);
+      heads.put({ size: 1, records: 1 }, ['p']);
+    }, 'checkpoints');
+    assert.deepEqual(await s.listCheckpoints(), ['real']);
   });
 
   it('names: a string, not empty, without "/"', async () => {
