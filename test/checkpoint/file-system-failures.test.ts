@@ -58,6 +58,7 @@ describe('FileSystemCheckpointStorage failures', () => {
     fs.truncateSync(s.pathOf('1'), 10);
     await assert.rejects(reader.read(new Uint8Array(20), 0), code('LOAD_FAILED'));
     await reader.close();
+    await assert.rejects(reader.read(new Uint8Array(4), 0), code('LOAD_FAILED'), 'a closed reader reads nothing');
     await reader.close();
   });
 

@@ -37,7 +37,13 @@ describe('OPFSCheckpointStorage', () => {
     for (const directory of ['a/../b', './a', 'a\\b']) {
       assert.throws(() => new OPFSCheckpointStorage({ directory }), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BAD_OPTIONS' && e.path === 'directory');
     }
-    assert.throws(() => new OPFSCheckpointStorage({ extension: 'a/b' }), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BAD_OPTIONS' && e.path === 'extension');
+    for (const extension of ['a/b', 5]) {
+      assert.throws(() => new OPFSCheckpointStorage({ extension: extension as string }), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BAD_OPTIONS' && e.path === 'extension');
+    }
+    for (const directory of [5, {}]) {
+      assert.throws(() => new OPFSCheckpointStorage({ directory: directory as unknown as string }), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'BAD_OPTIONS' && e.path === 'directory');
+    }
+    assert.equal(new OPFSCheckpointStorage().directory, '', 'the root folder by default');
     const s = new OPFSCheckpointStorage({ root: fakeOPFS().root });
     for (const name of ['', '.hidden', 'a/b', 'a b', 'x'.repeat(250)]) assert.equal(await codeOf(s.storeCheckpoint(name, [Uint8Array.of(1)])), 'BAD_NAME', name);
     const anyFile = new OPFSCheckpointStorage({ root: fakeOPFS().root, extension: '' });
@@ -51,7 +57,26 @@ describe('OPFSCheckpointStorage', () => {
       assert.equal(await codeOf(s.listCheckpoints()), 'UNSUPPORTED_PLATFORM');
       assert.equal(await codeOf(s.storeCheckpoint('1', [Uint8Array.of(1)])), 'UNSUPPORTED_PLATFORM');
     }
-    assert.deepEqual(await new OPFSCheckpointStorage({ directory: 'not/there', root: fakeOPFS().root }).listCheckpoints(), []);
+    const fake = fakeOPFS();
+    const absent = new OPFSCheckpointStorage({ directory: 'not/there', root: fake.root });
+    assert.deepEqual(await absent.listCheckpoints(), []);
+    assert.equal(await absent.checkpointExists('1'), false);
+    assert.deepEqual(fake.tree(), {}, 'listing and looking up create no folder');
+  });
+
+  it('lists only files it could have written: not hidden files (even with extension ""), not names outside its rules', async () => {
+    const fake = fakeOPFS();
+    const plain = new OPFSCheckpointStorage({ directory: 'run', root: fake.root });
+    const anyFile = new OPFSCheckpointStorage({ directory: 'run', root: fake.root, extension: '' });
+    await plain.storeCheckpoint('1', [Uint8Array.of(1)]);
+    const dir = await (await fake.root()).getDirectoryHandle('run');
+    for (const f of ['.1.reprise.00000000000000bb.tmp', 'a b.reprise']) {
+      const w = await (await dir.getFileHandle(f, { create: true })).createWritable();
+      await w.write(Uint8Array.of(9));
+      await w.close();
+    }
+    assert.deepEqual(await plain.listCheckpoints(), ['1']);
+    assert.deepEqual((await anyFile.listCheckpoints()).sort(), ['1.reprise', 'a b.reprise']);
   });
 
   it('a save leaves no temporary file; one a closed tab left is hidden, and removed by a later save once a day old', async () => {
