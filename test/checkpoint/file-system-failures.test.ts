@@ -46,6 +46,34 @@ describe('FileSystemCheckpointStorage failures', () => {
     assert.deepEqual(await sync.loadCheckpoint('4'), Uint8Array.of(5));
   });
 
+  it('loadCheckpoint closes every file it opens, after a read and after a failed one', async (t) => {
+    const s = new FileSystemCheckpointStorage({ directory: folder() });
+    await s.storeCheckpoint('1', [new Uint8Array(100).fill(7)]);
+    const open = new Set<fs.promises.FileHandle>();
+    const realOpen = fs.promises.open;
+    t.mock.method(fs.promises, 'open', async (...args: Parameters<typeof fs.promises.open>) => {
+      const handle = await realOpen(...args);
+      open.add(handle);
+      const realClose = handle.close.bind(handle);
+      handle.close = async () => {
+        open.delete(handle);
+        return realClose();
+      };
+      return handle;
+    });
+    assert.equal((await s.loadCheckpoint('1')).length, 100);
+    assert.equal(open.size, 0, 'open after a load');
+    // A file that shrinks between the size check and the read: the read fails, the file is closed.
+    const shrink = s.openReader.bind(s);
+    t.mock.method(s, 'openReader', async (name: string) => {
+      const reader = await shrink(name);
+      fs.truncateSync(s.pathOf(name), 10);
+      return reader;
+    });
+    await assert.rejects(s.loadCheckpoint('1'), code('LOAD_FAILED'));
+    assert.equal(open.size, 0, 'open after a failed load');
+  });
+
   it('a read past the end of the file, or of a file cut short after opening, is LOAD_FAILED; close twice is fine', async () => {
     const s = new FileSystemCheckpointStorage({ directory: folder() });
     await s.storeCheckpoint('1', [new Uint8Array(100).fill(7)]);

@@ -61,7 +61,22 @@ describe('OPFSCheckpointStorage', () => {
     const absent = new OPFSCheckpointStorage({ directory: 'not/there', root: fake.root });
     assert.deepEqual(await absent.listCheckpoints(), []);
     assert.equal(await absent.checkpointExists('1'), false);
-    assert.deepEqual(fake.tree(), {}, 'listing and looking up create no folder');
+    await assert.rejects(absent.openReader('1'), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'NOT_FOUND' && (e.cause as DOMException)?.name === 'NotFoundError');
+    assert.deepEqual(fake.tree(), {}, 'listing, looking up and opening create no folder');
+  });
+
+  it('an error other than "not found" from the folder is LOAD_FAILED with its cause, never a missing checkpoint', async () => {
+    const denied = new DOMException('injected: denied', 'SecurityError');
+    const root = async () =>
+      ({
+        getFileHandle: async () => {
+          throw denied;
+        },
+      }) as never;
+    const s = new OPFSCheckpointStorage({ root });
+    for (const call of [() => s.checkpointExists('1'), () => s.openReader('1'), () => s.loadCheckpoint('1')]) {
+      await assert.rejects(call(), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'LOAD_FAILED' && e.cause === denied);
+    }
   });
 
   it('lists only files it could have written: not hidden files (even with extension ""), not names outside its rules', async () => {
