@@ -62,7 +62,8 @@ describe('OPFSCheckpointStorage', () => {
     assert.deepEqual(await absent.listCheckpoints(), []);
     assert.equal(await absent.checkpointExists('1'), false);
     await assert.rejects(absent.openReader('1'), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'NOT_FOUND' && (e.cause as DOMException)?.name === 'NotFoundError');
-    assert.deepEqual(fake.tree(), {}, 'listing, looking up and opening create no folder');
+    await absent.deleteCheckpoint('1');
+    assert.deepEqual(fake.tree(), {}, 'listing, looking up, opening and deleting create no folder');
   });
 
   it('an error other than "not found" from the folder is LOAD_FAILED with its cause, never a missing checkpoint', async () => {
@@ -77,6 +78,15 @@ describe('OPFSCheckpointStorage', () => {
     for (const call of [() => s.checkpointExists('1'), () => s.openReader('1'), () => s.loadCheckpoint('1')]) {
       await assert.rejects(call(), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'LOAD_FAILED' && e.cause === denied);
     }
+    const deleting = new OPFSCheckpointStorage({
+      root: async () =>
+        ({
+          removeEntry: async () => {
+            throw denied;
+          },
+        }) as never,
+    });
+    await assert.rejects(deleting.deleteCheckpoint('1'), (e: unknown) => e instanceof CheckpointStorageError && e.code === 'DELETE_FAILED' && e.cause === denied);
   });
 
   it('lists only files it could have written: not hidden files (even with extension ""), not names outside its rules', async () => {
@@ -106,6 +116,7 @@ describe('OPFSCheckpointStorage', () => {
       await w.close();
     }
     fake.backdate('run/.2.reprise.00000000000000aa.tmp', DAY + 1000);
+    fake.backdate('run/.2.reprise.00000000000000bb.tmp', DAY - 60_000); // a minute short of a day: kept
     assert.deepEqual(await s.listCheckpoints(), ['1']);
     await s.storeCheckpoint('3', [Uint8Array.of(3)]);
     assert.deepEqual(fake.tree(), { run: -1, 'run/1.reprise': 3, 'run/.2.reprise.00000000000000bb.tmp': 1, 'run/3.reprise': 1 });

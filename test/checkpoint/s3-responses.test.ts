@@ -124,11 +124,12 @@ describe('S3CheckpointStorage requests and responses', () => {
       fake.on.DeleteObjectCommand = fake.on.HeadObjectCommand;
       fake.on.ListObjectsV2Command = fake.on.HeadObjectCommand;
       const s = storageOn(fake);
-      await assert.rejects(s.checkpointExists('1'), code('LOAD_FAILED'), String(err?.name));
-      await assert.rejects(s.loadCheckpoint('1'), code('LOAD_FAILED'));
-      await assert.rejects(s.openReader('1'), code('LOAD_FAILED'));
-      await assert.rejects(s.deleteCheckpoint('1'), code('DELETE_FAILED'));
-      await assert.rejects(s.listCheckpoints(), code('LIST_FAILED'));
+      const failed = (c: string) => (e: unknown) => code(c)(e) && (e as { cause?: unknown }).cause === err;
+      await assert.rejects(s.checkpointExists('1'), failed('LOAD_FAILED'), String(err?.name));
+      await assert.rejects(s.loadCheckpoint('1'), failed('LOAD_FAILED'));
+      await assert.rejects(s.openReader('1'), failed('LOAD_FAILED'));
+      await assert.rejects(s.deleteCheckpoint('1'), failed('DELETE_FAILED'));
+      await assert.rejects(s.listCheckpoints(), failed('LIST_FAILED'));
     }
   });
 
