@@ -139,6 +139,12 @@ describe('S3CheckpointStorage', () => {
     assert.notEqual(across.buffer, a.buffer);
     assert.deepEqual([...across], [8, 9, 10, 11, 12]);
     assert.deepEqual([...sliceChunks([a, new Uint8Array(0), b], 10, 12)], [10, 11]);
+    // Inside the second chunk, also from its first byte: a view of it.
+    for (const [start, end] of [[12, 18], [10, 15], [10, 20]]) {
+      const view = sliceChunks([a, b], start!, end!);
+      assert.equal(view.buffer, b.buffer, `[${start}, ${end})`);
+      assert.deepEqual([...view], Array.from({ length: end! - start! }, (_, i) => start! + i));
+    }
   });
 
   it('refuses bad options', () => {

@@ -20,6 +20,43 @@ describe('StopSignal', () => {
     assert.equal(thrown.code, 'UNSUPPORTED_PLATFORM');
   });
 
+  it('refuses a process object without signals (a worker polyfill) with UNSUPPORTED_PLATFORM too', () => {
+    const real = Object.getOwnPropertyDescriptor(globalThis, 'process')!;
+    Object.defineProperty(globalThis, 'process', { value: { env: {} }, configurable: true, writable: true });
+    let thrown: unknown;
+    try {
+      new StopSignal().install();
+    } catch (err) {
+      thrown = err;
+    } finally {
+      Object.defineProperty(globalThis, 'process', real);
+    }
+    assert.ok(thrown instanceof CheckpointError && thrown.code === 'UNSUPPORTED_PLATFORM', String(thrown));
+  });
+
+  it('by default listens to SIGINT and SIGTERM and writes its line to stderr', (t) => {
+    const counts = () => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const before = counts();
+    const others = process.listeners('SIGINT');
+    process.removeAllListeners('SIGINT');
+    t.after(() => others.forEach((l) => process.on('SIGINT', l)));
+    const exits: Array<number | undefined> = [];
+    t.mock.method(process, 'exit', (c?: number) => void exits.push(c));
+    const written: string[] = [];
+    t.mock.method(process.stderr, 'write', (chunk: string) => (written.push(String(chunk)), true));
+    const stop = new StopSignal().install();
+    try {
+      assert.deepEqual(counts(), [1, before[1]! + 1]);
+      process.emit('SIGINT', 'SIGINT');
+      process.emit('SIGINT', 'SIGINT');
+      assert.deepEqual(exits, [130]);
+      assert.ok(written.length > 0 && written.every((l) => l.endsWith('\n')), 'its lines went to stderr');
+    } finally {
+      stop.dispose();
+      t.mock.restoreAll();
+    }
+  });
+
   it('installs and removes its handlers in Node', () => {
     const before = process.listenerCount('SIGTERM');
     const stop = new StopSignal().install(['SIGTERM']);
