@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.js';
 import type { BackendName } from './backend.js';
+import type * as BackendSelect from './backend-select.js';
 
 const ORDER: BackendName[] = ['webgl', 'wasm', 'cpu'];
 let chosen: BackendName | undefined;
@@ -40,4 +41,4 @@ export async function initBackend(options: { preferred?: BackendName; quiet?: bo
 }
 
 // Both per-platform modules match the types `#backend-select` declares.
-({ initBackend, nativeBackendAvailable }) satisfies typeof import('./backend-select.js');
+({ initBackend, nativeBackendAvailable }) satisfies typeof BackendSelect;

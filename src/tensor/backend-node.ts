@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { CheckpointError } from '../errors.js';
 import { envVar } from '../platform.js';
 import { setNativeGpuBuild, type BackendName } from './backend.js';
+import type * as BackendSelect from './backend-select.js';
 
 const require = createRequire(import.meta.url);
 export type { BackendName };
@@ -71,4 +72,4 @@ export async function initBackend(
 
 
 // Both per-platform modules match the types `#backend-select` declares.
-({ initBackend, nativeBackendAvailable }) satisfies typeof import('./backend-select.js');
+({ initBackend, nativeBackendAvailable }) satisfies typeof BackendSelect;
