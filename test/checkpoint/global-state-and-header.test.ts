@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CheckpointError, CheckpointFormatError } from '../../src/errors.js';
-import { captureGlobalState, load, MemoryCheckpointStorage, readCheckpointHeader, registerGlobalState, restoreGlobalState, serialize } from '../../src/checkpoint/index.js';
+import { captureGlobalState, deserialize, load, MemoryCheckpointStorage, readCheckpointHeader, registerGlobalState, restoreGlobalState, serialize } from '../../src/checkpoint/index.js';
 import { MAX_HEADER_SIZE } from '../../src/format/constants.js';
 import type { CheckpointReader, CheckpointStorage } from '../../src/checkpoint/index.js';
 import { VERSION } from '../../src/version.js';
@@ -83,6 +83,8 @@ describe('readCheckpointHeader', () => {
     await assert.rejects(load({ storage: plain, name: 'broken' }), (e: unknown) => e instanceof CheckpointError && e.code === 'SECTION_CHECKSUM');
     const unchecked = (await load({ storage: plain, name: 'broken' }, { verifyChecksums: false })) as { weights: Float32Array };
     assert.equal(unchecked.weights.length, 4096);
+    assert.equal((deserialize(broken, { verifyChecksums: false }) as { weights: Float32Array }).weights.length, 4096, 'deserialize passes it on too');
+    assert.throws(() => deserialize(broken), (e: unknown) => e instanceof CheckpointError && e.code === 'SECTION_CHECKSUM');
   });
 
   /** A storage over `bytes` with `openReader`, counting the bytes read. */

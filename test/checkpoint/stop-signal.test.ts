@@ -74,8 +74,8 @@ describe('StopSignal', () => {
     stop.dispose();
   });
 
-  it('the first signal only asks to stop; a second exits at once with 128 + its number (SIGINT 130, SIGTERM 143)', (t) => {
-    for (const [sig, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  it('the first signal only asks to stop; a second exits at once with 128 + its number (SIGINT 130, SIGTERM 143, any other 129)', (t) => {
+    for (const [sig, status] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
       const exits: Array<number | undefined> = [];
       t.mock.method(process, 'exit', (c?: number) => void exits.push(c));
       // process.emit reaches every listener: set aside those a test runner installed (Stryker's exits too).
