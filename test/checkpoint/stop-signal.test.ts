@@ -5,32 +5,27 @@ import { StopSignal } from '../../src/checkpoint/index.js';
 import { StopSignal as BrowserStopSignal } from '../../src/checkpoint/stop-signal-unavailable.js';
 
 describe('StopSignal', () => {
-  it('refuses to install where there is no process (a browser or worker) with UNSUPPORTED_PLATFORM', () => {
+  /** What `install()` throws while `globalThis.process` is `value`. */
+  function installWithProcess(value: unknown): unknown {
     const real = Object.getOwnPropertyDescriptor(globalThis, 'process')!;
-    Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true, writable: true });
-    let thrown: unknown;
+    Object.defineProperty(globalThis, 'process', { value, configurable: true, writable: true });
     try {
       new StopSignal().install();
     } catch (err) {
-      thrown = err;
+      return err;
     } finally {
       Object.defineProperty(globalThis, 'process', real);
     }
-    assert.ok(thrown instanceof CheckpointError, String(thrown));
-    assert.equal(thrown.code, 'UNSUPPORTED_PLATFORM');
+    return undefined;
+  }
+
+  it('refuses to install where there is no process (a browser or worker) with UNSUPPORTED_PLATFORM', () => {
+    const thrown = installWithProcess(undefined);
+    assert.ok(thrown instanceof CheckpointError && thrown.code === 'UNSUPPORTED_PLATFORM', String(thrown));
   });
 
   it('refuses a process object without signals (a worker polyfill) with UNSUPPORTED_PLATFORM too', () => {
-    const real = Object.getOwnPropertyDescriptor(globalThis, 'process')!;
-    Object.defineProperty(globalThis, 'process', { value: { env: {} }, configurable: true, writable: true });
-    let thrown: unknown;
-    try {
-      new StopSignal().install();
-    } catch (err) {
-      thrown = err;
-    } finally {
-      Object.defineProperty(globalThis, 'process', real);
-    }
+    const thrown = installWithProcess({ env: {} });
     assert.ok(thrown instanceof CheckpointError && thrown.code === 'UNSUPPORTED_PLATFORM', String(thrown));
   });
 

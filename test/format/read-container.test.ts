@@ -4,11 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { CheckpointError, CheckpointFormatError } from '../../src/errors.js';
+import { withResealedHeader } from '../helpers/reseal-header.js';
 import {
   concatChunks,
-  crc32c,
   DIRECT_MIN,
-  encodeHeader,
   FileByteSource,
   memoryByteSource,
   openContainer,
@@ -104,16 +103,7 @@ test('readContainer refuses what openContainer refuses, with the same code and o
 });
 
 test('readContainer reads each byte once, in pieces no larger than READ_CHUNK, small sections through the bounded read buffer, large ones straight into their memory', async () => {
-  const file = sampleFile();
-  const inner = memoryByteSource(file);
-  const reads: { at: number; length: number; into: ArrayBufferLike }[] = [];
-  const source: ByteSource = {
-    size: inner.size,
-    read(target, position) {
-      reads.push({ at: position, length: target.byteLength, into: target.buffer });
-      return inner.read(target, position);
-    },
-  };
+  const { source, reads } = recording(sampleFile());
   const read = await readContainer(source);
   assert.ok(reads.every((r) => r.length <= READ_CHUNK), 'a read larger than READ_CHUNK');
   assert.ok(reads.every((r) => r.length > 0), 'a read of no bytes');
@@ -232,15 +222,8 @@ test('FileByteSource.close releases the descriptor once: reads after it fail, a 
 function withHeader(file: Uint8Array, edit: (h: HeaderInfo) => void): Uint8Array {
   const header = openContainer(file).header;
   edit(header);
-  const encoded = encodeHeader(header);
-  const dataStart = header.sections[0]!.offset;
-  assert.ok(32 + encoded.length <= dataStart, 'the edited header still fits');
-  const out = file.slice();
-  out.fill(0, 32, dataStart);
-  out.set(encoded, 32);
-  const view = new DataView(out.buffer);
-  view.setUint32(12, encoded.length, true);
-  view.setUint32(16, crc32c(encoded), true);
+  const out = withResealedHeader(file, header);
+  assert.ok(out, 'the edited header still fits');
   return out;
 }
 

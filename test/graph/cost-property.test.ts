@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { concatChunks, crc32c, encodeHeader, openContainer, packContainer, type HeaderInfo, type SectionPayload } from '../../src/format/index.js';
+import { concatChunks, crc32c, openContainer, packContainer, type HeaderInfo, type SectionPayload } from '../../src/format/index.js';
+import { withResealedHeader } from '../helpers/reseal-header.js';
 import { Tag } from '../../src/graph/index.js';
 import { inspectOutcome, loadOutcome, varint } from './stream-helpers.js';
 
@@ -84,17 +85,8 @@ function lie(file: Uint8Array, l: { section: number; field: string; value: numbe
   if (l.field === 'kind') s.kind = (['graph', 'bytes', 'tensor'] as const)[Math.abs(l.value) % 3]!;
   if (l.field === 'dtype') [s.kind, s.dtype, s.shape] = ['tensor', ['float32', 'int32', 'bool', 'string', 'complex64'][Math.abs(l.value) % 5]!, [Math.abs(l.value)]];
   if (l.field === 'shape') s.shape = [Math.abs(l.value), Math.abs(l.value)];
-  const dataStart = header.sections[0]!.offset;
   for (const sec of header.sections) sec.crc32c = sec.offset + sec.length <= file.length ? crc32c(file.subarray(sec.offset, sec.offset + sec.length)) : 0;
-  const encoded = encodeHeader(header);
-  if (32 + encoded.length > dataStart) return file;
-  const out = file.slice();
-  out.fill(0, 32, dataStart);
-  out.set(encoded, 32);
-  const view = new DataView(out.buffer);
-  view.setUint32(12, encoded.length, true);
-  view.setUint32(16, crc32c(encoded), true);
-  return out;
+  return withResealedHeader(file, header) ?? file;
 }
 
 function build(pieces: Piece[], edits: [number, number][], l: { section: number; field: string; value: number } | null): Uint8Array {
