@@ -48,15 +48,15 @@ export class StoredWeightSupply {
   /** The stored weight index each weight variable built under {@link build} received. */
   #received = new Map<object, number>();
 
-  /**
-   * @throws what `inspectTensorRecord` throws for a malformed record, and `fail(…)`
-   *   (a `BAD_MODEL` error) for an entry without a boolean `trainable`.
-   */
   readonly #ctx: DecodeContext;
   readonly #fail: (what: string) => Error;
   /** The name each weight asks tfjs-layers for, given the one its layer asks for (verify's trial names). Default: unchanged. */
   readonly #weightName: (name: string) => string;
 
+  /**
+   * @throws what `inspectTensorRecord` throws for a malformed record, and `fail(…)`
+   *   (a `BAD_MODEL` error) for an entry without a boolean `trainable`.
+   */
   constructor(
     readonly entries: readonly StoredWeightEntry[],
     ctx: DecodeContext,
