@@ -169,15 +169,17 @@ describe('checkpoint names', () => {
     await assert.rejects(new CheckpointPlugin(storage).loadCheckpointIfExists(), (e: unknown) => code('FOREIGN_CHECKPOINT')(e) && ((e as Error).cause as CheckpointStorageError).code === 'NOT_A_RUN_CHECKPOINT');
   });
 
-  it('a storage that lists a checkpoint it cannot find is NOT_FOUND after one more listing, not a loop', async () => {
-    class Lister extends MemoryCheckpointStorage {
-      lists = 0;
-      override async listCheckpoints(): Promise<string[]> {
-        this.lists++;
-        return ['3'];
-      }
+  /** A storage that always lists checkpoint "3" (which it does not hold), counting its listings. */
+  class ListsThree extends MemoryCheckpointStorage {
+    lists = 0;
+    override async listCheckpoints(): Promise<string[]> {
+      this.lists++;
+      return ['3'];
     }
-    const storage = new Lister();
+  }
+
+  it('a storage that lists a checkpoint it cannot find is NOT_FOUND after one more listing, not a loop', async () => {
+    const storage = new ListsThree();
     await assert.rejects(new CheckpointPlugin(storage).loadCheckpointIfExists(), code('NOT_FOUND'));
     assert.equal(storage.lists, 2);
   });
@@ -195,12 +197,7 @@ describe('checkpoint names', () => {
   });
 
   it('any other storage failure of the newest checkpoint is thrown after one listing: only NOT_FOUND is worth listing again', async () => {
-    class Unreadable extends MemoryCheckpointStorage {
-      lists = 0;
-      override async listCheckpoints(): Promise<string[]> {
-        this.lists++;
-        return ['3'];
-      }
+    class Unreadable extends ListsThree {
       override async loadCheckpoint(name: string): Promise<Uint8Array> {
         throw new CheckpointStorageError('LOAD_FAILED', `cannot read ${name}`);
       }
